@@ -1,0 +1,1 @@
+"""Interlocal: where local governments that share services run their collaboration."""

@@ -1,0 +1,249 @@
+"""Writes to agreements, legislative matters and adoptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from interlocal import access
+from interlocal.agreements.models import (
+    Adoption,
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    AgreementVersion,
+    LegislativeMatter,
+    MatterAction,
+    MatterAttachment,
+)
+from interlocal.audit.actions import apply_changes, audit_record, snapshot
+from interlocal.collaboratives.models import Collaborative
+from interlocal.governments.models import Government, Person
+
+_MATTER_FIELDS = [
+    "client",
+    "matter_id",
+    "file_number",
+    "name",
+    "type_name",
+    "status_name",
+    "title",
+    "body_name",
+    "intro_date",
+    "agenda_date",
+    "passed_date",
+    "enactment_number",
+    "version",
+    "sponsors",
+    "indexes",
+    "code_sections",
+    "text",
+    "is_published",
+]
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    acting_user: Person,
+    collaborative: Collaborative,
+    kind: str,
+    title: str,
+    summary: str = "",
+    is_published: bool = False,
+) -> Agreement:
+    """Create an agreement (its texts come as versions)."""
+    access.require(access.can_edit_collaborative(acting_user, collaborative), "Only coordinators draft agreements.")
+    agreement = Agreement(
+        collaborative=collaborative, kind=kind, title=title, summary=summary, is_published=is_published
+    )
+    agreement.full_clean()
+    agreement.save()
+    audit_record(
+        acting_user=acting_user,
+        verb="agreement_create",
+        obj=agreement,
+        changes=snapshot(agreement, ["kind", "title", "is_published"]),
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_version_create(
+    *,
+    acting_user: Person,
+    agreement: Agreement,
+    kind: str,
+    title: str,
+    parties: Sequence[Government],
+    text: str = "",
+    effective_on: dt.date | None = None,
+    term_months: int | None = None,
+    renewal_on: dt.date | None = None,
+    documents: Sequence[tuple[str, str]] = (),
+) -> AgreementVersion:
+    """Add the next version of an agreement with the parties who must adopt it."""
+    access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators draft agreements.")
+    if not parties:
+        raise ValidationError("An agreement version needs at least one party.")
+    number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = AgreementVersion(
+        agreement=agreement,
+        number=number,
+        kind=kind,
+        title=title,
+        text=text,
+        effective_on=effective_on,
+        term_months=term_months,
+        renewal_on=renewal_on,
+    )
+    version.full_clean()
+    version.save()
+    AgreementParty.objects.bulk_create(AgreementParty(version=version, government=g) for g in parties)
+    AgreementDocument.objects.bulk_create(
+        AgreementDocument(version=version, title=doc_title, url=url) for doc_title, url in documents
+    )
+    audit_record(
+        acting_user=acting_user,
+        verb="agreement_version_create",
+        obj=version,
+        changes={
+            **snapshot(version, ["number", "kind", "title", "effective_on", "term_months", "renewal_on"]),
+            "parties": (None, sorted(g.name for g in parties)),
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_adopt(
+    *,
+    acting_user: Person,
+    version: AgreementVersion,
+    government: Government,
+    matter: LegislativeMatter,
+    adopted_on: dt.date,
+) -> Adoption:
+    """Record a party's adoption; the version comes into force when the last party adopts."""
+    access.require(
+        access.can_edit_government(acting_user, government), "Only the party's own staff record its adoption."
+    )
+    # Lock the version so two clerks adopting at once cannot both miss being last.
+    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.party_rows.filter(government=government).exists():
+        raise ValidationError(f"{government} is not a party to {version}.")
+    if matter.government_id != government.pk:
+        raise ValidationError(f"{matter} is legislation of {matter.government}, not of {government}.")
+    if version.adoptions.filter(government=government).exists():
+        raise ValidationError(f"{government} has already adopted {version}.")
+    adoption = Adoption.objects.create(version=version, government=government, matter=matter, adopted_on=adopted_on)
+    audit_record(
+        acting_user=acting_user,
+        verb="agreement_adopt",
+        obj=adoption,
+        changes=snapshot(adoption, ["version", "government", "matter", "adopted_on"]),
+    )
+    missing = version.party_rows.exclude(government__adoptions__version=version)
+    if not missing.exists() and version.in_force_at is None:
+        version.in_force_at = timezone.now()
+        version.save(update_fields=["in_force_at"])
+        audit_record(
+            acting_user=acting_user,
+            verb="agreement_version_in_force",
+            obj=version,
+            changes={"in_force_at": (None, version.in_force_at)},
+        )
+    return adoption
+
+
+@transaction.atomic
+def matter_create(
+    *,
+    acting_user: Person,
+    government: Government,
+    file_number: str,
+    title: str,
+    attachments: Sequence[tuple[str, str]] = (),
+    **fields: Any,
+) -> LegislativeMatter:
+    """Record a council's legislative matter."""
+    access.require(access.can_edit_matter(acting_user, government), "You may not record this council's matters.")
+    unknown = set(fields) - set(_MATTER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown matter fields: {', '.join(sorted(unknown))}")
+    matter = LegislativeMatter(government=government, file_number=file_number, title=title, **fields)
+    matter.full_clean()
+    matter.save()
+    MatterAttachment.objects.bulk_create(
+        MatterAttachment(matter=matter, name=name, url=url, position=i) for i, (name, url) in enumerate(attachments)
+    )
+    audit_record(
+        acting_user=acting_user,
+        verb="matter_create",
+        obj=matter,
+        changes={
+            **snapshot(matter, ["file_number", "title", *fields]),
+            "attachments": (None, [name for name, _ in attachments]),
+        },
+    )
+    return matter
+
+
+@transaction.atomic
+def matter_update(*, acting_user: Person, matter: LegislativeMatter, **fields: Any) -> LegislativeMatter:
+    """Change a matter's fields."""
+    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    unknown = set(fields) - set(_MATTER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown matter fields: {', '.join(sorted(unknown))}")
+    changes = apply_changes(matter, fields)
+    if changes:
+        matter.full_clean()
+        matter.save()
+        audit_record(acting_user=acting_user, verb="matter_update", obj=matter, changes=changes)
+    return matter
+
+
+@transaction.atomic
+def matter_action_add(
+    *,
+    acting_user: Person,
+    matter: LegislativeMatter,
+    action_date: dt.date,
+    action_name: str,
+    version: str = "",
+    action_body_name: str = "",
+    passed_flag_name: str = "",
+    tally: str = "",
+    mover_name: str = "",
+    seconder_name: str = "",
+) -> MatterAction:
+    """Append a row to a matter's action history."""
+    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    sequence = matter.actions.filter(action_date=action_date).count()
+    action = MatterAction(
+        matter=matter,
+        action_date=action_date,
+        action_name=action_name,
+        version=version,
+        action_body_name=action_body_name,
+        passed_flag_name=passed_flag_name,
+        tally=tally,
+        mover_name=mover_name,
+        seconder_name=seconder_name,
+        sequence=sequence,
+    )
+    action.full_clean()
+    action.save()
+    audit_record(
+        acting_user=acting_user,
+        verb="matter_action_add",
+        obj=action,
+        changes=snapshot(action, ["action_date", "version", "action_body_name", "action_name", "passed_flag_name"]),
+    )
+    return action

@@ -1,0 +1,162 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.db.models.fields.related import ForeignKey
+from django.forms import ModelChoiceField, ModelForm
+from django.http import HttpRequest
+
+from interlocal import access
+from interlocal.adminkit import AuditedAdmin, EditableInline, ReadOnlyInline
+from interlocal.agreements.actions import agreement_adopt
+from interlocal.agreements.models import (
+    Adoption,
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    AgreementVersion,
+    LegislativeMatter,
+    MatterAction,
+    MatterAttachment,
+)
+from interlocal.agreements.queries import visible_agreements, visible_matters
+from interlocal.collaboratives.queries import visible_collaboratives
+from interlocal.governments.models import Government
+
+
+class VersionInline(ReadOnlyInline):
+    model = AgreementVersion
+    fields = ["number", "kind", "title", "effective_on", "in_force_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(AuditedAdmin):
+    list_display = ["title", "kind", "collaborative", "is_published"]
+    list_filter = ["kind", "is_published"]
+    search_fields = ["title"]
+    autocomplete_fields = ["collaborative"]
+    inlines = [VersionInline]
+    list_select_related = ["collaborative"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
+        return visible_agreements(request.user)
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+        if db_field.name == "collaborative":
+            kwargs["queryset"] = visible_collaboratives(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def can_add(self, request: HttpRequest) -> bool:
+        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
+
+    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
+        return access.can_edit_collaborative(request.user, obj.collaborative)
+
+
+class PartyInline(EditableInline):
+    model = AgreementParty
+    autocomplete_fields = ["government"]
+
+
+class DocumentInline(EditableInline):
+    model = AgreementDocument
+
+
+class AdoptionInline(ReadOnlyInline):
+    model = Adoption
+    fields = ["government", "matter", "adopted_on"]
+    readonly_fields = fields
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(AuditedAdmin):
+    list_display = ["__str__", "kind", "effective_on", "renewal_on", "in_force_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "agreement__title"]
+    autocomplete_fields = ["agreement"]
+    readonly_fields = ["in_force_at"]
+    inlines = [PartyInline, DocumentInline, AdoptionInline]
+    list_select_related = ["agreement"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgreementVersion]:
+        return AgreementVersion.objects.filter(agreement__in=visible_agreements(request.user)).select_related(
+            "agreement"
+        )
+
+    def can_add(self, request: HttpRequest) -> bool:
+        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
+
+    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
+        return access.can_edit_agreement(request.user, obj.agreement)
+
+
+class ActionInline(EditableInline):
+    model = MatterAction
+    fields = ["action_date", "version", "action_body_name", "action_name", "passed_flag_name", "tally",
+              "mover_name", "seconder_name"]
+
+
+class AttachmentInline(EditableInline):
+    model = MatterAttachment
+    fields = ["position", "name", "url"]
+
+
+@admin.register(LegislativeMatter)
+class LegislativeMatterAdmin(AuditedAdmin):
+    list_display = ["file_number", "government", "type_name", "status_name", "intro_date", "agenda_date"]
+    list_filter = ["type_name", "government", "is_published"]
+    search_fields = ["file_number", "title", "name"]
+    autocomplete_fields = ["government"]
+    inlines = [ActionInline, AttachmentInline]
+    list_select_related = ["government"]
+    fieldsets = [
+        (None, {"fields": ["government", "client", "matter_id", "file_number", "name", "type_name", "status_name"]}),
+        (None, {"fields": ["title", "body_name", "intro_date", "agenda_date", "passed_date", "enactment_number"]}),
+        (None, {"fields": ["version", "sponsors", "indexes", "code_sections", "text", "is_published"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LegislativeMatter]:
+        return visible_matters(request.user)
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+        if db_field.name == "government" and not access.is_admin(request.user):
+            editable = [g.pk for g in Government.objects.all() if access.can_edit_government(request.user, g)]
+            kwargs["queryset"] = Government.objects.filter(pk__in=editable)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def can_add(self, request: HttpRequest) -> bool:
+        user: Any = request.user
+        return access.is_admin(user) or user.role in ("coordinator", "member_editor")
+
+    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
+        return access.can_edit_matter(request.user, obj.government)
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(AuditedAdmin):
+    list_display = ["government", "version", "matter", "adopted_on"]
+    autocomplete_fields = ["version", "government", "matter"]
+    list_select_related = ["government", "version__agreement", "matter"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Adoption]:
+        return Adoption.objects.filter(version__agreement__in=visible_agreements(request.user))
+
+    def can_add(self, request: HttpRequest) -> bool:
+        user: Any = request.user
+        return access.is_admin(user) or user.role in ("coordinator", "member_editor")
+
+    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
+        # Adoptions are recorded once, through agreement_adopt, and then stand as history.
+        return obj.pk is None and access.can_edit_government(request.user, obj.government)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        adoption = agreement_adopt(
+            acting_user=request.user,  # type: ignore[arg-type]
+            version=obj.version,
+            government=obj.government,
+            matter=obj.matter,
+            adopted_on=obj.adopted_on,
+        )
+        obj.pk = adoption.pk

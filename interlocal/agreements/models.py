@@ -1,0 +1,253 @@
+"""Agreements, the council legislation that adopts them, and adoptions linking the two."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from interlocal.vocab import AgreementKind, VersionKind
+
+
+class Agreement(models.Model):
+    """A statement of purpose, MOU, interlocal agreement or contract among governments."""
+
+    collaborative = models.ForeignKey(
+        "collaboratives.Collaborative",
+        # Agreements are legal records of the collaborative.
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text="The collaborative the agreement serves.",
+    )
+    kind = models.CharField(max_length=40, choices=AgreementKind.choices, help_text="What sort of agreement.")
+    title = models.CharField(max_length=300, help_text="The agreement's title.")
+    summary = models.TextField(blank=True, help_text="What it commits the parties to (Markdown).")
+    is_published = models.BooleanField(default=False, help_text="Shown on the public portal.")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgreementVersion(models.Model):
+    """One text of an agreement: the original, a renewal, an amendment or an expansion."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        # A version is a legal record; it keeps its agreement.
+        on_delete=models.PROTECT,
+        related_name="versions",
+        help_text="The agreement this is a version of.",
+    )
+    number = models.PositiveSmallIntegerField(help_text="1 for the original, then 2, 3, ...")
+    kind = models.CharField(max_length=32, choices=VersionKind.choices, help_text="Why this version exists.")
+    title = models.CharField(max_length=300, help_text="The version's own title.")
+    text = models.TextField(blank=True, help_text="The adopted text (Markdown).")
+    effective_on = models.DateField(null=True, blank=True, help_text="When the version takes effect.")
+    term_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Length of the term in months; empty for open-ended."
+    )
+    renewal_on = models.DateField(null=True, blank=True, help_text="When the version must be renewed.")
+    in_force_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last party adopted it; empty while any party has not."
+    )
+    parties = models.ManyToManyField(
+        "governments.Government",
+        through="AgreementParty",
+        related_name="agreement_versions",
+        help_text="Governments that must adopt this version.",
+    )
+
+    class Meta:
+        ordering = ["agreement_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
+
+    @property
+    def is_in_force(self) -> bool:
+        """Whether every party has adopted this version."""
+        return self.in_force_at is not None
+
+
+class AgreementParty(models.Model):
+    """A government that is a party to an agreement version."""
+
+    version = models.ForeignKey(
+        AgreementVersion,
+        # Parties are part of the version's legal record.
+        on_delete=models.PROTECT,
+        related_name="party_rows",
+        help_text="The agreement version.",
+    )
+    government = models.ForeignKey(
+        "governments.Government",
+        # A party to an agreement stays on record.
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+        help_text="The party.",
+    )
+
+    class Meta:
+        ordering = ["government__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "government"], name="agreement_party_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.government} to {self.version}"
+
+
+class AgreementDocument(models.Model):
+    """A document of an agreement version: the signed text, an exhibit."""
+
+    version = models.ForeignKey(
+        AgreementVersion,
+        # Documents belong to the legal record of their version.
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text="The agreement version the document belongs to.",
+    )
+    title = models.CharField(max_length=300, help_text="What the document is.")
+    url = models.URLField(blank=True, help_text="Where the document is published.")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LegislativeMatter(models.Model):
+    """A council's legislative matter, with Legistar's field names."""
+
+    government = models.ForeignKey(
+        "governments.Government",
+        # Legislation is a legal record of its government.
+        on_delete=models.PROTECT,
+        related_name="matters",
+        help_text="The government whose body considers the matter.",
+    )
+    client = models.CharField(
+        max_length=80, blank=True, help_text="Legistar client name (the web API's {client}), if any."
+    )
+    matter_id = models.BigIntegerField(null=True, blank=True, help_text="Legistar MatterId.")
+    file_number = models.CharField(max_length=80, help_text="Legistar MatterFile, e.g. RES. NO. 21-08.")
+    name = models.CharField(max_length=300, blank=True, help_text="Legistar MatterName.")
+    type_name = models.CharField(max_length=80, blank=True, help_text="Legistar MatterTypeName.")
+    status_name = models.CharField(max_length=80, blank=True, help_text="Legistar MatterStatusName.")
+    title = models.TextField(help_text="Legistar MatterTitle.")
+    body_name = models.CharField(
+        max_length=200, blank=True, help_text="Legistar MatterBodyName: the body in control."
+    )
+    intro_date = models.DateField(null=True, blank=True, help_text="Legistar MatterIntroDate: file created.")
+    agenda_date = models.DateField(null=True, blank=True, help_text="Legistar MatterAgendaDate: on agenda.")
+    passed_date = models.DateField(null=True, blank=True, help_text="Legistar MatterPassedDate: final action.")
+    enactment_number = models.CharField(
+        max_length=80, blank=True, help_text="Legistar MatterEnactmentNumber."
+    )
+    version = models.CharField(max_length=20, blank=True, help_text="Legistar MatterVersion of the text.")
+    sponsors = models.JSONField(default=list, blank=True, help_text="Legistar MatterSponsorName values.")
+    indexes = models.JSONField(default=list, blank=True, help_text="Legistar MatterIndexName values.")
+    code_sections = models.TextField(blank=True, help_text="Legistar code sections.")
+    text = models.TextField(blank=True, help_text="Legistar MatterText: the full text.")
+    is_published = models.BooleanField(default=True, help_text="Shown on the public portal.")
+
+    class Meta:
+        ordering = ["-intro_date", "file_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["government", "file_number"], name="matter_file_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.file_number
+
+
+class MatterAttachment(models.Model):
+    """A Legistar MatterAttachment."""
+
+    matter = models.ForeignKey(
+        LegislativeMatter,
+        # Attachments are part of the matter's legal record.
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        help_text="The matter.",
+    )
+    name = models.CharField(max_length=300, help_text="Legistar MatterAttachmentName.")
+    url = models.URLField(blank=True, max_length=500, help_text="Legistar MatterAttachmentHyperlink.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order as Legistar lists them.")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatterAction(models.Model):
+    """A row of a matter's action history (Legistar MatterHistory)."""
+
+    matter = models.ForeignKey(
+        LegislativeMatter,
+        # The action history is part of the matter's legal record.
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The matter acted on.",
+    )
+    action_date = models.DateField(help_text="Legistar MatterHistoryActionDate.")
+    version = models.CharField(max_length=20, blank=True, help_text="Legistar MatterHistoryVersion.")
+    action_body_name = models.CharField(
+        max_length=200, blank=True, help_text="Legistar MatterHistoryActionBodyName: action by."
+    )
+    action_name = models.CharField(max_length=200, help_text="Legistar MatterHistoryActionName.")
+    passed_flag_name = models.CharField(
+        max_length=40, blank=True, help_text="Legistar MatterHistoryPassedFlagName: the result, e.g. Pass."
+    )
+    tally = models.CharField(max_length=40, blank=True, help_text="Legistar MatterHistoryTally, e.g. 8:0.")
+    mover_name = models.CharField(max_length=200, blank=True, help_text="Legistar MatterHistoryMoverName.")
+    seconder_name = models.CharField(
+        max_length=200, blank=True, help_text="Legistar MatterHistorySeconderName."
+    )
+    sequence = models.PositiveSmallIntegerField(default=0, help_text="Order among actions of the same date.")
+
+    class Meta:
+        ordering = ["action_date", "sequence", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action_date} {self.action_name}"
+
+
+class Adoption(models.Model):
+    """A party's adoption of an agreement version by a legislative matter."""
+
+    version = models.ForeignKey(
+        AgreementVersion,
+        # An adoption is a legal record; the version cannot disappear under it.
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+        help_text="The agreement version adopted.",
+    )
+    government = models.ForeignKey(
+        "governments.Government",
+        # The adopting government stays on record.
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+        help_text="The party that adopted.",
+    )
+    matter = models.ForeignKey(
+        LegislativeMatter,
+        # The legislation that adopted the agreement is a legal record.
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+        help_text="The resolution or ordinance that adopted it.",
+    )
+    adopted_on = models.DateField(help_text="Date of the council's vote.")
+
+    class Meta:
+        ordering = ["adopted_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "government"], name="adoption_once_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.government} adopted {self.version} on {self.adopted_on}"

@@ -1,0 +1,75 @@
+"""Scoped reads of agreements and legislative matters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from interlocal import access
+from interlocal.agreements.models import (
+    Adoption,
+    Agreement,
+    AgreementParty,
+    AgreementVersion,
+    LegislativeMatter,
+)
+from interlocal.governments.models import Government
+
+
+def visible_agreements(user: Any) -> QuerySet[Agreement]:
+    """Published agreements of published collaboratives, plus those of the user's collaboratives."""
+    qs = Agreement.objects.select_related("collaborative")
+    if access.is_admin(user):
+        return qs
+    public = Q(is_published=True, collaborative__is_published=True)
+    return qs.filter(public | Q(collaborative_id__in=access.member_collaborative_ids(user)))
+
+
+def get_agreement_for_user(user: Any, pk: int) -> Agreement:
+    """Return an agreement with versions, parties and adoptions, or 404 whether missing or hidden."""
+    versions = AgreementVersion.objects.order_by("number").prefetch_related(
+        Prefetch("party_rows", queryset=AgreementParty.objects.select_related("government")),
+        Prefetch("adoptions", queryset=Adoption.objects.select_related("government", "matter")),
+        "documents",
+    )
+    return get_object_or_404(
+        visible_agreements(user).prefetch_related(Prefetch("versions", queryset=versions)), pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class PartyStatus:
+    """One party's adoption of a version, or its absence."""
+
+    government: Government
+    adoption: Adoption | None
+
+
+def party_statuses(version: AgreementVersion) -> list[PartyStatus]:
+    """Each party of a version with its adoption, from prefetched rows."""
+    adopted = {a.government_id: a for a in version.adoptions.all()}
+    return [PartyStatus(p.government, adopted.get(p.government_id)) for p in version.party_rows.all()]
+
+
+def visible_matters(user: Any) -> QuerySet[LegislativeMatter]:
+    """Published matters, plus the user's own government's and their coordinated members'."""
+    qs = LegislativeMatter.objects.select_related("government")
+    if access.is_admin(user):
+        return qs
+    own: set[int] = set()
+    if user.is_authenticated and getattr(user, "government_id", None):
+        own = {user.government_id} | access.coordinated_government_ids(user)
+    return qs.filter(Q(is_published=True) | Q(government_id__in=own))
+
+
+def get_matter_for_user(user: Any, pk: int) -> LegislativeMatter:
+    """Return a matter with its actions, attachments and adoptions, or 404 whether missing or hidden."""
+    qs = visible_matters(user).prefetch_related(
+        "actions",
+        "attachments",
+        Prefetch("adoptions", queryset=Adoption.objects.select_related("version__agreement")),
+    )
+    return get_object_or_404(qs, pk=pk)

@@ -1,0 +1,135 @@
+"""The /api/v1 read API: explicit schemas, scoped like the portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from interlocal.agreements.queries import get_agreement_for_user, party_statuses
+from interlocal.initiatives.queries import InitiativeFilters, get_initiative_for_user, list_initiatives_for_user
+from interlocal.vocab import PartnerRole
+
+api = NinjaAPI(title="Interlocal API", version="1", urls_namespace="api")
+
+
+class PartnerOut(Schema):
+    government: str
+    role: str
+
+
+class InitiativeOut(Schema):
+    id: int
+    collaborative: str
+    code: str
+    title: str
+    status: str
+    types: list[str]
+    cost_band: str
+    cost_estimate: Decimal | None
+    timeline_band: str
+    lead_partners: list[str]
+    supporting_partners: list[str]
+
+
+class InitiativeDetailOut(InitiativeOut):
+    description: str
+    equity_considerations: str
+    tracking_implementation: str
+    tracking_success: list[str]
+    if_overperforming: str
+    if_underperforming: str
+    partners: list[PartnerOut]
+
+
+def _initiative(i) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "id": i.pk,
+        "collaborative": i.collaborative.slug,
+        "code": i.code,
+        "title": i.title,
+        "status": i.status,
+        "types": i.types,
+        "cost_band": i.cost_band,
+        "cost_estimate": i.cost_estimate,
+        "timeline_band": i.timeline_band,
+        "lead_partners": [p.government.name for p in i.partners_of(PartnerRole.LEAD)],
+        "supporting_partners": [p.government.name for p in i.partners_of(PartnerRole.SUPPORTING)],
+    }
+
+
+@api.get("/initiatives", response=list[InitiativeOut], summary="Initiatives the caller may see")
+def initiatives(request: HttpRequest, q: str = "", status: str = "", collaborative: str = "") -> list[dict]:
+    """List initiatives, optionally searched and filtered."""
+    filters = InitiativeFilters(q=q, status=status, collaborative=collaborative)
+    return [_initiative(i) for i in list_initiatives_for_user(request.user, filters)]
+
+
+@api.get("/initiatives/{initiative_id}", response=InitiativeDetailOut, summary="One initiative")
+def initiative(request: HttpRequest, initiative_id: int) -> dict:
+    """Return one initiative; 404 whether missing or not visible."""
+    i = get_initiative_for_user(request.user, initiative_id)
+    return {
+        **_initiative(i),
+        "description": i.description,
+        "equity_considerations": i.equity_considerations,
+        "tracking_implementation": i.tracking_implementation,
+        "tracking_success": list(i.tracking_success),
+        "if_overperforming": i.if_overperforming,
+        "if_underperforming": i.if_underperforming,
+        "partners": [{"government": p.government.name, "role": p.role} for p in i.partners.all()],
+    }
+
+
+class PartyStatusOut(Schema):
+    government: str
+    adopted_on: dt.date | None
+    matter: str | None
+
+
+class VersionOut(Schema):
+    number: int
+    kind: str
+    title: str
+    effective_on: dt.date | None
+    in_force: bool
+    in_force_at: dt.datetime | None
+    parties: list[PartyStatusOut]
+
+
+class AgreementOut(Schema):
+    id: int
+    title: str
+    kind: str
+    collaborative: str
+    versions: list[VersionOut]
+
+
+@api.get("/agreements/{agreement_id}", response=AgreementOut, summary="One agreement with adoption status")
+def agreement(request: HttpRequest, agreement_id: int) -> dict:
+    """Return an agreement, its versions and which parties have adopted each."""
+    a = get_agreement_for_user(request.user, agreement_id)
+    versions = []
+    for v in a.versions.all():
+        parties = [
+            {
+                "government": s.government.name,
+                "adopted_on": s.adoption.adopted_on if s.adoption else None,
+                "matter": s.adoption.matter.file_number if s.adoption else None,
+            }
+            for s in party_statuses(v)
+        ]
+        versions.append(
+            {
+                "number": v.number,
+                "kind": v.kind,
+                "title": v.title,
+                "effective_on": v.effective_on,
+                "in_force": v.is_in_force,
+                "in_force_at": v.in_force_at,
+                "parties": parties,
+            }
+        )
+    return {"id": a.pk, "title": a.title, "kind": a.kind, "collaborative": a.collaborative.slug, "versions": versions}

@@ -1,0 +1,78 @@
+"""Writing audit events and applying audited field changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from interlocal.audit.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    # JSON has no dates, decimals or model instances; keep what a reader needs to see.
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def audit_record(
+    *, acting_user: Any, verb: str, obj: models.Model, changes: dict[str, Any] | None = None, note: str = ""
+) -> AuditEvent:
+    """Write one audit event for a write to obj."""
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
+        note=note,
+    )
+
+
+def apply_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Set the given fields on instance and return {field: (old, new)} for those that changed."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name, new in values.items():
+        old = getattr(instance, name)
+        if old != new:
+            setattr(instance, name, new)
+            changes[name] = (old, new)
+    return changes
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, tuple[Any, Any]]:
+    """Return a creation diff: every named field from None to its value."""
+    return {name: (None, getattr(instance, name)) for name in fields}
+
+
+def admin_save(*, acting_user: Any, instance: models.Model, changed_fields: list[str], created: bool) -> None:
+    """Save a record edited in the back office and audit exactly what the form changed."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        before: dict[str, Any] = {}
+        if not created:
+            fresh = type(instance)._default_manager.filter(pk=instance.pk).first()
+            before = {f: getattr(fresh, f, None) for f in changed_fields if fresh is not None}
+        instance.save()
+        concrete = {f.name for f in instance._meta.get_fields()}
+        changes = {
+            f: (before.get(f), getattr(instance, f, None))
+            for f in changed_fields
+            if f in concrete and not instance._meta.get_field(f).many_to_many
+        }
+        audit_record(
+            acting_user=acting_user,
+            verb=f"{instance._meta.model_name}_{'create' if created else 'update'}_admin",
+            obj=instance,
+            changes=changes,
+        )

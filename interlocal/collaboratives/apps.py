@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CollaborativesConfig(AppConfig):
+    name = "interlocal.collaboratives"
+    label = "collaboratives"

@@ -1,0 +1,440 @@
+"""The demonstration region, built from the seeds' facts; invented records say so."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from interlocal.agreements import actions as agreements
+from interlocal.collaboratives import actions as collaboratives
+from interlocal.collaboratives.models import Collaborative
+from interlocal.governments import actions as governments
+from interlocal.governments.models import Government, Person
+from interlocal.initiatives import actions as initiatives
+from interlocal.vocab import (
+    AgreementKind,
+    GovernmentKind,
+    InitiativeStatus,
+    MembershipRole,
+    PartnerRole,
+    Role,
+    TermKind,
+    TimelineBand,
+    VersionKind,
+)
+
+DEMO_SLUG = "eastern-jackson-county"
+DEMO_PASSWORD = "interlocal-demo"  # noqa: S105 - a published demo password, for a laptop demo only
+INVENTED = "Demonstration record: invented for the demo, not an official record."
+
+_CENSUS_2020 = "2020 Census (P1), U.S. Census Bureau"
+_CITIES = [
+    # name, slug, GEOID, 2020 population, land area m2 (TIGER 2019), OCD place id
+    ("Independence", "independence", "2935000", 123011, 201996556, "independence"),
+    ("Lee's Summit", "lees-summit", "2941348", 101108, 165289711, "lees_summit"),
+    ("Blue Springs", "blue-springs", "2906652", 58603, 58059373, "blue_springs"),
+    ("Grandview", "grandview", "2928324", 26029, 38146072, "grandview"),
+    ("Raytown", "raytown", "2960788", 30012, 25717424, "raytown"),
+]
+# Shared boundary edges among the five, from Census TIGER/Line 2019 place polygons.
+_ADJACENT = [("independence", "blue-springs"), ("independence", "lees-summit"), ("independence", "raytown")]
+
+PURPOSE_2018 = """The cities of Independence, Lee's Summit and Blue Springs, Missouri, are working with the \
+Mid-America Regional Council (MARC) to explore and advance collaborative strategies aimed to benefit all three \
+communities by expanding local government innovation that enhances public service, benefits employees, and \
+optimizes customer service.
+
+With assistance from MARC, the jurisdictions seek to:
+
+- Cooperatively identify and explore innovative, high-capacity solutions, strategies and practices.
+- Develop initial organizing principles for definition, evaluation, and advancement of desired initiatives.
+- Advance solutions for proposal, including cooperative agreements and shared services, that streamline \
+business functions and help deliver robust, high-quality citizen services.
+- Complete the Nationwide Cyber Security Review self-assessment; then discuss individual results and explore \
+joint solutions to address identified deficiencies.
+- Work with the Government Training Institute (GTI) to assess training and safety programming needs.
+- Expand the reach and influence of new and developing technologies.
+
+In 2021 the cities of Grandview and Raytown formally joined, and the five cities adopted a Statement of Common \
+Purpose to renew and expand the partnership."""
+
+RES_21_08_TEXT = """A Resolution adopting a Statement of Common Purpose to renew and expand the Eastern Jackson \
+County Shared Service Collaborative Partnership.
+
+Issue/Request:
+
+In 2018 the cities of Independence, Lee's Summit and Blue Springs, Missouri, began working with the Mid-America \
+Regional Council (MARC) to explore and advance collaborative strategies aimed to benefit all three communities by \
+expanding local government innovation that enhances public service, benefits employees, and optimizes customer \
+service. These partners have completed successful collaborative programs including supervisory training, employee \
+exit interviews, fraud reporting hotline, and a federal grant for police mental health co-responders.
+
+The cities of Grandview and Raytown, Missouri, have begun to engage in the work and desire to formally join the \
+collaborative partnership.
+
+Proposed City Council Motion:
+
+I move for adoption of a Resolution adoption a Statement of Common Purpose to renew and expand the Eastern \
+Jackson County Shared Service Collaborative Partnership.
+
+Impact/Analysis:
+
+With assistance from MARC, the five jurisdictions seek to continue their efforts to: cooperatively identify and \
+explore innovative, high-capacity solutions, strategies and practices; develop initial organizing principles for \
+definition, evaluation, and advancement of desired initiatives; advance solutions for proposal, including \
+cooperative agreements and shared services; work with the Government Training Institute (GTI) to assess training \
+and safety programming needs and determine feasibility of a customized solution to serve all five communities; \
+and expand the reach and influence of new and developing technologies.
+
+Christal Weber, City Manager"""
+
+LR33_DESCRIPTION = (
+    "Develop a 5-year Action Plan for shared services, and intergovernmental cooperation and collaboration with "
+    "aim of promoting efficiency, reducing costs, and improving service delivery through collaboration between "
+    "different levels of government and municipalities within the County."
+)
+LR33_EQUITY = (
+    "Shared services / intergovernmental cooperation and collaboration has the opportunity to provide a more "
+    "equitable and equivalent level of service to all communities\n\n"
+    "Shared services / intergovernmental cooperation and collaboration has the opportunity to improve public "
+    "services with a greater economic efficiency"
+)
+STL_SUPPORTING = [
+    ("St. Louis County Department of Human Services -Office of Community Development", GovernmentKind.DEPARTMENT),
+    ("St. Louis Economic Development Partnership", GovernmentKind.INSTITUTE),
+    ("St. Louis County Department of Parks and Recreation", GovernmentKind.DEPARTMENT),
+    ("St Louis County Office of Emergency Management", GovernmentKind.DEPARTMENT),
+    ("St. Louis County Department of Transportation and Public Works", GovernmentKind.DEPARTMENT),
+]
+
+_IDEAS: list[dict[str, Any]] = [
+    {
+        "code": "EJC-1",
+        "title": "Radio equipment maintenance/management",
+        "status": InitiativeStatus.IN_PROGRESS,
+        "is_partnership": True,
+        "lead": "blue-springs",
+        "topics": ["Public Safety"],
+        "timeline_band": TimelineBand.NEAR,
+        "services": "Public-safety radio maintenance",
+    },
+    {
+        "code": "EJC-2",
+        "title": "Back-office operations: human resources and information technology",
+        "description": "Back-office operations (such as human resources and information technology, including "
+        "cybersecurity management and electronic data storage solutions).",
+        "status": InitiativeStatus.NEW,
+        "is_partnership": True,
+        "lead": "independence",
+        "topics": ["Back-office Operations", "Technology"],
+        "timeline_band": TimelineBand.MEDIUM,
+        "services": "Human resources; information technology; data storage",
+    },
+    {
+        "code": "EJC-3",
+        "title": "Cybersecurity self-assessment (NCSR) and joint remediation",
+        "description": "Complete the Nationwide Cyber Security Review self-assessment; then discuss individual "
+        "results and explore joint solutions to address identified deficiencies.",
+        "status": InitiativeStatus.ONGOING,
+        "is_project": True,
+        "lead": "lees-summit",
+        "topics": ["Technology"],
+        "timeline_band": TimelineBand.ONGOING,
+        "services": "Cybersecurity",
+    },
+    {
+        "code": "EJC-4",
+        "title": "Risk management, training and safety programming",
+        "description": "Work with the Government Training Institute (GTI) to assess training and safety "
+        "programming needs and determine feasibility of a customized solution to serve all five communities.",
+        "status": InitiativeStatus.IN_PROGRESS,
+        "is_partnership": True,
+        "lead": "lees-summit",
+        "supporting": ["government-training-institute"],
+        "topics": ["Workforce"],
+        "timeline_band": TimelineBand.NEAR,
+        "services": "Supervisory training; safety programming; risk management",
+    },
+    {
+        "code": "EJC-5",
+        "title": "Recycling initiatives",
+        "status": InitiativeStatus.NEW,
+        "is_project": True,
+        "lead": "raytown",
+        "topics": ["Environment"],
+        "timeline_band": TimelineBand.NEAR,
+        "services": "Recycling",
+    },
+]
+
+
+def demo_loaded() -> bool:
+    """Whether the demonstration region is already in the database."""
+    return Collaborative.objects.filter(slug=DEMO_SLUG).exists()
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    """Load the demonstration region in one transaction; does nothing when it is there already."""
+    if demo_loaded():
+        return {}
+    admin = governments.person_create(
+        acting_user=None, username="admin", government=None, role=Role.COORDINATOR, password=DEMO_PASSWORD,
+        first_name="Site", last_name="Administrator", is_superuser=True,
+    )
+    govs = _governments(admin)
+    people = _people(admin, govs)
+    collab = _eastern_jackson(admin, govs, people)
+    _st_louis(admin, govs, people)
+    return {"governments": Government.objects.count(), "people": Person.objects.count(), "collaborative": collab.pk}
+
+
+def _governments(admin: Person) -> dict[str, Government]:
+    g: dict[str, Government] = {}
+    g["jackson-county"] = governments.government_create(
+        acting_user=admin, kind=GovernmentKind.COUNTY, name="Jackson County", slug="jackson-county", state="MO",
+        geoid="29095", ocd_division_id="ocd-division/country:us/state:mo/county:jackson",
+        population=717204, population_year=2020, population_source=_CENSUS_2020,
+    )
+    for name, slug, geoid, pop, area, ocd in _CITIES:
+        g[slug] = governments.government_create(
+            acting_user=admin, kind=GovernmentKind.CITY, name=name, slug=slug, state="MO",
+            county_name="Jackson County", parent=g["jackson-county"], geoid=geoid,
+            ocd_division_id=f"ocd-division/country:us/state:mo/place:{ocd}", population=pop,
+            population_year=2020, population_source=_CENSUS_2020, land_area_m2=area,
+        )
+    for a, b in _ADJACENT:
+        governments.government_set_neighbours(
+            acting_user=admin, government=g[a], neighbours=[*g[a].neighbours.all(), g[b]]
+        )
+    g["marc"] = governments.government_create(
+        acting_user=admin, kind=GovernmentKind.REGIONAL_COUNCIL, name="Mid-America Regional Council",
+        slug="marc", state="MO", website="https://www.marc.org/",
+    )
+    g["government-training-institute"] = governments.government_create(
+        acting_user=admin, kind=GovernmentKind.INSTITUTE, name="Government Training Institute",
+        slug="government-training-institute", state="MO", parent=g["marc"],
+    )
+    g["st-louis-county"] = governments.government_create(
+        acting_user=admin, kind=GovernmentKind.COUNTY, name="St. Louis County", slug="st-louis-county",
+        state="MO", geoid="29189", ocd_division_id="ocd-division/country:us/state:mo/county:st._louis",
+        population=1004125, population_year=2020, population_source=_CENSUS_2020,
+    )
+    g["stl-planning"] = governments.government_create(
+        acting_user=admin, kind=GovernmentKind.DEPARTMENT, name="St. Louis County Department of Planning",
+        slug="st-louis-county-department-of-planning", state="MO", parent=g["st-louis-county"],
+    )
+    for name, kind in STL_SUPPORTING:
+        gov = governments.government_create(
+            acting_user=admin, kind=kind, name=name, state="MO", parent=g["st-louis-county"]
+        )
+        g[gov.slug] = gov
+    return g
+
+
+def _people(admin: Person, g: dict[str, Government]) -> dict[str, Person]:
+    def make(username: str, gov: str, role: str, first: str, last: str, title: str) -> Person:
+        return governments.person_create(
+            acting_user=admin, username=username, government=g[gov], role=role, password=DEMO_PASSWORD,
+            first_name=first, last_name=last, title=title, email=f"{username}@example.org",
+        )
+
+    return {
+        "coordinator": make("coordinator", "marc", Role.COORDINATOR, "Casey", "Morgan", "Program Director"),
+        "ls-clerk": make("ls-clerk", "lees-summit", Role.MEMBER_EDITOR, "Lee", "Summers", "City Clerk"),
+        "ind-editor": make("ind-editor", "independence", Role.MEMBER_EDITOR, "Indira", "Pruitt", "Deputy City Manager"),
+        "bs-finance": make("bs-finance", "blue-springs", Role.VIEWER, "Blair", "Spring", "Finance Director"),
+        "stl-planner": make("stl-planner", "stl-planning", Role.COORDINATOR, "Sam", "Louis", "Planner"),
+    }
+
+
+def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, Person]) -> Collaborative:
+    coord = people["coordinator"]
+    collab = collaboratives.collaborative_create(
+        acting_user=coord, name="Eastern Jackson County Shared Service Collaborative Partnership", slug=DEMO_SLUG,
+        short_name="EJC Collaborative", facilitator=g["marc"], purpose=PURPOSE_2018,
+        formed_on=dt.date(2018, 9, 1), is_published=True,
+    )
+    collaboratives.membership_add(
+        acting_user=coord, collaborative=collab, government=g["marc"], role=MembershipRole.FACILITATOR,
+        joined_on=dt.date(2018, 9, 1),
+    )
+    collaboratives.membership_add(
+        acting_user=coord, collaborative=collab, government=g["government-training-institute"],
+        role=MembershipRole.SUPPORTING_PARTNER, joined_on=dt.date(2018, 9, 1),
+    )
+    for slug in ("independence", "lees-summit", "blue-springs"):
+        collaboratives.membership_add(acting_user=coord, collaborative=collab, government=g[slug], joined_on=dt.date(2018, 9, 1))
+
+    # Lee's Summit's RES. NO. 21-08 is the real record (seed 001); the other councils' matters are invented.
+    res_21_08 = agreements.matter_create(
+        acting_user=admin, government=g["lees-summit"], client="leessummit", file_number="RES. NO. 21-08",
+        type_name="Resolution", status_name="Agenda Ready",
+        title="A Resolution adopting a Statement of Common Purpose to renew and expand the Eastern Jackson County "
+        "Shared Service Collaborative Partnership.",
+        body_name="City Council - Regular Session", intro_date=dt.date(2021, 3, 31), agenda_date=dt.date(2021, 4, 13),
+        version="1", text=RES_21_08_TEXT, attachments=[("Resolution", ""), ("Statement of Common Purpose", "")],
+    )
+    agreements.matter_action_add(
+        acting_user=admin, matter=res_21_08, action_date=dt.date(2021, 4, 13), version="1",
+        action_body_name="City Council - Regular Session", action_name="adopted", passed_flag_name="Pass",
+    )
+    invented: dict[str, Any] = {}
+    for slug, number, day in [
+        ("independence", "RES-6701", dt.date(2021, 4, 19)),
+        ("blue-springs", "R-2021-31", dt.date(2021, 4, 5)),
+        ("grandview", "R-21-14", dt.date(2021, 4, 27)),
+        ("raytown", "R-3190-21", dt.date(2021, 5, 4)),
+    ]:
+        matter = agreements.matter_create(
+            acting_user=admin, government=g[slug], file_number=number, type_name="Resolution", status_name="Passed",
+            title="A Resolution adopting a Statement of Common Purpose to renew and expand the Eastern Jackson "
+            "County Shared Service Collaborative Partnership.", body_name="City Council", intro_date=day,
+            agenda_date=day, passed_date=day, version="1", text=INVENTED,
+        )
+        agreements.matter_action_add(
+            acting_user=admin, matter=matter, action_date=day, version="1", action_body_name="City Council",
+            action_name="adopted", passed_flag_name="Pass", tally="7:0",
+        )
+        invented[slug] = matter
+    for slug in ("grandview", "raytown"):
+        collaboratives.membership_add(
+            acting_user=coord, collaborative=collab, government=g[slug], joined_on=invented[slug].passed_date,
+            authorising_matter=invented[slug],
+        )
+
+    statement = agreements.agreement_create(
+        acting_user=coord, collaborative=collab, kind=AgreementKind.STATEMENT_OF_PURPOSE,
+        title="Eastern Jackson County Shared Service Collaborative: Statement of Purpose",
+        summary="The partners' shared purpose and proposed action steps, facilitated by MARC.", is_published=True,
+    )
+    three = [g["independence"], g["lees-summit"], g["blue-springs"]]
+    v1 = agreements.agreement_version_create(
+        acting_user=coord, agreement=statement, kind=VersionKind.ORIGINAL, title="Statement of Purpose (2018)",
+        parties=three, text=PURPOSE_2018.split("\n\nIn 2021")[0], effective_on=dt.date(2018, 9, 1),
+    )
+    for i, gov in enumerate(three):
+        matter = agreements.matter_create(
+            acting_user=admin, government=gov, file_number=f"DEMO-2018-{i + 1}", type_name="Resolution",
+            status_name="Passed", title="A Resolution endorsing the Statement of Purpose of the Eastern Jackson "
+            "County shared services collaborative.", body_name="City Council", intro_date=dt.date(2018, 8, 20),
+            passed_date=dt.date(2018, 8, 27 + i), text=INVENTED,
+        )
+        agreements.agreement_adopt(
+            acting_user=admin, version=v1, government=gov, matter=matter, adopted_on=dt.date(2018, 8, 27 + i)
+        )
+    five = [g[s] for s in ("independence", "lees-summit", "blue-springs", "grandview", "raytown")]
+    v2 = agreements.agreement_version_create(
+        acting_user=coord, agreement=statement, kind=VersionKind.RENEWAL_AND_EXPANSION,
+        title="Statement of Common Purpose (2021)", parties=five, effective_on=dt.date(2021, 5, 4),
+        term_months=60, renewal_on=dt.date(2026, 5, 4),
+        documents=[("Statement of Common Purpose", "")],
+    )
+    agreements.agreement_adopt(
+        acting_user=people["ls-clerk"], version=v2, government=g["lees-summit"], matter=res_21_08,
+        adopted_on=dt.date(2021, 4, 13),
+    )
+    for slug, matter in invented.items():
+        agreements.agreement_adopt(
+            acting_user=admin, version=v2, government=g[slug], matter=matter, adopted_on=matter.passed_date
+        )
+
+    radio = agreements.agreement_create(
+        acting_user=coord, collaborative=collab, kind=AgreementKind.INTERLOCAL,
+        title="Radio Equipment Maintenance Cooperative Agreement", is_published=True,
+        summary="Blue Springs' radio shop maintains the partners' portable and mobile radios at cost. " + INVENTED,
+    )
+    radio_v1 = agreements.agreement_version_create(
+        acting_user=coord, agreement=radio, kind=VersionKind.ORIGINAL, title="Cooperative agreement (draft 2026)",
+        parties=[g["blue-springs"], g["lees-summit"], g["raytown"]], effective_on=dt.date(2027, 1, 1),
+        term_months=36,
+    )
+    radio_matter = agreements.matter_create(
+        acting_user=admin, government=g["blue-springs"], file_number="R-2026-88", type_name="Resolution",
+        status_name="Passed", title="A Resolution approving a cooperative agreement for radio equipment maintenance.",
+        body_name="City Council", intro_date=dt.date(2026, 10, 6), passed_date=dt.date(2026, 10, 20), text=INVENTED,
+    )
+    agreements.agreement_adopt(
+        acting_user=admin, version=radio_v1, government=g["blue-springs"], matter=radio_matter,
+        adopted_on=dt.date(2026, 10, 20),
+    )
+
+    for idea in _IDEAS:
+        spec = dict(idea)
+        lead = spec.pop("lead")
+        supporting = spec.pop("supporting", [])
+        topics = spec.pop("topics")
+        code = spec.pop("code")
+        initiatives.initiative_create(
+            acting_user=coord, collaborative=collab, code=code, is_published=True,
+            terms={TermKind.TOPIC_AREA: topics, TermKind.GEOGRAPHIC_SCALE: ["Eastern Jackson County"]},
+            partners={
+                PartnerRole.LEAD: [g[lead]],
+                PartnerRole.SUPPORTING: [g[s] for s in supporting],
+                PartnerRole.PARTICIPATING: five,
+            },
+            **spec,
+        )
+    return collab
+
+
+def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]) -> None:
+    planner = people["stl-planner"]
+    collab = collaboratives.collaborative_create(
+        acting_user=planner, name="St. Louis County Intergovernmental Cooperation", slug="st-louis-county",
+        short_name="STL County", facilitator=g["stl-planning"], is_published=True,
+        purpose="St. Louis County's planning department coordinates shared services and intergovernmental "
+        "cooperation among the county's departments and municipalities, following the comprehensive plan's "
+        "recommendations.",
+    )
+    collaboratives.membership_add(
+        acting_user=planner, collaborative=collab, government=g["stl-planning"], role=MembershipRole.FACILITATOR,
+        joined_on=dt.date(2024, 1, 1),
+    )
+    collaboratives.membership_add(
+        acting_user=planner, collaborative=collab, government=g["st-louis-county"], joined_on=dt.date(2024, 1, 1)
+    )
+    plan = initiatives.plan_create(
+        acting_user=planner, collaborative=collab, name="St. Louis County Comprehensive Plan", slug="stl-county-plan"
+    )
+    scales = ["Countywide", "Municipalities"]
+    initiatives.initiative_create(
+        acting_user=planner, collaborative=collab, plan=plan, plan_position=32, code="LR.32", is_published=True,
+        title="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026",
+        description="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026 "
+        "(the title as the plan's page abbreviates it).",
+        terms={TermKind.GEOGRAPHIC_SCALE: scales},
+    )
+    lr33 = initiatives.initiative_create(
+        acting_user=planner, collaborative=collab, plan=plan, plan_position=33, code="LR.33",
+        title="Develop a 5-year Action Plan for shared services", description=LR33_DESCRIPTION,
+        status=InitiativeStatus.NEW, is_policy=True, equity_considerations=LR33_EQUITY,
+        tracking_implementation="Hire consultant to complete plan with County Task Force oversight.",
+        tracking_success=["Publish the Action Plan."], if_overperforming="Publish updates and educate.",
+        if_underperforming="", owner=planner, is_published=True,
+        services="Shared services and intergovernmental cooperation",
+        terms={
+            TermKind.GEOGRAPHIC_SCALE: scales,
+            TermKind.TOPIC_AREA: [
+                "Infrastructure Cost-burden",
+                "Social & Environmental Resilience",
+                "Economic Development",
+                "Transportation & Infrastructure",
+            ],
+            TermKind.FUNDING_SOURCE: ["General operating revenue"],
+        },
+        partners={
+            PartnerRole.LEAD: [g["stl-planning"]],
+            PartnerRole.SUPPORTING: [Government.objects.get(name=name) for name, _ in STL_SUPPORTING],
+        },
+    )
+    initiatives.initiative_create(
+        acting_user=planner, collaborative=collab, plan=plan, plan_position=34, code="LR.34", is_published=True,
+        title="Organize an annual countywide meeting that encourages direct engagement between municip\u2026",
+        description="Organize an annual countywide meeting that encourages direct engagement between municip\u2026 "
+        "(the title as the plan's page abbreviates it).",
+        terms={TermKind.GEOGRAPHIC_SCALE: scales},
+    )
+    del lr33

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GovernmentsConfig(AppConfig):
+    name = "interlocal.governments"
+    label = "governments"

@@ -1,0 +1,148 @@
+"""The portal's pages: public reading, and short editing pages for staff."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from interlocal import access
+from interlocal.agreements.models import AgreementParty
+from interlocal.agreements.queries import get_agreement_for_user, get_matter_for_user, party_statuses, visible_agreements
+from interlocal.collaboratives.queries import get_collaborative_for_user, visible_collaboratives
+from interlocal.governments.actions import government_update
+from interlocal.governments.queries import get_government_for_user, visible_governments
+from interlocal.initiatives.queries import (
+    InitiativeFilters,
+    get_initiative_for_user,
+    list_initiatives_for_user,
+    neighbours_in_plan,
+    terms_in_use,
+    visible_initiatives,
+)
+from interlocal.portal.forms import GovernmentForm, InitiativeFilterForm
+from interlocal.vocab import PartnerRole, TermKind
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: collaboratives and recent initiatives."""
+    collaboratives = visible_collaboratives(request.user).order_by("name")
+    recent = visible_initiatives(request.user).select_related("collaborative").order_by("-updated_at")[:6]
+    return render(request, "portal/home.html", {"collaboratives": collaboratives, "recent": recent})
+
+
+def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A collaborative: purpose, facilitator, members over time, initiatives and agreements."""
+    collaborative = get_collaborative_for_user(request.user, slug)
+    today = timezone.localdate()
+    memberships = list(collaborative.memberships.all())
+    context = {
+        "collaborative": collaborative,
+        "memberships": memberships,
+        "current": [m for m in memberships if m.is_current_on(today)],
+        "initiatives": visible_initiatives(request.user).filter(collaborative=collaborative).order_by("code", "title"),
+        "agreements": visible_agreements(request.user).filter(collaborative=collaborative),
+        "can_edit": access.can_edit_collaborative(request.user, collaborative),
+    }
+    return render(request, "portal/collaborative_detail.html", context)
+
+
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    """Initiatives with filters and search; htmx asks for just the results."""
+    topics = [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)]
+    partners = [(g.slug, g.name) for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()]
+    form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
+    filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
+    page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
+    template = "portal/_initiative_results.html" if request.headers.get("HX-Request") else "portal/initiative_list.html"
+    return render(request, template, {"form": form, "page": page, "querystring": _querystring(request)})
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One initiative laid out like a plan's recommendation page."""
+    initiative = get_initiative_for_user(request.user, pk)
+    previous, following = neighbours_in_plan(request.user, initiative)
+    context = {
+        "initiative": initiative,
+        "previous": previous,
+        "next": following,
+        "scales": initiative.terms_of(TermKind.GEOGRAPHIC_SCALE),
+        "key_issues": initiative.terms_of(TermKind.KEY_ISSUE),
+        "topics": initiative.terms_of(TermKind.TOPIC_AREA),
+        "funding": initiative.terms_of(TermKind.FUNDING_SOURCE),
+        "leads": initiative.partners_of(PartnerRole.LEAD),
+        "supporting": initiative.partners_of(PartnerRole.SUPPORTING),
+        "participating": initiative.partners_of(PartnerRole.PARTICIPATING),
+        "can_edit": access.can_edit_initiative(request.user, initiative),
+    }
+    return render(request, "portal/initiative_detail.html", context)
+
+
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An agreement's versions, parties and who has adopted each."""
+    agreement = get_agreement_for_user(request.user, pk)
+    versions = [(v, party_statuses(v)) for v in agreement.versions.all()]
+    return render(request, "portal/agreement_detail.html", {"agreement": agreement, "versions": versions})
+
+
+def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A legislative matter with its fields and action history, as Legistar shows it."""
+    matter = get_matter_for_user(request.user, pk)
+    return render(request, "portal/matter_detail.html", {"matter": matter})
+
+
+def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A government: its collaboratives, agreements and the initiatives it leads or supports."""
+    government = get_government_for_user(request.user, slug)
+    memberships = government.memberships.filter(collaborative__in=visible_collaboratives(request.user)).select_related(
+        "collaborative"
+    )
+    parties = (
+        AgreementParty.objects.filter(government=government, version__agreement__in=visible_agreements(request.user))
+        .select_related("version__agreement")
+        .order_by("version__agreement__title", "version__number")
+    )
+    roles = (
+        visible_initiatives(request.user)
+        .filter(partners__government=government)
+        .prefetch_related(Prefetch("partners"))
+        .distinct()
+        .order_by("code", "title")
+    )
+    context = {
+        "government": government,
+        "memberships": memberships,
+        "parties": parties,
+        "initiatives": [(i, sorted({p.get_role_display() for p in i.partners.all() if p.government_id == government.pk})) for i in roles],
+        "neighbours": visible_governments(request.user).filter(neighbours=government).order_by("name"),
+        "matters": government.matters.filter(is_published=True).order_by("-intro_date")[:20],
+        "can_edit": access.can_edit_government(request.user, government),
+    }
+    return render(request, "portal/government_detail.html", context)
+
+
+@login_required
+def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff update their own government's website and population."""
+    government = get_government_for_user(request.user, slug)
+    if not access.can_edit_government(request.user, government):
+        raise PermissionDenied("You may edit only your own government's records.")
+    initial = {f: getattr(government, f) for f in GovernmentForm.base_fields}
+    form = GovernmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {k: ("" if v is None and k in ("website", "population_source") else v) for k, v in form.cleaned_data.items()}
+        government_update(acting_user=request.user, government=government, **values)  # type: ignore[arg-type]
+        messages.success(request, f"{government.name} was updated.")
+        return redirect("portal:government", slug=government.slug)
+    return render(request, "portal/government_edit.html", {"government": government, "form": form})

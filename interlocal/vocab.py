@@ -1,0 +1,83 @@
+"""Controlled vocabularies shared across apps."""
+
+from django.db import models
+
+
+class GovernmentKind(models.TextChoices):
+    CITY = "city", "City"
+    VILLAGE = "village", "Village"
+    COUNTY = "county", "County"
+    REGIONAL_COUNCIL = "regional_council", "Regional council"
+    SPECIAL_DISTRICT = "special_district", "Special district"
+    STATE_AGENCY = "state_agency", "State agency"
+    INSTITUTE = "institute", "Institute or nonprofit"
+    # Plans name county departments as lead partners (LR.33), so they are first-class partners.
+    DEPARTMENT = "department", "Department of a government"
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    MEMBER_EDITOR = "member_editor", "Member editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    FACILITATOR = "facilitator", "Facilitator"
+    SUPPORTING_PARTNER = "supporting_partner", "Supporting partner"
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "lead", "Lead partner"
+    SUPPORTING = "supporting", "Supporting partner"
+    PARTICIPATING = "participating", "Participating government"
+
+
+class InitiativeStatus(models.TextChoices):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETE = "complete", "Complete"
+    DEFERRED = "deferred", "Deferred"
+
+
+class CostBand(models.TextChoices):
+    LOW = "low", "Low (less than $1 mil)"
+    MEDIUM = "medium", "Medium ($1-10 mil)"
+    HIGH = "high", "High ($10+ mil)"
+
+
+class TimelineBand(models.TextChoices):
+    ONGOING = "ongoing", "Ongoing"
+    NEAR = "near", "Near-term (within 5 years)"
+    MEDIUM = "medium", "Medium-term (5-10 years)"
+    LONG = "long", "Long-term (10+ years)"
+
+
+class InitiativeType(models.TextChoices):
+    PROJECT = "project", "Project"
+    PARTNERSHIP = "partnership", "Partnership"
+    POLICY = "policy", "Policy"
+
+
+class TermKind(models.TextChoices):
+    TOPIC_AREA = "topic_area", "Related planning topic area"
+    GEOGRAPHIC_SCALE = "geographic_scale", "Geographic scale"
+    KEY_ISSUE = "key_issue", "Key issue"
+    FUNDING_SOURCE = "funding_source", "Funding source"
+
+
+class AgreementKind(models.TextChoices):
+    STATEMENT_OF_PURPOSE = "statement_of_purpose", "Statement of purpose"
+    STATEMENT_OF_COMMON_PURPOSE = "statement_of_common_purpose", "Statement of common purpose"
+    MOU = "mou", "Memorandum of understanding"
+    INTERLOCAL = "interlocal", "Interlocal or cooperative agreement"
+    CONTRACT = "contract", "Contract"
+
+
+class VersionKind(models.TextChoices):
+    ORIGINAL = "original", "Original"
+    RENEWAL = "renewal", "Renewal"
+    AMENDMENT = "amendment", "Amendment"
+    EXPANSION = "expansion", "Expansion"
+    RENEWAL_AND_EXPANSION = "renewal_expansion", "Renewal and expansion"
