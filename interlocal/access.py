@@ -30,7 +30,9 @@ def member_collaborative_ids(user: Any) -> set[int]:
         return set()
     today = timezone.localdate()
     current = Q(left_on__isnull=True) | Q(left_on__gte=today)
-    ids = set(Membership.objects.filter(current, government_id=gov).values_list("collaborative_id", flat=True))
+    ids = set(
+        Membership.objects.filter(current, government_id=gov).values_list("collaborative_id", flat=True)
+    )
     ids |= set(Collaborative.objects.filter(facilitator_id=gov).values_list("id", flat=True))
     return ids
 
@@ -58,7 +60,9 @@ def coordinated_government_ids(user: Any) -> set[int]:
     collabs = coordinated_collaborative_ids(user)
     if not collabs:
         return set()
-    return set(Membership.objects.filter(collaborative_id__in=collabs).values_list("government_id", flat=True))
+    return set(
+        Membership.objects.filter(collaborative_id__in=collabs).values_list("government_id", flat=True)
+    )
 
 
 def _is_editor(user: Any) -> bool:
@@ -86,8 +90,8 @@ def can_add_initiative(user: Any, collaborative: Any) -> bool:
     """Coordinators and member editors of current members may propose initiatives."""
     if can_edit_collaborative(user, collaborative):
         return True
-    return (
-        getattr(user, "role", None) == Role.MEMBER_EDITOR and collaborative.pk in member_collaborative_ids(user)
+    return getattr(user, "role", None) == Role.MEMBER_EDITOR and collaborative.pk in member_collaborative_ids(
+        user
     )
 
 

@@ -51,9 +51,13 @@ class AuditedAdmin(admin.ModelAdmin):
         # The add form can name a parent the user may not touch; check the object as it will be saved.
         if not self.can_edit(request, obj):
             raise PermissionDenied("You may not save this record.")
-        admin_save(acting_user=request.user, instance=obj, changed_fields=list(form.changed_data), created=not change)
+        admin_save(
+            acting_user=request.user, instance=obj, changed_fields=list(form.changed_data), created=not change
+        )
 
-    def save_formset(self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue

@@ -26,7 +26,7 @@ from interlocal.vocab import (
 )
 
 DEMO_SLUG = "eastern-jackson-county"
-DEMO_PASSWORD = "interlocal-demo"  # noqa: S105 - a published demo password, for a laptop demo only
+DEMO_PASSWORD = "interlocal-demo"
 INVENTED = "Demonstration record: invented for the demo, not an official record."
 
 _CENSUS_2020 = "2020 Census (P1), U.S. Census Bureau"
@@ -102,7 +102,10 @@ LR33_EQUITY = (
     "services with a greater economic efficiency"
 )
 STL_SUPPORTING = [
-    ("St. Louis County Department of Human Services -Office of Community Development", GovernmentKind.DEPARTMENT),
+    (
+        "St. Louis County Department of Human Services -Office of Community Development",
+        GovernmentKind.DEPARTMENT,
+    ),
     ("St. Louis Economic Development Partnership", GovernmentKind.INSTITUTE),
     ("St. Louis County Department of Parks and Recreation", GovernmentKind.DEPARTMENT),
     ("St Louis County Office of Emergency Management", GovernmentKind.DEPARTMENT),
@@ -181,50 +184,95 @@ def load_demo() -> dict[str, int]:
     if demo_loaded():
         return {}
     admin = governments.person_create(
-        acting_user=None, username="admin", government=None, role=Role.COORDINATOR, password=DEMO_PASSWORD,
-        first_name="Site", last_name="Administrator", is_superuser=True,
+        acting_user=None,
+        username="admin",
+        government=None,
+        role=Role.COORDINATOR,
+        password=DEMO_PASSWORD,
+        first_name="Site",
+        last_name="Administrator",
+        is_superuser=True,
     )
     govs = _governments(admin)
     people = _people(admin, govs)
     collab = _eastern_jackson(admin, govs, people)
     _st_louis(admin, govs, people)
-    return {"governments": Government.objects.count(), "people": Person.objects.count(), "collaborative": collab.pk}
+    return {
+        "governments": Government.objects.count(),
+        "people": Person.objects.count(),
+        "collaborative": collab.pk,
+    }
 
 
 def _governments(admin: Person) -> dict[str, Government]:
     g: dict[str, Government] = {}
     g["jackson-county"] = governments.government_create(
-        acting_user=admin, kind=GovernmentKind.COUNTY, name="Jackson County", slug="jackson-county", state="MO",
-        geoid="29095", ocd_division_id="ocd-division/country:us/state:mo/county:jackson",
-        population=717204, population_year=2020, population_source=_CENSUS_2020,
+        acting_user=admin,
+        kind=GovernmentKind.COUNTY,
+        name="Jackson County",
+        slug="jackson-county",
+        state="MO",
+        geoid="29095",
+        ocd_division_id="ocd-division/country:us/state:mo/county:jackson",
+        population=717204,
+        population_year=2020,
+        population_source=_CENSUS_2020,
     )
     for name, slug, geoid, pop, area, ocd in _CITIES:
         g[slug] = governments.government_create(
-            acting_user=admin, kind=GovernmentKind.CITY, name=name, slug=slug, state="MO",
-            county_name="Jackson County", parent=g["jackson-county"], geoid=geoid,
-            ocd_division_id=f"ocd-division/country:us/state:mo/place:{ocd}", population=pop,
-            population_year=2020, population_source=_CENSUS_2020, land_area_m2=area,
+            acting_user=admin,
+            kind=GovernmentKind.CITY,
+            name=name,
+            slug=slug,
+            state="MO",
+            county_name="Jackson County",
+            parent=g["jackson-county"],
+            geoid=geoid,
+            ocd_division_id=f"ocd-division/country:us/state:mo/place:{ocd}",
+            population=pop,
+            population_year=2020,
+            population_source=_CENSUS_2020,
+            land_area_m2=area,
         )
     for a, b in _ADJACENT:
         governments.government_set_neighbours(
             acting_user=admin, government=g[a], neighbours=[*g[a].neighbours.all(), g[b]]
         )
     g["marc"] = governments.government_create(
-        acting_user=admin, kind=GovernmentKind.REGIONAL_COUNCIL, name="Mid-America Regional Council",
-        slug="marc", state="MO", website="https://www.marc.org/",
+        acting_user=admin,
+        kind=GovernmentKind.REGIONAL_COUNCIL,
+        name="Mid-America Regional Council",
+        slug="marc",
+        state="MO",
+        website="https://www.marc.org/",
     )
     g["government-training-institute"] = governments.government_create(
-        acting_user=admin, kind=GovernmentKind.INSTITUTE, name="Government Training Institute",
-        slug="government-training-institute", state="MO", parent=g["marc"],
+        acting_user=admin,
+        kind=GovernmentKind.INSTITUTE,
+        name="Government Training Institute",
+        slug="government-training-institute",
+        state="MO",
+        parent=g["marc"],
     )
     g["st-louis-county"] = governments.government_create(
-        acting_user=admin, kind=GovernmentKind.COUNTY, name="St. Louis County", slug="st-louis-county",
-        state="MO", geoid="29189", ocd_division_id="ocd-division/country:us/state:mo/county:st._louis",
-        population=1004125, population_year=2020, population_source=_CENSUS_2020,
+        acting_user=admin,
+        kind=GovernmentKind.COUNTY,
+        name="St. Louis County",
+        slug="st-louis-county",
+        state="MO",
+        geoid="29189",
+        ocd_division_id="ocd-division/country:us/state:mo/county:st._louis",
+        population=1004125,
+        population_year=2020,
+        population_source=_CENSUS_2020,
     )
     g["stl-planning"] = governments.government_create(
-        acting_user=admin, kind=GovernmentKind.DEPARTMENT, name="St. Louis County Department of Planning",
-        slug="st-louis-county-department-of-planning", state="MO", parent=g["st-louis-county"],
+        acting_user=admin,
+        kind=GovernmentKind.DEPARTMENT,
+        name="St. Louis County Department of Planning",
+        slug="st-louis-county-department-of-planning",
+        state="MO",
+        parent=g["st-louis-county"],
     )
     for name, kind in STL_SUPPORTING:
         gov = governments.government_create(
@@ -237,14 +285,23 @@ def _governments(admin: Person) -> dict[str, Government]:
 def _people(admin: Person, g: dict[str, Government]) -> dict[str, Person]:
     def make(username: str, gov: str, role: str, first: str, last: str, title: str) -> Person:
         return governments.person_create(
-            acting_user=admin, username=username, government=g[gov], role=role, password=DEMO_PASSWORD,
-            first_name=first, last_name=last, title=title, email=f"{username}@example.org",
+            acting_user=admin,
+            username=username,
+            government=g[gov],
+            role=role,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            title=title,
+            email=f"{username}@example.org",
         )
 
     return {
         "coordinator": make("coordinator", "marc", Role.COORDINATOR, "Casey", "Morgan", "Program Director"),
         "ls-clerk": make("ls-clerk", "lees-summit", Role.MEMBER_EDITOR, "Lee", "Summers", "City Clerk"),
-        "ind-editor": make("ind-editor", "independence", Role.MEMBER_EDITOR, "Indira", "Pruitt", "Deputy City Manager"),
+        "ind-editor": make(
+            "ind-editor", "independence", Role.MEMBER_EDITOR, "Indira", "Pruitt", "Deputy City Manager"
+        ),
         "bs-finance": make("bs-finance", "blue-springs", Role.VIEWER, "Blair", "Spring", "Finance Director"),
         "stl-planner": make("stl-planner", "stl-planning", Role.COORDINATOR, "Sam", "Louis", "Planner"),
     }
@@ -253,33 +310,59 @@ def _people(admin: Person, g: dict[str, Government]) -> dict[str, Person]:
 def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, Person]) -> Collaborative:
     coord = people["coordinator"]
     collab = collaboratives.collaborative_create(
-        acting_user=coord, name="Eastern Jackson County Shared Service Collaborative Partnership", slug=DEMO_SLUG,
-        short_name="EJC Collaborative", facilitator=g["marc"], purpose=PURPOSE_2018,
-        formed_on=dt.date(2018, 9, 1), is_published=True,
+        acting_user=coord,
+        name="Eastern Jackson County Shared Service Collaborative Partnership",
+        slug=DEMO_SLUG,
+        short_name="EJC Collaborative",
+        facilitator=g["marc"],
+        purpose=PURPOSE_2018,
+        formed_on=dt.date(2018, 9, 1),
+        is_published=True,
     )
     collaboratives.membership_add(
-        acting_user=coord, collaborative=collab, government=g["marc"], role=MembershipRole.FACILITATOR,
+        acting_user=coord,
+        collaborative=collab,
+        government=g["marc"],
+        role=MembershipRole.FACILITATOR,
         joined_on=dt.date(2018, 9, 1),
     )
     collaboratives.membership_add(
-        acting_user=coord, collaborative=collab, government=g["government-training-institute"],
-        role=MembershipRole.SUPPORTING_PARTNER, joined_on=dt.date(2018, 9, 1),
+        acting_user=coord,
+        collaborative=collab,
+        government=g["government-training-institute"],
+        role=MembershipRole.SUPPORTING_PARTNER,
+        joined_on=dt.date(2018, 9, 1),
     )
     for slug in ("independence", "lees-summit", "blue-springs"):
-        collaboratives.membership_add(acting_user=coord, collaborative=collab, government=g[slug], joined_on=dt.date(2018, 9, 1))
+        collaboratives.membership_add(
+            acting_user=coord, collaborative=collab, government=g[slug], joined_on=dt.date(2018, 9, 1)
+        )
 
     # Lee's Summit's RES. NO. 21-08 is the real record (seed 001); the other councils' matters are invented.
     res_21_08 = agreements.matter_create(
-        acting_user=admin, government=g["lees-summit"], client="leessummit", file_number="RES. NO. 21-08",
-        type_name="Resolution", status_name="Agenda Ready",
+        acting_user=admin,
+        government=g["lees-summit"],
+        client="leessummit",
+        file_number="RES. NO. 21-08",
+        type_name="Resolution",
+        status_name="Agenda Ready",
         title="A Resolution adopting a Statement of Common Purpose to renew and expand the Eastern Jackson County "
         "Shared Service Collaborative Partnership.",
-        body_name="City Council - Regular Session", intro_date=dt.date(2021, 3, 31), agenda_date=dt.date(2021, 4, 13),
-        version="1", text=RES_21_08_TEXT, attachments=[("Resolution", ""), ("Statement of Common Purpose", "")],
+        body_name="City Council - Regular Session",
+        intro_date=dt.date(2021, 3, 31),
+        agenda_date=dt.date(2021, 4, 13),
+        version="1",
+        text=RES_21_08_TEXT,
+        attachments=[("Resolution", ""), ("Statement of Common Purpose", "")],
     )
     agreements.matter_action_add(
-        acting_user=admin, matter=res_21_08, action_date=dt.date(2021, 4, 13), version="1",
-        action_body_name="City Council - Regular Session", action_name="adopted", passed_flag_name="Pass",
+        acting_user=admin,
+        matter=res_21_08,
+        action_date=dt.date(2021, 4, 13),
+        version="1",
+        action_body_name="City Council - Regular Session",
+        action_name="adopted",
+        passed_flag_name="Pass",
     )
     invented: dict[str, Any] = {}
     for slug, number, day in [
@@ -289,51 +372,92 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         ("raytown", "R-3190-21", dt.date(2021, 5, 4)),
     ]:
         matter = agreements.matter_create(
-            acting_user=admin, government=g[slug], file_number=number, type_name="Resolution", status_name="Passed",
+            acting_user=admin,
+            government=g[slug],
+            file_number=number,
+            type_name="Resolution",
+            status_name="Passed",
             title="A Resolution adopting a Statement of Common Purpose to renew and expand the Eastern Jackson "
-            "County Shared Service Collaborative Partnership.", body_name="City Council", intro_date=day,
-            agenda_date=day, passed_date=day, version="1", text=INVENTED,
+            "County Shared Service Collaborative Partnership.",
+            body_name="City Council",
+            intro_date=day,
+            agenda_date=day,
+            passed_date=day,
+            version="1",
+            text=INVENTED,
         )
         agreements.matter_action_add(
-            acting_user=admin, matter=matter, action_date=day, version="1", action_body_name="City Council",
-            action_name="adopted", passed_flag_name="Pass", tally="7:0",
+            acting_user=admin,
+            matter=matter,
+            action_date=day,
+            version="1",
+            action_body_name="City Council",
+            action_name="adopted",
+            passed_flag_name="Pass",
+            tally="7:0",
         )
         invented[slug] = matter
     for slug in ("grandview", "raytown"):
         collaboratives.membership_add(
-            acting_user=coord, collaborative=collab, government=g[slug], joined_on=invented[slug].passed_date,
+            acting_user=coord,
+            collaborative=collab,
+            government=g[slug],
+            joined_on=invented[slug].passed_date,
             authorising_matter=invented[slug],
         )
 
     statement = agreements.agreement_create(
-        acting_user=coord, collaborative=collab, kind=AgreementKind.STATEMENT_OF_PURPOSE,
+        acting_user=coord,
+        collaborative=collab,
+        kind=AgreementKind.STATEMENT_OF_PURPOSE,
         title="Eastern Jackson County Shared Service Collaborative: Statement of Purpose",
-        summary="The partners' shared purpose and proposed action steps, facilitated by MARC.", is_published=True,
+        summary="The partners' shared purpose and proposed action steps, facilitated by MARC.",
+        is_published=True,
     )
     three = [g["independence"], g["lees-summit"], g["blue-springs"]]
     v1 = agreements.agreement_version_create(
-        acting_user=coord, agreement=statement, kind=VersionKind.ORIGINAL, title="Statement of Purpose (2018)",
-        parties=three, text=PURPOSE_2018.split("\n\nIn 2021")[0], effective_on=dt.date(2018, 9, 1),
+        acting_user=coord,
+        agreement=statement,
+        kind=VersionKind.ORIGINAL,
+        title="Statement of Purpose (2018)",
+        parties=three,
+        text=PURPOSE_2018.split("\n\nIn 2021")[0],
+        effective_on=dt.date(2018, 9, 1),
     )
     for i, gov in enumerate(three):
         matter = agreements.matter_create(
-            acting_user=admin, government=gov, file_number=f"DEMO-2018-{i + 1}", type_name="Resolution",
-            status_name="Passed", title="A Resolution endorsing the Statement of Purpose of the Eastern Jackson "
-            "County shared services collaborative.", body_name="City Council", intro_date=dt.date(2018, 8, 20),
-            passed_date=dt.date(2018, 8, 27 + i), text=INVENTED,
+            acting_user=admin,
+            government=gov,
+            file_number=f"DEMO-2018-{i + 1}",
+            type_name="Resolution",
+            status_name="Passed",
+            title="A Resolution endorsing the Statement of Purpose of the Eastern Jackson "
+            "County shared services collaborative.",
+            body_name="City Council",
+            intro_date=dt.date(2018, 8, 20),
+            passed_date=dt.date(2018, 8, 27 + i),
+            text=INVENTED,
         )
         agreements.agreement_adopt(
             acting_user=admin, version=v1, government=gov, matter=matter, adopted_on=dt.date(2018, 8, 27 + i)
         )
     five = [g[s] for s in ("independence", "lees-summit", "blue-springs", "grandview", "raytown")]
     v2 = agreements.agreement_version_create(
-        acting_user=coord, agreement=statement, kind=VersionKind.RENEWAL_AND_EXPANSION,
-        title="Statement of Common Purpose (2021)", parties=five, effective_on=dt.date(2021, 5, 4),
-        term_months=60, renewal_on=dt.date(2026, 5, 4),
+        acting_user=coord,
+        agreement=statement,
+        kind=VersionKind.RENEWAL_AND_EXPANSION,
+        title="Statement of Common Purpose (2021)",
+        parties=five,
+        effective_on=dt.date(2021, 5, 4),
+        term_months=60,
+        renewal_on=dt.date(2026, 5, 4),
         documents=[("Statement of Common Purpose", "")],
     )
     agreements.agreement_adopt(
-        acting_user=people["ls-clerk"], version=v2, government=g["lees-summit"], matter=res_21_08,
+        acting_user=people["ls-clerk"],
+        version=v2,
+        government=g["lees-summit"],
+        matter=res_21_08,
         adopted_on=dt.date(2021, 4, 13),
     )
     for slug, matter in invented.items():
@@ -342,22 +466,40 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         )
 
     radio = agreements.agreement_create(
-        acting_user=coord, collaborative=collab, kind=AgreementKind.INTERLOCAL,
-        title="Radio Equipment Maintenance Cooperative Agreement", is_published=True,
-        summary="Blue Springs' radio shop maintains the partners' portable and mobile radios at cost. " + INVENTED,
+        acting_user=coord,
+        collaborative=collab,
+        kind=AgreementKind.INTERLOCAL,
+        title="Radio Equipment Maintenance Cooperative Agreement",
+        is_published=True,
+        summary="Blue Springs' radio shop maintains the partners' portable and mobile radios at cost. "
+        + INVENTED,
     )
     radio_v1 = agreements.agreement_version_create(
-        acting_user=coord, agreement=radio, kind=VersionKind.ORIGINAL, title="Cooperative agreement (draft 2026)",
-        parties=[g["blue-springs"], g["lees-summit"], g["raytown"]], effective_on=dt.date(2027, 1, 1),
+        acting_user=coord,
+        agreement=radio,
+        kind=VersionKind.ORIGINAL,
+        title="Cooperative agreement (draft 2026)",
+        parties=[g["blue-springs"], g["lees-summit"], g["raytown"]],
+        effective_on=dt.date(2027, 1, 1),
         term_months=36,
     )
     radio_matter = agreements.matter_create(
-        acting_user=admin, government=g["blue-springs"], file_number="R-2026-88", type_name="Resolution",
-        status_name="Passed", title="A Resolution approving a cooperative agreement for radio equipment maintenance.",
-        body_name="City Council", intro_date=dt.date(2026, 10, 6), passed_date=dt.date(2026, 10, 20), text=INVENTED,
+        acting_user=admin,
+        government=g["blue-springs"],
+        file_number="R-2026-88",
+        type_name="Resolution",
+        status_name="Passed",
+        title="A Resolution approving a cooperative agreement for radio equipment maintenance.",
+        body_name="City Council",
+        intro_date=dt.date(2026, 10, 6),
+        passed_date=dt.date(2026, 10, 20),
+        text=INVENTED,
     )
     agreements.agreement_adopt(
-        acting_user=admin, version=radio_v1, government=g["blue-springs"], matter=radio_matter,
+        acting_user=admin,
+        version=radio_v1,
+        government=g["blue-springs"],
+        matter=radio_matter,
         adopted_on=dt.date(2026, 10, 20),
     )
 
@@ -368,7 +510,10 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         topics = spec.pop("topics")
         code = spec.pop("code")
         initiatives.initiative_create(
-            acting_user=coord, collaborative=collab, code=code, is_published=True,
+            acting_user=coord,
+            collaborative=collab,
+            code=code,
+            is_published=True,
             terms={TermKind.TOPIC_AREA: topics, TermKind.GEOGRAPHIC_SCALE: ["Eastern Jackson County"]},
             partners={
                 PartnerRole.LEAD: [g[lead]],
@@ -383,37 +528,65 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
 def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]) -> None:
     planner = people["stl-planner"]
     collab = collaboratives.collaborative_create(
-        acting_user=planner, name="St. Louis County Intergovernmental Cooperation", slug="st-louis-county",
-        short_name="STL County", facilitator=g["stl-planning"], is_published=True,
+        acting_user=planner,
+        name="St. Louis County Intergovernmental Cooperation",
+        slug="st-louis-county",
+        short_name="STL County",
+        facilitator=g["stl-planning"],
+        is_published=True,
         purpose="St. Louis County's planning department coordinates shared services and intergovernmental "
         "cooperation among the county's departments and municipalities, following the comprehensive plan's "
         "recommendations.",
     )
     collaboratives.membership_add(
-        acting_user=planner, collaborative=collab, government=g["stl-planning"], role=MembershipRole.FACILITATOR,
+        acting_user=planner,
+        collaborative=collab,
+        government=g["stl-planning"],
+        role=MembershipRole.FACILITATOR,
         joined_on=dt.date(2024, 1, 1),
     )
     collaboratives.membership_add(
-        acting_user=planner, collaborative=collab, government=g["st-louis-county"], joined_on=dt.date(2024, 1, 1)
+        acting_user=planner,
+        collaborative=collab,
+        government=g["st-louis-county"],
+        joined_on=dt.date(2024, 1, 1),
     )
     plan = initiatives.plan_create(
-        acting_user=planner, collaborative=collab, name="St. Louis County Comprehensive Plan", slug="stl-county-plan"
+        acting_user=planner,
+        collaborative=collab,
+        name="St. Louis County Comprehensive Plan",
+        slug="stl-county-plan",
     )
     scales = ["Countywide", "Municipalities"]
     initiatives.initiative_create(
-        acting_user=planner, collaborative=collab, plan=plan, plan_position=32, code="LR.32", is_published=True,
+        acting_user=planner,
+        collaborative=collab,
+        plan=plan,
+        plan_position=32,
+        code="LR.32",
+        is_published=True,
         title="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026",
         description="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026 "
         "(the title as the plan's page abbreviates it).",
         terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
     lr33 = initiatives.initiative_create(
-        acting_user=planner, collaborative=collab, plan=plan, plan_position=33, code="LR.33",
-        title="Develop a 5-year Action Plan for shared services", description=LR33_DESCRIPTION,
-        status=InitiativeStatus.NEW, is_policy=True, equity_considerations=LR33_EQUITY,
+        acting_user=planner,
+        collaborative=collab,
+        plan=plan,
+        plan_position=33,
+        code="LR.33",
+        title="Develop a 5-year Action Plan for shared services",
+        description=LR33_DESCRIPTION,
+        status=InitiativeStatus.NEW,
+        is_policy=True,
+        equity_considerations=LR33_EQUITY,
         tracking_implementation="Hire consultant to complete plan with County Task Force oversight.",
-        tracking_success=["Publish the Action Plan."], if_overperforming="Publish updates and educate.",
-        if_underperforming="", owner=planner, is_published=True,
+        tracking_success=["Publish the Action Plan."],
+        if_overperforming="Publish updates and educate.",
+        if_underperforming="",
+        owner=planner,
+        is_published=True,
         services="Shared services and intergovernmental cooperation",
         terms={
             TermKind.GEOGRAPHIC_SCALE: scales,
@@ -431,7 +604,12 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         },
     )
     initiatives.initiative_create(
-        acting_user=planner, collaborative=collab, plan=plan, plan_position=34, code="LR.34", is_published=True,
+        acting_user=planner,
+        collaborative=collab,
+        plan=plan,
+        plan_position=34,
+        code="LR.34",
+        is_published=True,
         title="Organize an annual countywide meeting that encourages direct engagement between municip\u2026",
         description="Organize an annual countywide meeting that encourages direct engagement between municip\u2026 "
         "(the title as the plan's page abbreviates it).",

@@ -84,7 +84,7 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'interlocal.sqlite3'}")
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)))
     except ValueError as exc:
         raise EnvError(f"DATABASE_URL is not a database URL we understand: {exc}") from None
     engine = config.get("ENGINE", "")
@@ -116,6 +116,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Downloaded, hash-checked USWDS and htmx (see interlocal/assets.py); never committed.
 VENDOR_STATIC_DIR = VAR_DIR / "static-vendor"
 STATICFILES_DIRS = [VENDOR_STATIC_DIR] if VENDOR_STATIC_DIR.exists() else []

@@ -58,7 +58,9 @@ def agreement_create(
     is_published: bool = False,
 ) -> Agreement:
     """Create an agreement (its texts come as versions)."""
-    access.require(access.can_edit_collaborative(acting_user, collaborative), "Only coordinators draft agreements.")
+    access.require(
+        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators draft agreements."
+    )
     agreement = Agreement(
         collaborative=collaborative, kind=kind, title=title, summary=summary, is_published=is_published
     )
@@ -141,7 +143,9 @@ def agreement_adopt(
         raise ValidationError(f"{matter} is legislation of {matter.government}, not of {government}.")
     if version.adoptions.filter(government=government).exists():
         raise ValidationError(f"{government} has already adopted {version}.")
-    adoption = Adoption.objects.create(version=version, government=government, matter=matter, adopted_on=adopted_on)
+    adoption = Adoption.objects.create(
+        version=version, government=government, matter=matter, adopted_on=adopted_on
+    )
     audit_record(
         acting_user=acting_user,
         verb="agreement_adopt",
@@ -172,7 +176,9 @@ def matter_create(
     **fields: Any,
 ) -> LegislativeMatter:
     """Record a council's legislative matter."""
-    access.require(access.can_edit_matter(acting_user, government), "You may not record this council's matters.")
+    access.require(
+        access.can_edit_matter(acting_user, government), "You may not record this council's matters."
+    )
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown matter fields: {', '.join(sorted(unknown))}")
@@ -180,7 +186,8 @@ def matter_create(
     matter.full_clean()
     matter.save()
     MatterAttachment.objects.bulk_create(
-        MatterAttachment(matter=matter, name=name, url=url, position=i) for i, (name, url) in enumerate(attachments)
+        MatterAttachment(matter=matter, name=name, url=url, position=i)
+        for i, (name, url) in enumerate(attachments)
     )
     audit_record(
         acting_user=acting_user,
@@ -244,6 +251,8 @@ def matter_action_add(
         acting_user=acting_user,
         verb="matter_action_add",
         obj=action,
-        changes=snapshot(action, ["action_date", "version", "action_body_name", "action_name", "passed_flag_name"]),
+        changes=snapshot(
+            action, ["action_date", "version", "action_body_name", "action_name", "passed_flag_name"]
+        ),
     )
     return action

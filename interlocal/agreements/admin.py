@@ -26,8 +26,8 @@ from interlocal.governments.models import Government
 
 class VersionInline(ReadOnlyInline):
     model = AgreementVersion
-    fields = ["number", "kind", "title", "effective_on", "in_force_at"]
-    readonly_fields = fields
+    fields = ("number", "kind", "title", "effective_on", "in_force_at")
+    readonly_fields = tuple(fields)
     show_change_link = True
 
 
@@ -43,7 +43,9 @@ class AgreementAdmin(AuditedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
         return visible_agreements(request.user)
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if db_field.name == "collaborative":
             kwargs["queryset"] = visible_collaboratives(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -66,8 +68,8 @@ class DocumentInline(EditableInline):
 
 class AdoptionInline(ReadOnlyInline):
     model = Adoption
-    fields = ["government", "matter", "adopted_on"]
-    readonly_fields = fields
+    fields = ("government", "matter", "adopted_on")
+    readonly_fields = tuple(fields)
 
 
 @admin.register(AgreementVersion)
@@ -94,8 +96,16 @@ class AgreementVersionAdmin(AuditedAdmin):
 
 class ActionInline(EditableInline):
     model = MatterAction
-    fields = ["action_date", "version", "action_body_name", "action_name", "passed_flag_name", "tally",
-              "mover_name", "seconder_name"]
+    fields = [
+        "action_date",
+        "version",
+        "action_body_name",
+        "action_name",
+        "passed_flag_name",
+        "tally",
+        "mover_name",
+        "seconder_name",
+    ]
 
 
 class AttachmentInline(EditableInline):
@@ -112,15 +122,42 @@ class LegislativeMatterAdmin(AuditedAdmin):
     inlines = [ActionInline, AttachmentInline]
     list_select_related = ["government"]
     fieldsets = [
-        (None, {"fields": ["government", "client", "matter_id", "file_number", "name", "type_name", "status_name"]}),
-        (None, {"fields": ["title", "body_name", "intro_date", "agenda_date", "passed_date", "enactment_number"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "government",
+                    "client",
+                    "matter_id",
+                    "file_number",
+                    "name",
+                    "type_name",
+                    "status_name",
+                ]
+            },
+        ),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "body_name",
+                    "intro_date",
+                    "agenda_date",
+                    "passed_date",
+                    "enactment_number",
+                ]
+            },
+        ),
         (None, {"fields": ["version", "sponsors", "indexes", "code_sections", "text", "is_published"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LegislativeMatter]:
         return visible_matters(request.user)
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if db_field.name == "government" and not access.is_admin(request.user):
             editable = [g.pk for g in Government.objects.all() if access.can_edit_government(request.user, g)]
             kwargs["queryset"] = Government.objects.filter(pk__in=editable)

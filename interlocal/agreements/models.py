@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from interlocal.vocab import AgreementKind, VersionKind
+
+if TYPE_CHECKING:
+    from interlocal.governments.models import Government
 
 
 class Agreement(models.Model):
@@ -51,7 +56,7 @@ class AgreementVersion(models.Model):
     in_force_at = models.DateTimeField(
         null=True, blank=True, help_text="When the last party adopted it; empty while any party has not."
     )
-    parties = models.ManyToManyField(
+    parties: models.ManyToManyField[Government, AgreementParty] = models.ManyToManyField(
         "governments.Government",
         through="AgreementParty",
         related_name="agreement_versions",
@@ -142,7 +147,9 @@ class LegislativeMatter(models.Model):
     )
     intro_date = models.DateField(null=True, blank=True, help_text="Legistar MatterIntroDate: file created.")
     agenda_date = models.DateField(null=True, blank=True, help_text="Legistar MatterAgendaDate: on agenda.")
-    passed_date = models.DateField(null=True, blank=True, help_text="Legistar MatterPassedDate: final action.")
+    passed_date = models.DateField(
+        null=True, blank=True, help_text="Legistar MatterPassedDate: final action."
+    )
     enactment_number = models.CharField(
         max_length=80, blank=True, help_text="Legistar MatterEnactmentNumber."
     )

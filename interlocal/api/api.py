@@ -9,7 +9,11 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
 from interlocal.agreements.queries import get_agreement_for_user, party_statuses
-from interlocal.initiatives.queries import InitiativeFilters, get_initiative_for_user, list_initiatives_for_user
+from interlocal.initiatives.queries import (
+    InitiativeFilters,
+    get_initiative_for_user,
+    list_initiatives_for_user,
+)
 from interlocal.vocab import PartnerRole
 
 api = NinjaAPI(title="Interlocal API", version="1", urls_namespace="api")
@@ -132,4 +136,10 @@ def agreement(request: HttpRequest, agreement_id: int) -> dict:
                 "parties": parties,
             }
         )
-    return {"id": a.pk, "title": a.title, "kind": a.kind, "collaborative": a.collaborative.slug, "versions": versions}
+    return {
+        "id": a.pk,
+        "title": a.title,
+        "kind": a.kind,
+        "collaborative": a.collaborative.slug,
+        "versions": versions,
+    }

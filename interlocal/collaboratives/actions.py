@@ -55,7 +55,9 @@ def collaborative_create(
 
 
 @transaction.atomic
-def collaborative_update(*, acting_user: Person, collaborative: Collaborative, **fields: Any) -> Collaborative:
+def collaborative_update(
+    *, acting_user: Person, collaborative: Collaborative, **fields: Any
+) -> Collaborative:
     """Change a collaborative's fields."""
     access.require(access.can_edit_collaborative(acting_user, collaborative))
     unknown = set(fields) - set(_FIELDS)
@@ -99,7 +101,9 @@ def membership_add(
         acting_user=acting_user,
         verb="membership_add",
         obj=membership,
-        changes=snapshot(membership, ["collaborative", "government", "role", "joined_on", "authorising_matter"]),
+        changes=snapshot(
+            membership, ["collaborative", "government", "role", "joined_on", "authorising_matter"]
+        ),
     )
     return membership
 

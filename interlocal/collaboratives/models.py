@@ -61,7 +61,9 @@ class Membership(models.Model):
         help_text="Member, facilitator or supporting partner.",
     )
     joined_on = models.DateField(help_text="First day of membership.")
-    left_on = models.DateField(null=True, blank=True, help_text="Last day of membership; empty while current.")
+    left_on = models.DateField(
+        null=True, blank=True, help_text="Last day of membership; empty while current."
+    )
     authorising_matter = models.ForeignKey(
         "agreements.LegislativeMatter",
         null=True,

@@ -30,7 +30,9 @@ _GOVERNMENT_FIELDS = [
 
 
 @transaction.atomic
-def government_create(*, acting_user: Person, kind: str, name: str, slug: str = "", **fields: Any) -> Government:
+def government_create(
+    *, acting_user: Person, kind: str, name: str, slug: str = "", **fields: Any
+) -> Government:
     """Register a government; administrators and coordinators only."""
     access.require(
         access.is_admin(acting_user) or acting_user.is_coordinator, "Only coordinators register governments."

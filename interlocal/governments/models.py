@@ -11,7 +11,9 @@ from interlocal.vocab import GovernmentKind, Role
 class Government(models.Model):
     """A local government or partner organisation, identified the way Census and OCD identify it."""
 
-    kind = models.CharField(max_length=32, choices=GovernmentKind.choices, help_text="What sort of body this is.")
+    kind = models.CharField(
+        max_length=32, choices=GovernmentKind.choices, help_text="What sort of body this is."
+    )
     name = models.CharField(max_length=200, help_text="Common name, e.g. Lee's Summit.")
     slug = models.SlugField(max_length=200, unique=True, help_text="The name in web addresses.")
     state = models.CharField(max_length=2, blank=True, help_text="Two-letter USPS state code, e.g. MO.")

@@ -43,13 +43,17 @@ _INITIATIVE_FIELDS = [
 
 
 @transaction.atomic
-def plan_create(*, acting_user: Person, collaborative: Collaborative, name: str, slug: str = "", **fields: Any) -> Plan:
+def plan_create(
+    *, acting_user: Person, collaborative: Collaborative, name: str, slug: str = "", **fields: Any
+) -> Plan:
     """Create a plan in a collaborative."""
     access.require(access.can_edit_collaborative(acting_user, collaborative))
     plan = Plan(collaborative=collaborative, name=name, slug=slug or slugify(name), **fields)
     plan.full_clean()
     plan.save()
-    audit_record(acting_user=acting_user, verb="plan_create", obj=plan, changes=snapshot(plan, ["name", "slug"]))
+    audit_record(
+        acting_user=acting_user, verb="plan_create", obj=plan, changes=snapshot(plan, ["name", "slug"])
+    )
     return plan
 
 
@@ -66,7 +70,9 @@ def term_ensure(*, acting_user: Person, kind: str, name: str) -> Term:
         access.is_admin(acting_user) or acting_user.is_coordinator, "Only coordinators extend vocabularies."
     )
     term = Term.objects.create(kind=kind, name=name, slug=slug)
-    audit_record(acting_user=acting_user, verb="term_ensure", obj=term, changes=snapshot(term, ["kind", "name"]))
+    audit_record(
+        acting_user=acting_user, verb="term_ensure", obj=term, changes=snapshot(term, ["kind", "name"])
+    )
     return term
 
 
@@ -121,12 +127,19 @@ def initiative_update(*, acting_user: Person, initiative: Initiative, **fields: 
 def _set_terms(acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]) -> None:
     before = sorted(str(t) for t in initiative.terms.all())
     kept = [t for t in initiative.terms.all() if t.kind not in terms]
-    chosen = [term_ensure(acting_user=acting_user, kind=kind, name=name) for kind, names in terms.items() for name in names]
+    chosen = [
+        term_ensure(acting_user=acting_user, kind=kind, name=name)
+        for kind, names in terms.items()
+        for name in names
+    ]
     initiative.terms.set(kept + chosen)
     after = sorted(str(t) for t in kept + chosen)
     if before != after:
         audit_record(
-            acting_user=acting_user, verb="initiative_set_terms", obj=initiative, changes={"terms": (before, after)}
+            acting_user=acting_user,
+            verb="initiative_set_terms",
+            obj=initiative,
+            changes={"terms": (before, after)},
         )
 
 

@@ -28,14 +28,27 @@ class InitiativeAdmin(AuditedAdmin):
     list_select_related = ["collaborative"]
     inlines = [PartnerInline]
     fieldsets = [
-        (None, {"fields": ["collaborative", "plan", "plan_position", "code", "title", "description", "status"]}),
+        (
+            None,
+            {"fields": ["collaborative", "plan", "plan_position", "code", "title", "description", "status"]},
+        ),
         ("Type", {"fields": ["is_project", "is_partnership", "is_policy"]}),
         ("Vocabularies", {"fields": ["terms"]}),
         ("Considerations", {"fields": ["equity_considerations", "sustainability_considerations"]}),
-        ("Cost and timeline", {"fields": ["cost_band", "cost_estimate", "timeline_band", "start_on", "end_on"]}),
+        (
+            "Cost and timeline",
+            {"fields": ["cost_band", "cost_estimate", "timeline_band", "start_on", "end_on"]},
+        ),
         (
             "Tracking",
-            {"fields": ["tracking_implementation", "tracking_success", "if_overperforming", "if_underperforming"]},
+            {
+                "fields": [
+                    "tracking_implementation",
+                    "tracking_success",
+                    "if_overperforming",
+                    "if_underperforming",
+                ]
+            },
         ),
         (None, {"fields": ["owner", "services", "is_published"]}),
     ]
@@ -43,7 +56,9 @@ class InitiativeAdmin(AuditedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Initiative]:
         return visible_initiatives(request.user).select_related("collaborative")
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if db_field.name == "collaborative":
             kwargs["queryset"] = visible_collaboratives(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

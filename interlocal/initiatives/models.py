@@ -96,7 +96,10 @@ class Initiative(models.Model):
         max_digits=14, decimal_places=2, null=True, blank=True, help_text="Estimated cost in dollars."
     )
     timeline_band = models.CharField(
-        max_length=16, choices=TimelineBand.choices, blank=True, help_text="Timeline band; empty when unknown."
+        max_length=16,
+        choices=TimelineBand.choices,
+        blank=True,
+        help_text="Timeline band; empty when unknown.",
     )
     start_on = models.DateField(null=True, blank=True, help_text="Planned or actual start.")
     end_on = models.DateField(null=True, blank=True, help_text="Planned or actual end.")

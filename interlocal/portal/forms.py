@@ -10,13 +10,19 @@ class InitiativeFilterForm(forms.Form):
 
     q = forms.CharField(required=False, label="Search", max_length=200)
     topic = forms.ChoiceField(required=False, label="Topic area")
-    timeline = forms.ChoiceField(required=False, label="Timeline", choices=[("", "Any"), *TimelineBand.choices])
+    timeline = forms.ChoiceField(
+        required=False, label="Timeline", choices=[("", "Any"), *TimelineBand.choices]
+    )
     cost = forms.ChoiceField(required=False, label="Cost band", choices=[("", "Any"), *CostBand.choices])
     type = forms.ChoiceField(required=False, label="Type", choices=[("", "Any"), *InitiativeType.choices])
-    status = forms.ChoiceField(required=False, label="Status", choices=[("", "Any"), *InitiativeStatus.choices])
+    status = forms.ChoiceField(
+        required=False, label="Status", choices=[("", "Any"), *InitiativeStatus.choices]
+    )
     partner = forms.ChoiceField(required=False, label="Partner")
 
-    def __init__(self, *args: object, topics: list[tuple[str, str]], partners: list[tuple[str, str]], **kwargs: object):
+    def __init__(
+        self, *args: object, topics: list[tuple[str, str]], partners: list[tuple[str, str]], **kwargs: object
+    ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["topic"].choices = [("", "Any"), *topics]  # type: ignore[attr-defined]
         self.fields["partner"].choices = [("", "Any"), *partners]  # type: ignore[attr-defined]

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from interlocal import access
 from interlocal.agreements.models import AgreementParty
-from interlocal.agreements.queries import get_agreement_for_user, get_matter_for_user, party_statuses, visible_agreements
+from interlocal.agreements.queries import (
+    get_agreement_for_user,
+    get_matter_for_user,
+    party_statuses,
+    visible_agreements,
+)
 from interlocal.collaboratives.queries import get_collaborative_for_user, visible_collaboratives
 from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
@@ -45,7 +50,9 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "collaborative": collaborative,
         "memberships": memberships,
         "current": [m for m in memberships if m.is_current_on(today)],
-        "initiatives": visible_initiatives(request.user).filter(collaborative=collaborative).order_by("code", "title"),
+        "initiatives": visible_initiatives(request.user)
+        .filter(collaborative=collaborative)
+        .order_by("code", "title"),
         "agreements": visible_agreements(request.user).filter(collaborative=collaborative),
         "can_edit": access.can_edit_collaborative(request.user, collaborative),
     }
@@ -55,11 +62,18 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
     topics = [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)]
-    partners = [(g.slug, g.name) for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()]
+    partners = [
+        (g.slug, g.name)
+        for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()
+    ]
     form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
     filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
     page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
-    template = "portal/_initiative_results.html" if request.headers.get("HX-Request") else "portal/initiative_list.html"
+    template = (
+        "portal/_initiative_results.html"
+        if request.headers.get("HX-Request")
+        else "portal/initiative_list.html"
+    )
     return render(request, template, {"form": form, "page": page, "querystring": _querystring(request)})
 
 
@@ -105,11 +119,13 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A government: its collaboratives, agreements and the initiatives it leads or supports."""
     government = get_government_for_user(request.user, slug)
-    memberships = government.memberships.filter(collaborative__in=visible_collaboratives(request.user)).select_related(
-        "collaborative"
-    )
+    memberships = government.memberships.filter(
+        collaborative__in=visible_collaboratives(request.user)
+    ).select_related("collaborative")
     parties = (
-        AgreementParty.objects.filter(government=government, version__agreement__in=visible_agreements(request.user))
+        AgreementParty.objects.filter(
+            government=government, version__agreement__in=visible_agreements(request.user)
+        )
         .select_related("version__agreement")
         .order_by("version__agreement__title", "version__number")
     )
@@ -124,7 +140,10 @@ def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "government": government,
         "memberships": memberships,
         "parties": parties,
-        "initiatives": [(i, sorted({p.get_role_display() for p in i.partners.all() if p.government_id == government.pk})) for i in roles],
+        "initiatives": [
+            (i, sorted({p.get_role_display() for p in i.partners.all() if p.government_id == government.pk}))
+            for i in roles
+        ],
         "neighbours": visible_governments(request.user).filter(neighbours=government).order_by("name"),
         "matters": government.matters.filter(is_published=True).order_by("-intro_date")[:20],
         "can_edit": access.can_edit_government(request.user, government),
@@ -141,7 +160,10 @@ def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {f: getattr(government, f) for f in GovernmentForm.base_fields}
     form = GovernmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        values = {k: ("" if v is None and k in ("website", "population_source") else v) for k, v in form.cleaned_data.items()}
+        values = {
+            k: ("" if v is None and k in ("website", "population_source") else v)
+            for k, v in form.cleaned_data.items()
+        }
         government_update(acting_user=request.user, government=government, **values)  # type: ignore[arg-type]
         messages.success(request, f"{government.name} was updated.")
         return redirect("portal:government", slug=government.slug)

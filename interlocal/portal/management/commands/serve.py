@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Serve Interlocal on http://127.0.0.1:8000 (a laptop server; use gunicorn behind a proxy in production)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="Address and port to listen on.")
+        parser.add_argument(
+            "addrport", nargs="?", default="127.0.0.1:8000", help="Address and port to listen on."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"Interlocal is at http://{options['addrport']}/ (Ctrl-C stops it).")

@@ -1,0 +1,19 @@
+"""Fixtures shared by every app's tests."""
+
+from typing import Any
+
+import pytest
+
+from interlocal.testkit import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's deliberate slowness protects real accounts and only slows test accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """The named users and records (see interlocal/testkit.py)."""
+    return build_world()

@@ -1,0 +1,109 @@
+"""End-to-end: a real Chromium drives the portal and axe-core checks each page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from interlocal.demo import load_demo
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+# Flags for a closed network: without them Chromium keeps dialling Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing(reason: str) -> None:
+    # CI installs Chromium, so there a missing browser is a failure, not a skip.
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def page(live_server: Any) -> Iterator[Any]:
+    """A Chromium page; skips with a reason where Chromium or Playwright is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[dev]')")
+    if CHROMIUM is None:
+        _missing("Chromium is not installed (Debian: apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain setup.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def _serious_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert len(results.response["passes"]) > 10, "axe-core did not run its rules"
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_it_filters_follows_next_and_passes_axe(transactional_db: None, live_server: Any, page: Any) -> None:
+    load_demo()
+    base = live_server.url
+    checked: dict[str, list[str]] = {}
+
+    page.goto(base + "/")
+    assert page.locator("h1").inner_text() == "Shared services, in the open"
+    # The USWDS stylesheet must really be served, or the accessibility check means little.
+    assert page.evaluate("getComputedStyle(document.querySelector('.usa-header')).display") != ""
+    checked["home"] = _serious_violations(page)
+
+    page.goto(base + "/initiatives/")
+    page.select_option("#id_type", "policy")
+    page.click("button[type=submit]")
+    page.wait_for_function("document.querySelector('#result-count').innerText.startsWith('1 initiative')")
+    assert "LR.33" in page.locator("#results").inner_text()
+    checked["initiatives"] = _serious_violations(page)
+
+    page.click("text=LR.33: Develop a 5-year Action Plan for shared services")
+    page.wait_for_url("**/initiatives/*/")
+    assert page.locator("h1").inner_text() == "Recommendation LR.33"
+    assert "St. Louis County Department of Planning" in page.locator("#lead-partners").inner_text()
+    checked["LR.33"] = _serious_violations(page)
+
+    page.click("#next")
+    page.wait_for_url("**/initiatives/*/")
+    assert page.locator("h1").inner_text() == "Recommendation LR.34"
+    assert "LR.33" in page.locator("#previous").inner_text()
+
+    for name, path in [
+        ("sign in", "/accounts/login/"),
+        ("collaborative", "/collaboratives/eastern-jackson-county/"),
+    ]:
+        page.goto(base + path)
+        checked[name] = _serious_violations(page)
+    page.click("text=Eastern Jackson County Shared Service Collaborative: Statement of Purpose")
+    checked["agreement"] = _serious_violations(page)
+    page.goto(base + "/governments/lees-summit/")
+    page.click("text=RES. NO. 21-08")
+    assert "City Council - Regular Session" in page.locator("#history").inner_text()
+    checked["matter"] = _serious_violations(page)
+
+    assert {name: found for name, found in checked.items() if found} == {}

@@ -1,0 +1,111 @@
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from interlocal.initiatives.actions import initiative_create
+from interlocal.testkit import World
+from interlocal.vocab import PartnerRole, TermKind
+
+
+def _as(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    if user.is_authenticated:
+        client.force_login(user)
+    return client
+
+
+def test_it_shows_public_pages_with_their_records(world: World, client: Client) -> None:
+    assert "Eastern Jackson County" in client.get("/").content.decode()
+    page = client.get(f"/initiatives/{world.initiative.pk}/").content.decode()
+    assert "EJC-1" in page and "Lee&#x27;s Summit" in page and "Not Project" in page
+    matter = client.get(f"/legislation/{world.matter.pk}/").content.decode()
+    assert "RES. NO. 21-08" in matter and "3/31/2021" in matter
+    assert client.get("/governments/lees-summit/").status_code == 200
+    assert client.get("/collaboratives/eastern-jackson-county/").status_code == 200
+
+
+def test_it_hides_unpublished_initiatives_from_the_public(world: World, client: Client) -> None:
+    assert client.get(f"/initiatives/{world.hidden_initiative.pk}/").status_code == 404
+    assert "Draft recycling idea" not in client.get("/initiatives/").content.decode()
+    assert client.get("/initiatives/999999/").status_code == 404
+
+
+def test_it_shows_unpublished_initiatives_to_members_only(world: World) -> None:
+    assert _as(world.clerk).get(f"/initiatives/{world.hidden_initiative.pk}/").status_code == 200
+    assert _as(world.outsider).get(f"/initiatives/{world.hidden_initiative.pk}/").status_code == 404
+
+
+def test_it_says_who_has_not_adopted(world: World, client: Client) -> None:
+    page = client.get(f"/agreements/{world.agreement.pk}/").content.decode()
+    assert "Not in force: waiting for" in page
+    assert "Blue Springs" in page.split("Not in force: waiting for")[1].split("to adopt")[0]
+    assert "Lee&#x27;s Summit" not in page.split("Not in force: waiting for")[1].split("to adopt")[0]
+
+
+def test_it_filters_and_searches_initiatives(world: World, client: Client) -> None:
+    assert "EJC-1" in client.get("/initiatives/?topic=public-safety").content.decode()
+    assert "EJC-1" not in client.get("/initiatives/?type=policy").content.decode()
+    assert "EJC-1" in client.get("/initiatives/?q=radio").content.decode()
+    assert "EJC-1" in client.get(f"/initiatives/?partner={world.lees_summit.slug}").content.decode()
+    assert "0 initiatives found" in client.get("/initiatives/?q=zebra").content.decode()
+
+
+def test_it_returns_only_results_to_htmx(world: World, client: Client) -> None:
+    html = client.get("/initiatives/?q=radio", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in html and "EJC-1" in html
+
+
+def test_it_ignores_bad_filter_values(world: World, client: Client) -> None:
+    response = client.get("/initiatives/?cost=gold&page=abc")
+    assert response.status_code == 200
+
+
+def test_it_lets_a_clerk_edit_their_own_city(world: World) -> None:
+    response = _as(world.clerk).post("/governments/lees-summit/edit/", {"population": "101108"})
+    assert response.status_code == 302
+    world.lees_summit.refresh_from_db()
+    assert world.lees_summit.population == 101108
+
+
+def test_it_refuses_a_clerk_editing_another_city(world: World) -> None:
+    response = _as(world.clerk).post("/governments/blue-springs/edit/", {"population": "1"})
+    assert response.status_code == 403
+    world.blue_springs.refresh_from_db()
+    assert world.blue_springs.population is None
+
+
+def test_it_sends_the_public_to_sign_in_before_editing(world: World, client: Client) -> None:
+    response = client.get("/governments/lees-summit/edit/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_it_shows_a_clear_error_for_a_bad_population(world: World) -> None:
+    response = _as(world.clerk).post("/governments/lees-summit/edit/", {"population": "many"})
+    assert response.status_code == 200 and "Enter a whole number" in response.content.decode()
+
+
+def _add_initiatives(world: World, n: int) -> None:
+    for i in range(n):
+        initiative_create(
+            acting_user=world.coordinator,
+            collaborative=world.collaborative,
+            title=f"Idea {i}",
+            is_published=True,
+            code=f"X-{i}",
+            terms={TermKind.TOPIC_AREA: [f"Topic {i}"]},
+            partners={PartnerRole.LEAD: [world.lees_summit], PartnerRole.SUPPORTING: [world.blue_springs]},
+        )
+
+
+@pytest.mark.parametrize(
+    "path", ["/initiatives/", "/", "/collaboratives/eastern-jackson-county/", "/governments/lees-summit/"]
+)
+def test_it_runs_a_constant_number_of_queries_as_rows_grow(world: World, client: Client, path: str) -> None:
+    _add_initiatives(world, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    _add_initiatives(world, 15)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(path).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
