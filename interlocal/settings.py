@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "interlocal.agreements",
     "interlocal.portal",
     "interlocal.api",
+    "interlocal.importers",
 ]
 
 MIDDLEWARE = [
