@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "interlocal.agreements",
     "interlocal.portal",
     "interlocal.api",
-    "interlocal.importers",
 ]
 
 MIDDLEWARE = [
