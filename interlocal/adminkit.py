@@ -10,7 +10,7 @@ from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
-from interlocal.audit.actions import admin_save
+from interlocal.audit.actions import admin_save, audit_record
 
 
 def _is_backoffice_user(request: HttpRequest) -> bool:
@@ -54,6 +54,21 @@ class AuditedAdmin(admin.ModelAdmin):
         admin_save(
             acting_user=request.user, instance=obj, changed_fields=list(form.changed_data), created=not change
         )
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        # Many-to-many fields are saved after the object, so their diff is audited here.
+        obj = form.instance
+        m2m = [f for f in form.changed_data if f in {m.name for m in obj._meta.many_to_many}]
+        before = {f: sorted(str(x) for x in getattr(obj, f).all()) for f in m2m} if change else {}
+        super().save_related(request, form, formsets, change)
+        changes = {f: (before.get(f), sorted(str(x) for x in getattr(obj, f).all())) for f in m2m}
+        if changes:
+            audit_record(
+                acting_user=request.user,
+                verb=f"{obj._meta.model_name}_relations_admin",
+                obj=obj,
+                changes=changes,
+            )
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool

@@ -82,3 +82,12 @@ def test_it_lists_records_in_the_admin_for_coordinators(world: World) -> None:
         "initiatives/plan",
     ]:
         assert client.get(f"/admin/{path}/").status_code == 200, path
+
+
+def test_it_audits_many_to_many_changes_made_in_the_admin(world: World) -> None:
+    url = f"/admin/governments/government/{world.lees_summit.pk}/change/"
+    form = _government_form(world, world.lees_summit, neighbours=[str(world.blue_springs.pk)])
+    assert _login(world.clerk).post(url, form).status_code == 302
+    assert list(world.lees_summit.neighbours.all()) == [world.blue_springs]
+    event = AuditEvent.objects.filter(verb="government_relations_admin").get()
+    assert event.actor == world.clerk and event.changes == {"neighbours": [[], ["Blue Springs"]]}
