@@ -109,3 +109,36 @@ def test_it_runs_a_constant_number_of_queries_as_rows_grow(world: World, client:
     with CaptureQueriesContext(connection) as many:
         assert client.get(path).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_it_hides_an_unpublished_collaborative_from_the_public_and_outsiders(
+    world: World, client: Client
+) -> None:
+    from interlocal.collaboratives.actions import collaborative_update
+
+    collaborative_update(acting_user=world.coordinator, collaborative=world.collaborative, is_published=False)
+    path = f"/collaboratives/{world.collaborative.slug}/"
+    assert client.get(path).status_code == 404
+    assert _as(world.outsider).get(path).status_code == 404
+    assert _as(world.clerk).get(path).status_code == 200
+    assert client.get(f"/initiatives/{world.initiative.pk}/").status_code == 404
+
+
+def test_it_hides_unpublished_legislation_except_from_its_own_staff(world: World, client: Client) -> None:
+    from interlocal.agreements.actions import matter_update
+
+    matter_update(acting_user=world.clerk, matter=world.matter, is_published=False)
+    path = f"/legislation/{world.matter.pk}/"
+    assert client.get(path).status_code == 404
+    assert _as(world.outsider).get(path).status_code == 404
+    assert _as(world.clerk).get(path).status_code == 200
+    assert client.get("/legislation/999999/").status_code == 404
+
+
+def test_it_hides_an_unpublished_government(world: World, client: Client) -> None:
+    from interlocal.governments.actions import government_update
+
+    government_update(acting_user=world.admin, government=world.kansas_city, is_published=False)
+    assert client.get("/governments/kansas-city/").status_code == 404
+    assert _as(world.outsider).get("/governments/kansas-city/").status_code == 200
+    assert client.get("/governments/nowhere/").status_code == 404
