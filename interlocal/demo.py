@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from interlocal.agreements import actions as agreements
 from interlocal.collaboratives import actions as collaboratives
@@ -13,13 +15,17 @@ from interlocal.collaboratives.models import Collaborative
 from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import actions as initiatives
+from interlocal.initiatives.models import Initiative
+from interlocal.tracking import actions as tracking
 from interlocal.vocab import (
     AgreementKind,
+    Direction,
     GovernmentKind,
     InitiativeStatus,
     MembershipRole,
     PartnerRole,
     Role,
+    Stage,
     TermKind,
     TimelineBand,
     VersionKind,
@@ -196,6 +202,7 @@ def load_demo() -> dict[str, int]:
     govs = _governments(admin)
     people = _people(admin, govs)
     collab = _eastern_jackson(admin, govs, people)
+    _pipeline(govs, people, collab)
     _st_louis(admin, govs, people)
     return {
         "governments": Government.objects.count(),
@@ -449,9 +456,11 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         title="Statement of Common Purpose (2021)",
         parties=five,
         effective_on=dt.date(2021, 5, 4),
-        term_months=60,
-        renewal_on=dt.date(2026, 5, 4),
+        term_months=72,
+        renewal_on=dt.date(2027, 5, 4),
+        notice_days=120,
         documents=[("Statement of Common Purpose", "")],
+        exit_terms="A city may withdraw by written notice to the other parties and MARC. " + INVENTED,
     )
     agreements.agreement_adopt(
         acting_user=people["ls-clerk"],
@@ -482,6 +491,9 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         parties=[g["blue-springs"], g["lees-summit"], g["raytown"]],
         effective_on=dt.date(2027, 1, 1),
         term_months=36,
+        adoption_due_on=timezone.localdate() - dt.timedelta(days=10),
+        cost_sharing_method="Hourly shop rate per repair, plus an equal share of test-equipment calibration",
+        performance_standards="Portable radios returned within 5 business days; mobile radios within 10.",
     )
     radio_matter = agreements.matter_create(
         acting_user=admin,
@@ -616,3 +628,141 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
     del lr33
+
+
+_CRITERIA = [
+    ("Savings", Decimal(3), "Lower cost for the same or better service."),
+    ("Service quality", Decimal(2), "Better, faster or more reliable service for residents."),
+    ("Equity", Decimal(2), "A more equal level of service across the five cities."),
+    ("Feasibility", Decimal(2), "Can be done with the staff, law and money at hand."),
+    ("Risk", Decimal(1), "Low legal, operational and political risk (5 = lowest risk)."),
+    ("Employee impact", Decimal(1), "Good for the cities' employees."),
+]
+# Invented scores: rows are EJC-1..5, columns the criteria above, varied a little per city.
+_BASE_SCORES = [
+    [4, 4, 3, 4, 4, 3],
+    [5, 3, 3, 2, 2, 3],
+    [3, 5, 4, 4, 3, 3],
+    [3, 4, 4, 5, 5, 5],
+    [2, 3, 4, 3, 4, 3],
+]
+
+
+def _pipeline(g: dict[str, Government], people: dict[str, Person], collab: Collaborative) -> None:
+    """Stages, organizing principles, KPIs and measurements: all invented, relative to today."""
+    coord, ls_clerk, ind = people["coordinator"], people["ls-clerk"], people["ind-editor"]
+    today = timezone.localdate()
+    ejc = {i.code: i for i in Initiative.objects.filter(collaborative=collab)}
+
+    def move(code: str, *stages: str) -> None:
+        for stage in stages:
+            initiatives.initiative_advance(
+                acting_user=coord,
+                initiative=ejc[code],
+                to_stage=stage,
+                reason=f"Steering committee agreed ({INVENTED})",
+            )
+
+    for code, cost in [("EJC-1", "85000"), ("EJC-3", "40000"), ("EJC-4", "120000")]:
+        initiatives.initiative_update(
+            acting_user=coord,
+            initiative=ejc[code],
+            cost_estimate=Decimal(cost),
+            description=ejc[code].description or ejc[code].title + ".",
+        )
+    initiatives.initiative_update(
+        acting_user=coord,
+        initiative=ejc["EJC-4"],
+        owner=ls_clerk,
+        if_underperforming="Convene the GTI steering group to review course content and scheduling, and report to "
+        "the city managers within 60 days. " + INVENTED,
+        if_overperforming="Offer the programme to neighbouring cities through MARC. " + INVENTED,
+    )
+    initiatives.initiative_update(acting_user=coord, initiative=ejc["EJC-3"], owner=ind)
+    move("EJC-2", Stage.EXPLORING)
+    move("EJC-1", Stage.EXPLORING, Stage.PROPOSED)
+    statement = collab.agreements.get(kind=AgreementKind.STATEMENT_OF_PURPOSE)
+    agreements.agreement_link_initiatives(
+        acting_user=coord, agreement=statement, initiatives=[ejc["EJC-3"], ejc["EJC-4"]]
+    )
+    move("EJC-3", Stage.EXPLORING, Stage.PROPOSED, Stage.APPROVED, Stage.IMPLEMENTING)
+    move("EJC-4", Stage.EXPLORING, Stage.PROPOSED, Stage.APPROVED, Stage.IMPLEMENTING)
+
+    days = dt.timedelta
+    trained = tracking.kpi_create(
+        acting_user=coord,
+        initiative=ejc["EJC-4"],
+        name="Supervisors who completed GTI supervisory training",
+        unit="people",
+        direction=Direction.HIGHER,
+        baseline=Decimal(40),
+        baseline_on=today - days(400),
+        target=Decimal(160),
+        target_on=today + days(330),
+        owner=ls_clerk,
+        update_every_days=90,
+    )
+    claims = tracking.kpi_create(
+        acting_user=coord,
+        initiative=ejc["EJC-4"],
+        name="Workplace injury claims per quarter, five cities",
+        unit="claims",
+        direction=Direction.LOWER,
+        baseline=Decimal(48),
+        baseline_on=today - days(400),
+        target=Decimal(30),
+        target_on=today + days(330),
+        owner=ls_clerk,
+        update_every_days=90,
+    )
+    move("EJC-4", Stage.OPERATING)
+    ncsr = tracking.kpi_create(
+        acting_user=coord,
+        initiative=ejc["EJC-3"],
+        name="Average NCSR maturity score",
+        unit="score (1-7)",
+        direction=Direction.HIGHER,
+        baseline=Decimal("3.1"),
+        baseline_on=today - days(700),
+        target=Decimal("5.0"),
+        target_on=today + days(30),
+        owner=ind,
+        update_every_days=180,
+    )
+    for kpi, when, value in [
+        (trained, 300, 62),
+        (trained, 200, 81),
+        (trained, 100, 99),
+        (trained, 10, 110),
+        (claims, 300, 47),
+        (claims, 200, 47),
+        (claims, 100, 46),
+        (claims, 10, 45),
+        (ncsr, 500, "3.6"),
+        (ncsr, 320, "4.2"),
+    ]:
+        tracking.measurement_record(
+            acting_user=ls_clerk if kpi.owner == ls_clerk else ind,
+            kpi=kpi,
+            measured_on=today - days(when),
+            value=Decimal(str(value)),
+            note=INVENTED,
+        )
+
+    criteria_set = initiatives.criteria_set_create(
+        acting_user=coord, collaborative=collab, name="Organizing principles 2021", criteria=_CRITERIA
+    )
+    criteria = list(criteria_set.criteria.order_by("position"))
+    cities = ["independence", "lees-summit", "blue-springs", "grandview", "raytown"]
+    for row, code in enumerate(["EJC-1", "EJC-2", "EJC-3", "EJC-4", "EJC-5"]):
+        for col, city in enumerate(cities):
+            scorer = {"lees-summit": ls_clerk, "independence": ind}.get(city, coord)
+            for k, criterion in enumerate(criteria):
+                value = max(1, min(5, _BASE_SCORES[row][k] + ((row + col + k) % 3) - 1))
+                initiatives.score_record(
+                    acting_user=scorer,
+                    initiative=ejc[code],
+                    criterion=criterion,
+                    government=g[city],
+                    value=value,
+                )

@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "interlocal.initiatives",
     "interlocal.agreements",
     "interlocal.portal",
+    "interlocal.tracking",
     "interlocal.api",
+    "interlocal.importers",
 ]
 
 MIDDLEWARE = [

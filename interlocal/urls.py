@@ -10,5 +10,6 @@ admin.site.index_title = "Records"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("import/", include("interlocal.importers.urls")),
     path("", include("interlocal.portal.urls")),
 ]

@@ -81,3 +81,27 @@ class VersionKind(models.TextChoices):
     AMENDMENT = "amendment", "Amendment"
     EXPANSION = "expansion", "Expansion"
     RENEWAL_AND_EXPANSION = "renewal_expansion", "Renewal and expansion"
+
+
+class Stage(models.TextChoices):
+    IDEA = "idea", "Idea"
+    EXPLORING = "exploring", "Exploring"
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    IMPLEMENTING = "implementing", "Implementing"
+    OPERATING = "operating", "Operating"
+    EVALUATED = "evaluated", "Evaluated"
+    ON_HOLD = "on_hold", "On hold"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class KpiStatus(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    OVER = "overperforming", "Overperforming"
+    UNDER = "underperforming", "Underperforming"
+    NO_DATA = "no_data", "No data"

@@ -88,6 +88,7 @@ def agreement_version_create(
     term_months: int | None = None,
     renewal_on: dt.date | None = None,
     documents: Sequence[tuple[str, str]] = (),
+    **terms: Any,
 ) -> AgreementVersion:
     """Add the next version of an agreement with the parties who must adopt it."""
     access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators draft agreements.")
@@ -103,6 +104,7 @@ def agreement_version_create(
         effective_on=effective_on,
         term_months=term_months,
         renewal_on=renewal_on,
+        **terms,
     )
     version.full_clean()
     version.save()
@@ -115,7 +117,9 @@ def agreement_version_create(
         verb="agreement_version_create",
         obj=version,
         changes={
-            **snapshot(version, ["number", "kind", "title", "effective_on", "term_months", "renewal_on"]),
+            **snapshot(
+                version, ["number", "kind", "title", "effective_on", "term_months", "renewal_on", *terms]
+            ),
             "parties": (None, sorted(g.name for g in parties)),
         },
     )
@@ -146,11 +150,16 @@ def agreement_adopt(
     adoption = Adoption.objects.create(
         version=version, government=government, matter=matter, adopted_on=adopted_on
     )
+    public = version.agreement.is_published
+    collab = version.agreement.collaborative
     audit_record(
         acting_user=acting_user,
         verb="agreement_adopt",
         obj=adoption,
         changes=snapshot(adoption, ["version", "government", "matter", "adopted_on"]),
+        collaborative=collab,
+        government=government,
+        is_public=public,
     )
     missing = version.party_rows.exclude(government__adoptions__version=version)
     if not missing.exists() and version.in_force_at is None:
@@ -161,6 +170,8 @@ def agreement_adopt(
             verb="agreement_version_in_force",
             obj=version,
             changes={"in_force_at": (None, version.in_force_at)},
+            collaborative=collab,
+            is_public=public,
         )
     return adoption
 
@@ -193,6 +204,8 @@ def matter_create(
         acting_user=acting_user,
         verb="matter_create",
         obj=matter,
+        government=government,
+        is_public=matter.is_published,
         changes={
             **snapshot(matter, ["file_number", "title", *fields]),
             "attachments": (None, [name for name, _ in attachments]),
@@ -256,3 +269,85 @@ def matter_action_add(
         ),
     )
     return action
+
+
+_ACTION_FIELDS = ["version", "action_body_name", "passed_flag_name", "tally", "mover_name", "seconder_name"]
+
+
+@transaction.atomic
+def matter_action_update(*, acting_user: Person, action: MatterAction, **fields: Any) -> MatterAction:
+    """Correct a row of a matter's action history (e.g. its result, when a re-import says otherwise)."""
+    access.require(
+        access.can_edit_matter(acting_user, action.matter.government), "You may not edit this matter."
+    )
+    unknown = set(fields) - set(_ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown matter action fields: {', '.join(sorted(unknown))}")
+    changes = apply_changes(action, fields)
+    if changes:
+        action.full_clean()
+        action.save()
+        audit_record(acting_user=acting_user, verb="matter_action_update", obj=action, changes=changes)
+    return action
+
+
+@transaction.atomic
+def matter_attachment_add(
+    *, acting_user: Person, matter: LegislativeMatter, name: str, url: str = "", position: int | None = None
+) -> MatterAttachment:
+    """Attach a document to a matter (last unless a position is given)."""
+    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    if position is None:
+        position = matter.attachments.count()
+    attachment = MatterAttachment(matter=matter, name=name, url=url, position=position)
+    attachment.full_clean()
+    attachment.save()
+    audit_record(
+        acting_user=acting_user,
+        verb="matter_attachment_add",
+        obj=attachment,
+        changes=snapshot(attachment, ["matter", "name", "url", "position"]),
+    )
+    return attachment
+
+
+@transaction.atomic
+def matter_attachment_update(
+    *, acting_user: Person, attachment: MatterAttachment, **fields: Any
+) -> MatterAttachment:
+    """Change an attachment's name, link or position."""
+    access.require(
+        access.can_edit_matter(acting_user, attachment.matter.government), "You may not edit this matter."
+    )
+    unknown = set(fields) - {"name", "url", "position"}
+    if unknown:
+        raise TypeError(f"Unknown attachment fields: {', '.join(sorted(unknown))}")
+    changes = apply_changes(attachment, fields)
+    if changes:
+        attachment.full_clean()
+        attachment.save()
+        audit_record(
+            acting_user=acting_user, verb="matter_attachment_update", obj=attachment, changes=changes
+        )
+    return attachment
+
+
+@transaction.atomic
+def agreement_link_initiatives(
+    *, acting_user: Person, agreement: Agreement, initiatives: Sequence[Any]
+) -> Agreement:
+    """Say which initiatives an agreement puts in place (the approval gate looks for it)."""
+    access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators link agreements.")
+    before = sorted(str(i) for i in agreement.initiatives.all())
+    agreement.initiatives.set(initiatives)
+    after = sorted(str(i) for i in initiatives)
+    if before != after:
+        audit_record(
+            acting_user=acting_user,
+            verb="agreement_link_initiatives",
+            obj=agreement,
+            changes={"initiatives": (before, after)},
+            collaborative=agreement.collaborative,
+            is_public=agreement.is_published,
+        )
+    return agreement

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -25,6 +26,12 @@ class Agreement(models.Model):
     kind = models.CharField(max_length=40, choices=AgreementKind.choices, help_text="What sort of agreement.")
     title = models.CharField(max_length=300, help_text="The agreement's title.")
     summary = models.TextField(blank=True, help_text="What it commits the parties to (Markdown).")
+    initiatives = models.ManyToManyField(
+        "initiatives.Initiative",
+        blank=True,
+        related_name="agreements",
+        help_text="The initiatives this agreement puts in place.",
+    )
     is_published = models.BooleanField(default=False, help_text="Shown on the public portal.")
 
     class Meta:
@@ -53,6 +60,19 @@ class AgreementVersion(models.Model):
         null=True, blank=True, help_text="Length of the term in months; empty for open-ended."
     )
     renewal_on = models.DateField(null=True, blank=True, help_text="When the version must be renewed.")
+    notice_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days before renewal by which a party must give notice to withdraw."
+    )
+    adoption_due_on = models.DateField(
+        null=True, blank=True, help_text="When every party should have adopted; later is overdue."
+    )
+    cost_sharing_method = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="How costs are split, e.g. 54% calls, 23% value, 23% population.",
+    )
+    performance_standards = models.TextField(blank=True, help_text="Service levels the parties commit to.")
+    exit_terms = models.TextField(blank=True, help_text="How a party may leave and what it owes.")
     in_force_at = models.DateTimeField(
         null=True, blank=True, help_text="When the last party adopted it; empty while any party has not."
     )
@@ -76,6 +96,13 @@ class AgreementVersion(models.Model):
     def is_in_force(self) -> bool:
         """Whether every party has adopted this version."""
         return self.in_force_at is not None
+
+    @property
+    def notice_opens_on(self) -> dt.date | None:
+        """The last day a party can give notice before renewal."""
+        if self.renewal_on is None or self.notice_days is None:
+            return None
+        return self.renewal_on - dt.timedelta(days=self.notice_days)
 
 
 class AgreementParty(models.Model):

@@ -23,9 +23,17 @@ def _plain(value: Any) -> Any:
 
 
 def audit_record(
-    *, acting_user: Any, verb: str, obj: models.Model, changes: dict[str, Any] | None = None, note: str = ""
+    *,
+    acting_user: Any,
+    verb: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    collaborative: Any = None,
+    government: Any = None,
+    is_public: bool = False,
 ) -> AuditEvent:
-    """Write one audit event for a write to obj."""
+    """Write one audit event for a write to obj; collaborative and government place it in activity feeds."""
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor,
@@ -35,6 +43,9 @@ def audit_record(
         object_repr=str(obj)[:300],
         changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
         note=note,
+        collaborative=collaborative,
+        government=government,
+        is_public=is_public,
     )
 
 
@@ -76,3 +87,34 @@ def admin_save(*, acting_user: Any, instance: models.Model, changed_fields: list
             obj=instance,
             changes=changes,
         )
+
+
+def audit_records_bulk(
+    *,
+    acting_user: Any,
+    verb: str,
+    objects: list[models.Model],
+    changes: list[dict[str, Any]],
+    collaborative: Any = None,
+    government: Any = None,
+    public: list[bool] | None = None,
+) -> None:
+    """Write one audit event per object in a single bulk insert (for imports of many records)."""
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        (
+            AuditEvent(
+                actor=actor,
+                verb=verb,
+                model=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes={k: [_plain(a), _plain(b)] for k, (a, b) in diff.items()},
+                collaborative=collaborative,
+                government=government,
+                is_public=is_public,
+            )
+            for obj, diff, is_public in zip(objects, changes, public or [False] * len(objects), strict=True)
+        ),
+        batch_size=1000,
+    )

@@ -23,6 +23,28 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(max_length=300, help_text="How the record read when it was changed.")
     changes = models.JSONField(default=dict, blank=True, help_text="Field name to [old, new] values.")
     note = models.TextField(blank=True, help_text="Why the change was made, when the actor said.")
+    collaborative = models.ForeignKey(
+        "collaboratives.Collaborative",
+        null=True,
+        blank=True,
+        # The log outlives nothing; collaboratives are never deleted by users anyway.
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The collaborative whose activity feed shows this event.",
+    )
+    government = models.ForeignKey(
+        "governments.Government",
+        null=True,
+        blank=True,
+        # As above: the log keeps its references.
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The government whose activity feed shows this event.",
+    )
+    is_public = models.BooleanField(
+        default=False,
+        help_text="Whether the change concerns a published record and may appear in public feeds.",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -101,6 +101,9 @@ def membership_add(
         acting_user=acting_user,
         verb="membership_add",
         obj=membership,
+        collaborative=collaborative,
+        government=government,
+        is_public=collaborative.is_published,
         changes=snapshot(
             membership, ["collaborative", "government", "role", "joined_on", "authorising_matter"]
         ),
@@ -116,5 +119,13 @@ def membership_end(*, acting_user: Person, membership: Membership, left_on: dt.d
         raise ValidationError("A membership cannot end before it began.")
     changes = apply_changes(membership, {"left_on": left_on})
     membership.save()
-    audit_record(acting_user=acting_user, verb="membership_end", obj=membership, changes=changes)
+    audit_record(
+        acting_user=acting_user,
+        verb="membership_end",
+        obj=membership,
+        changes=changes,
+        collaborative=membership.collaborative,
+        government=membership.government,
+        is_public=membership.collaborative.is_published,
+    )
     return membership

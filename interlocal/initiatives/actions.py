@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from interlocal import access
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative
 from interlocal.governments.models import Government, Person
-from interlocal.initiatives.models import Initiative, InitiativePartner, Plan, Term
-from interlocal.vocab import PartnerRole, TermKind
+from interlocal.initiatives import gates, scoring
+from interlocal.initiatives.models import (
+    CriteriaSet,
+    Criterion,
+    Initiative,
+    InitiativePartner,
+    Plan,
+    ProgressNote,
+    RankingSnapshot,
+    Score,
+    StageGate,
+    StageTransition,
+    Term,
+)
+from interlocal.vocab import PartnerRole, Stage, TermKind
 
 _INITIATIVE_FIELDS = [
     "plan",
@@ -39,6 +55,7 @@ _INITIATIVE_FIELDS = [
     "owner",
     "services",
     "is_published",
+    "update_every_days",
 ]
 
 
@@ -103,6 +120,8 @@ def initiative_create(
         verb="initiative_create",
         obj=initiative,
         changes=snapshot(initiative, ["title", *fields]),
+        collaborative=collaborative,
+        is_public=initiative.is_published,
     )
     if terms:
         _set_terms(acting_user, initiative, terms)
@@ -120,7 +139,14 @@ def initiative_update(*, acting_user: Person, initiative: Initiative, **fields: 
     if changes:
         initiative.full_clean(exclude=["terms"])
         initiative.save()
-        audit_record(acting_user=acting_user, verb="initiative_update", obj=initiative, changes=changes)
+        audit_record(
+            acting_user=acting_user,
+            verb="initiative_update",
+            obj=initiative,
+            changes=changes,
+            collaborative=initiative.collaborative,
+            is_public=initiative.is_published,
+        )
     return initiative
 
 
@@ -195,5 +221,286 @@ def initiative_publish(*, acting_user: Person, initiative: Initiative, published
     changes = apply_changes(initiative, {"is_published": published})
     if changes:
         initiative.save(update_fields=["is_published", "updated_at"])
-        audit_record(acting_user=acting_user, verb="initiative_publish", obj=initiative, changes=changes)
+        audit_record(
+            acting_user=acting_user,
+            verb="initiative_publish",
+            obj=initiative,
+            changes=changes,
+            collaborative=initiative.collaborative,
+            is_public=True,
+        )
     return initiative
+
+
+@transaction.atomic
+def initiative_bulk_create(
+    *, acting_user: Person, collaborative: Collaborative, rows: Sequence[Mapping[str, Any]]
+) -> list[Initiative]:
+    """Create many initiatives of one collaborative in bulk, each with its own audit event (for imports)."""
+    # The caller checks that no (plan, code) repeats, once per batch; the database constraint still guards it.
+    from interlocal.audit.actions import audit_records_bulk
+
+    access.require(access.can_add_initiative(acting_user, collaborative), "You may not add initiatives here.")
+    initiatives = []
+    for row in rows:
+        _check_fields({k: v for k, v in row.items() if k != "title"})
+        initiative = Initiative(collaborative=collaborative, **row)
+        # Uniqueness is checked by the caller in one query per batch, and the related records arrive loaded:
+        # per-row existence queries would dominate the import's time.
+        initiative.full_clean(
+            exclude=["terms", "collaborative", "plan", "owner"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        initiatives.append(initiative)
+    created = Initiative.objects.bulk_create(initiatives, batch_size=1000)
+    audit_records_bulk(
+        acting_user=acting_user,
+        verb="initiative_create",
+        objects=list(created),
+        changes=[
+            snapshot(i, ["title", *(k for k in row if k != "title")])
+            for i, row in zip(created, rows, strict=True)
+        ],
+        collaborative=collaborative,
+        public=[i.is_published for i in created],
+    )
+    return created
+
+
+# --- Pipeline: stages, gates and progress ----------------------------------------------------------
+
+
+class GateRefused(ValidationError):
+    """A stage move refused because gate conditions are unmet; .unmet lists what is needed."""
+
+    def __init__(self, stage: str, unmet: list[str]) -> None:
+        self.stage = stage
+        self.unmet = unmet
+        super().__init__(f"Cannot move to {Stage(stage).label}: it needs {', '.join(unmet)}.")
+
+
+@transaction.atomic
+def gate_configure(
+    *, acting_user: Person, collaborative: Collaborative, stage: str, conditions: list[str]
+) -> StageGate:
+    """Set what an initiative must have to enter a stage in this collaborative."""
+    access.require(
+        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators set stage gates."
+    )
+    unknown = gates.unknown_codes(conditions)
+    if unknown or stage not in Stage.values:
+        raise ValidationError(f"Unknown stage or gate conditions: {', '.join(unknown) or stage}")
+    gate, _ = StageGate.objects.get_or_create(collaborative=collaborative, stage=stage)
+    changes = apply_changes(gate, {"conditions": list(conditions)})
+    gate.save()
+    audit_record(
+        acting_user=acting_user, verb="gate_configure", obj=gate, changes=changes, collaborative=collaborative
+    )
+    return gate
+
+
+@transaction.atomic
+def initiative_advance(
+    *, acting_user: Person, initiative: Initiative, to_stage: str, reason: str
+) -> StageTransition:
+    """Move an initiative to a stage, if the stage's gate is met; refusals list the unmet conditions."""
+    from interlocal.initiatives.queries import unmet_conditions
+
+    access.require(access.can_edit_initiative(acting_user, initiative), "You may not move this initiative.")
+    if to_stage not in Stage.values:
+        raise ValidationError(f"Unknown stage {to_stage!r}.")
+    if not reason.strip():
+        raise ValidationError("Say why the initiative moves: a reason is required.")
+    if to_stage == initiative.stage:
+        raise ValidationError(f"The initiative is already {initiative.get_stage_display()}.")
+    missing = unmet_conditions(initiative, to_stage)
+    if missing:
+        raise GateRefused(to_stage, [c.needs for c in missing])
+    now = timezone.now()
+    transition = StageTransition.objects.create(
+        initiative=initiative,
+        from_stage=initiative.stage,
+        to_stage=to_stage,
+        at=now,
+        by=acting_user,
+        reason=reason,
+    )
+    changes = apply_changes(initiative, {"stage": to_stage, "stage_changed_at": now, "last_progress_at": now})
+    initiative.save(update_fields=["stage", "stage_changed_at", "last_progress_at", "updated_at"])
+    audit_record(
+        acting_user=acting_user,
+        verb="initiative_advance",
+        obj=initiative,
+        changes={"stage": changes["stage"]},
+        note=reason,
+        collaborative=initiative.collaborative,
+        is_public=initiative.is_published,
+    )
+    return transition
+
+
+@transaction.atomic
+def initiative_report_progress(*, acting_user: Person, initiative: Initiative, text: str) -> ProgressNote:
+    """Record a progress report, which resets the initiative's update clock."""
+    access.require(
+        access.can_edit_initiative(acting_user, initiative), "You may not report on this initiative."
+    )
+    if not text.strip():
+        raise ValidationError("A progress report needs some text.")
+    note = ProgressNote.objects.create(initiative=initiative, at=timezone.now(), by=acting_user, text=text)
+    initiative.last_progress_at = note.at
+    initiative.save(update_fields=["last_progress_at", "updated_at"])
+    audit_record(
+        acting_user=acting_user,
+        verb="initiative_report_progress",
+        obj=initiative,
+        note=text,
+        collaborative=initiative.collaborative,
+        is_public=initiative.is_published,
+    )
+    return note
+
+
+# --- Organizing principles: criteria, scores, rankings -------------------------------------------
+
+
+@transaction.atomic
+def criteria_set_create(
+    *,
+    acting_user: Person,
+    collaborative: Collaborative,
+    name: str,
+    criteria: Sequence[tuple[str, Decimal, str]],
+    scale: tuple[int, int] = (1, 5),
+) -> CriteriaSet:
+    """Start a new version of the criteria; earlier versions and their scores stay as they were."""
+    access.require(
+        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators set criteria."
+    )
+    if not criteria:
+        raise ValidationError("A criteria set needs at least one criterion.")
+    if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):
+        raise ValidationError("Criterion weights must be non-negative and not all zero.")
+    latest = collaborative.criteria_sets.order_by("-version").first()
+    collaborative.criteria_sets.filter(is_current=True).update(is_current=False)
+    criteria_set = CriteriaSet.objects.create(
+        collaborative=collaborative,
+        version=(latest.version + 1) if latest else 1,
+        name=name,
+        scale_min=scale[0],
+        scale_max=scale[1],
+    )
+    Criterion.objects.bulk_create(
+        Criterion(criteria_set=criteria_set, name=n, weight=w, description=d, position=i)
+        for i, (n, w, d) in enumerate(criteria)
+    )
+    audit_record(
+        acting_user=acting_user,
+        verb="criteria_set_create",
+        obj=criteria_set,
+        changes={"criteria": (None, [f"{n} ({w})" for n, w, _ in criteria])},
+        collaborative=collaborative,
+    )
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_set_hide_scores(*, acting_user: Person, criteria_set: CriteriaSet, hidden: bool) -> CriteriaSet:
+    """Hide or reveal members' scores from each other."""
+    access.require(access.can_edit_collaborative(acting_user, criteria_set.collaborative))
+    changes = apply_changes(criteria_set, {"scores_hidden": hidden})
+    criteria_set.save(update_fields=["scores_hidden"])
+    audit_record(
+        acting_user=acting_user,
+        verb="criteria_set_hide_scores",
+        obj=criteria_set,
+        changes=changes,
+        collaborative=criteria_set.collaborative,
+    )
+    return criteria_set
+
+
+@transaction.atomic
+def score_record(
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    criterion: Criterion,
+    government: Government,
+    value: int,
+    comment: str = "",
+) -> Score:
+    """Record or change one member government's score of an initiative on a criterion."""
+    criteria_set = criterion.criteria_set
+    collab = initiative.collaborative
+    own = (
+        acting_user.government_id == government.pk
+        and acting_user.role != "viewer"
+        and collab.pk in access.member_collaborative_ids(acting_user)
+    )
+    access.require(
+        own or access.can_edit_collaborative(acting_user, collab),
+        "You may score only for your own government.",
+    )
+    if criteria_set.collaborative_id != collab.pk or not criteria_set.is_current:
+        raise ValidationError(f"{criterion} is not a current criterion of {collab}.")
+    if government.pk not in {m.government_id for m in collab.members_on(timezone.localdate())}:
+        raise ValidationError(f"{government} is not a current member of {collab}.")
+    if not criteria_set.scale_min <= value <= criteria_set.scale_max:
+        raise ValidationError(
+            f"A score must be between {criteria_set.scale_min} and {criteria_set.scale_max}, not {value}."
+        )
+    score = Score.objects.filter(criterion=criterion, initiative=initiative, government=government).first()
+    old = None if score is None else score.value
+    if score is None:
+        score = Score(criterion=criterion, initiative=initiative, government=government)
+    score.value, score.comment, score.scored_by, score.scored_at = value, comment, acting_user, timezone.now()
+    score.save()
+    audit_record(
+        acting_user=acting_user,
+        verb="score_record",
+        obj=score,
+        changes={"value": (old, value)},
+        collaborative=collab,
+        government=government,
+    )
+    return score
+
+
+@transaction.atomic
+def ranking_freeze(*, acting_user: Person, criteria_set: CriteriaSet, label: str) -> RankingSnapshot:
+    """Freeze the current ranking for a decision meeting."""
+    from interlocal.initiatives.queries import compute_ranking
+
+    access.require(
+        access.can_edit_collaborative(acting_user, criteria_set.collaborative), "Only coordinators freeze."
+    )
+    rows = compute_ranking(criteria_set)
+    snapshot_ = RankingSnapshot.objects.create(
+        criteria_set=criteria_set,
+        label=label,
+        frozen_at=timezone.now(),
+        frozen_by=acting_user,
+        engine_version=scoring.ENGINE_VERSION,
+        rows=[
+            {
+                "initiative": r.initiative.pk,
+                "title": str(r.initiative),
+                "rank": r.rank,
+                "score": r.score,
+                "spread": r.spread,
+                "governments_scored": r.governments_scored,
+                "missing": r.missing,
+            }
+            for r in rows
+        ],
+    )
+    audit_record(
+        acting_user=acting_user,
+        verb="ranking_freeze",
+        obj=snapshot_,
+        changes={"label": (None, label)},
+        collaborative=criteria_set.collaborative,
+    )
+    return snapshot_

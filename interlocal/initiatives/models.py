@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from interlocal.vocab import CostBand, InitiativeStatus, InitiativeType, PartnerRole, TermKind, TimelineBand
+from interlocal.vocab import (
+    CostBand,
+    InitiativeStatus,
+    InitiativeType,
+    PartnerRole,
+    Stage,
+    TermKind,
+    TimelineBand,
+)
 
 
 class Plan(models.Model):
@@ -121,6 +129,19 @@ class Initiative(models.Model):
     services = models.TextField(blank=True, help_text="The services it concerns (free text for now).")
     is_published = models.BooleanField(default=False, help_text="Shown on the public portal.")
     updated_at = models.DateTimeField(auto_now=True, help_text="Last change.")
+    stage = models.CharField(
+        max_length=16,
+        choices=Stage.choices,
+        default=Stage.IDEA,
+        help_text="Where the initiative is in the pipeline.",
+    )
+    stage_changed_at = models.DateTimeField(null=True, blank=True, help_text="When the stage last changed.")
+    last_progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone last reported progress or moved the stage."
+    )
+    update_every_days = models.PositiveSmallIntegerField(
+        default=90, help_text="How often the owner must report progress; overdue after this many days."
+    )
 
     class Meta:
         ordering = ["plan_id", "plan_position", "code", "title"]
@@ -178,3 +199,213 @@ class InitiativePartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.government} ({self.get_role_display()})"
+
+
+class StageGate(models.Model):
+    """What must hold for an initiative of a collaborative to enter a stage (overrides the defaults)."""
+
+    collaborative = models.ForeignKey(
+        "collaboratives.Collaborative",
+        # Gates are the collaborative's rules; they go only with it.
+        on_delete=models.CASCADE,
+        related_name="stage_gates",
+        help_text="The collaborative whose rule this is.",
+    )
+    stage = models.CharField(max_length=16, choices=Stage.choices, help_text="The stage being entered.")
+    conditions = models.JSONField(
+        default=list, blank=True, help_text="Condition codes that must all hold (see initiatives.gates)."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["collaborative", "stage"], name="stage_gate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.collaborative}: entering {self.get_stage_display()}"
+
+
+class StageTransition(models.Model):
+    """One move of an initiative through the pipeline: who, when, why."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        # The timeline is part of the initiative's history.
+        on_delete=models.PROTECT,
+        related_name="transitions",
+        help_text="The initiative moved.",
+    )
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, help_text="Stage before the move.")
+    to_stage = models.CharField(max_length=16, choices=Stage.choices, help_text="Stage after the move.")
+    at = models.DateTimeField(help_text="When the move was made.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # Who moved an initiative stays on record.
+        on_delete=models.PROTECT,
+        related_name="stage_transitions",
+        help_text="Who made the move.",
+    )
+    reason = models.TextField(help_text="Why the move was made.")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative}: {self.from_stage} -> {self.to_stage}"
+
+
+class ProgressNote(models.Model):
+    """A progress report on an initiative."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        # Progress reports are part of the initiative's history.
+        on_delete=models.PROTECT,
+        related_name="progress_notes",
+        help_text="The initiative reported on.",
+    )
+    at = models.DateTimeField(help_text="When it was reported.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # The reporter stays on record.
+        on_delete=models.PROTECT,
+        related_name="progress_notes",
+        help_text="Who reported.",
+    )
+    text = models.TextField(help_text="What happened since the last report.")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} progress {self.at:%Y-%m-%d}"
+
+
+class CriteriaSet(models.Model):
+    """A versioned set of evaluation criteria: a collaborative's organizing principles."""
+
+    collaborative = models.ForeignKey(
+        "collaboratives.Collaborative",
+        # Criteria and the scores under them are the collaborative's record.
+        on_delete=models.PROTECT,
+        related_name="criteria_sets",
+        help_text="The collaborative that evaluates with these criteria.",
+    )
+    version = models.PositiveSmallIntegerField(help_text="1, 2, ...: a change of criteria is a new version.")
+    name = models.CharField(max_length=200, help_text="e.g. Organizing principles 2021.")
+    scale_min = models.SmallIntegerField(default=1, help_text="Lowest score on the scale.")
+    scale_max = models.SmallIntegerField(default=5, help_text="Highest score on the scale.")
+    is_current = models.BooleanField(
+        default=True, help_text="Members score against the current version only."
+    )
+    scores_hidden = models.BooleanField(
+        default=False,
+        help_text="Members see only their own government's scores until the coordinator reveals them.",
+    )
+
+    class Meta:
+        ordering = ["collaborative_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaborative", "version"], name="criteria_set_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")), name="criteria_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+class Criterion(models.Model):
+    """One evaluation criterion with its weight."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        # A criterion belongs to exactly one version of the set.
+        on_delete=models.PROTECT,
+        related_name="criteria",
+        help_text="The version this criterion belongs to.",
+    )
+    name = models.CharField(max_length=120, help_text="e.g. Savings, Equity, Feasibility.")
+    description = models.TextField(blank=True, help_text="What a high score means.")
+    weight = models.DecimalField(
+        max_digits=6, decimal_places=2, help_text="Relative weight; weights need not sum to 1."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Display order.")
+
+    class Meta:
+        ordering = ["criteria_set_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Score(models.Model):
+    """A member government's score of one initiative on one criterion."""
+
+    criterion = models.ForeignKey(
+        Criterion,
+        # Scores keep the criterion they were given under, so old scores stay interpretable.
+        on_delete=models.PROTECT,
+        related_name="scores",
+        help_text="The criterion scored.",
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        # Scores are part of the initiative's evaluation record.
+        on_delete=models.PROTECT,
+        related_name="scores",
+        help_text="The initiative scored.",
+    )
+    government = models.ForeignKey(
+        "governments.Government",
+        # A government's scores stay on record.
+        on_delete=models.PROTECT,
+        related_name="scores",
+        help_text="The member government whose score this is.",
+    )
+    value = models.SmallIntegerField(help_text="The score on the set's scale.")
+    comment = models.TextField(blank=True, help_text="Why this score.")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # The scorer stays on record.
+        on_delete=models.PROTECT,
+        related_name="scores",
+        help_text="Who entered the score.",
+    )
+    scored_at = models.DateTimeField(help_text="When the score was entered or last changed.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "initiative", "government"], name="score_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.government} {self.criterion}={self.value} for {self.initiative}"
+
+
+class RankingSnapshot(models.Model):
+    """A ranking frozen for a decision meeting, with the engine version that computed it."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        # A frozen ranking is evidence for a decision.
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        help_text="The criteria version ranked under.",
+    )
+    label = models.CharField(max_length=200, help_text="e.g. Steering committee, 2026-12-01.")
+    frozen_at = models.DateTimeField(help_text="When it was frozen.")
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # The coordinator who froze it stays on record.
+        on_delete=models.PROTECT,
+        related_name="ranking_snapshots",
+        help_text="Who froze it.",
+    )
+    engine_version = models.CharField(max_length=20, help_text="Scoring engine version.")
+    rows = models.JSONField(help_text="The ranking as computed: initiative, score, spread, missing.")
+
+    class Meta:
+        ordering = ["-frozen_at"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from interlocal import access
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
-from interlocal.vocab import InitiativeType
+from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage
+
+if TYPE_CHECKING:
+    from interlocal.initiatives.gates import Condition, Facts
+    from interlocal.initiatives.models import CriteriaSet, Score
 
 
 def visible_initiatives(user: Any) -> QuerySet[Initiative]:
@@ -39,6 +45,7 @@ class InitiativeFilters:
     cost: str = ""
     type: str = ""
     status: str = ""
+    stage: str = ""
     partner: str = ""
     collaborative: str = ""
 
@@ -61,6 +68,8 @@ def list_initiatives_for_user(user: Any, filters: InitiativeFilters) -> QuerySet
         qs = qs.filter(**{f"is_{filters.type}": True})
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
     if filters.partner:
         qs = qs.filter(partners__government__slug=filters.partner)
     if filters.collaborative:
@@ -86,3 +95,149 @@ def neighbours_in_plan(user: Any, initiative: Initiative) -> tuple[Initiative | 
 def terms_in_use(kind: str) -> QuerySet[Term]:
     """Terms of one vocabulary, for filter menus."""
     return Term.objects.filter(kind=kind).order_by("name")
+
+
+# --- Pipeline gates --------------------------------------------------------------------------------
+
+
+def gate_codes(initiative: Initiative, stage: str) -> list[str]:
+    """The conditions for entering a stage: the collaborative's own gate, else the default."""
+    from interlocal.initiatives.gates import DEFAULT_GATES
+    from interlocal.initiatives.models import StageGate
+
+    gate = StageGate.objects.filter(collaborative_id=initiative.collaborative_id, stage=stage).first()
+    return list(gate.conditions) if gate is not None else list(DEFAULT_GATES.get(stage, []))
+
+
+def gate_facts(initiative: Initiative) -> Facts:
+    """Gather what the gates look at for one initiative."""
+    from interlocal.agreements.models import AgreementVersion
+    from interlocal.initiatives.gates import Facts
+    from interlocal.tracking.models import Kpi, Measurement
+
+    roles = set(initiative.partners.values_list("role", flat=True))
+    return Facts(
+        has_description=bool(initiative.description.strip()),
+        has_lead=PartnerRole.LEAD in roles,
+        has_participants=PartnerRole.PARTICIPATING in roles,
+        has_cost_estimate=initiative.cost_estimate is not None,
+        has_owner=initiative.owner_id is not None,
+        has_agreement_in_force=AgreementVersion.objects.filter(
+            agreement__initiatives=initiative, in_force_at__isnull=False
+        ).exists(),
+        has_kpi_with_baseline=Kpi.objects.filter(
+            initiative=initiative, baseline__isnull=False, baseline_on__isnull=False
+        ).exists(),
+        has_measurement=Measurement.objects.filter(kpi__initiative=initiative).exists(),
+    )
+
+
+def unmet_conditions(initiative: Initiative, stage: str) -> list[Condition]:
+    """The gate conditions the initiative does not yet meet for a stage."""
+    from interlocal.initiatives.gates import unmet
+
+    codes = gate_codes(initiative, stage)
+    return unmet(codes, gate_facts(initiative)) if codes else []
+
+
+# --- Organizing principles -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedInitiative:
+    """A ranking row with its initiative."""
+
+    initiative: Initiative
+    rank: int
+    score: float | None
+    spread: float | None
+    governments_scored: int
+    missing: int
+
+
+def current_criteria_set(collaborative_id: int) -> CriteriaSet | None:
+    """The collaborative's current criteria, with criteria prefetched."""
+    from interlocal.initiatives.models import CriteriaSet
+
+    return (
+        CriteriaSet.objects.filter(collaborative_id=collaborative_id, is_current=True)
+        .prefetch_related("criteria")
+        .first()
+    )
+
+
+def compute_ranking(criteria_set: CriteriaSet) -> list[RankedInitiative]:
+    """Rank the collaborative's live initiatives from its members' scores under one criteria version."""
+    import numpy as np
+
+    from interlocal.initiatives import scoring
+    from interlocal.initiatives.models import Score
+
+    collab = criteria_set.collaborative
+    criteria = list(criteria_set.criteria.all())
+    members = [
+        m.government_id for m in collab.members_on(timezone.localdate()) if m.role == MembershipRole.MEMBER
+    ]
+    initiatives = list(
+        Initiative.objects.filter(collaborative=collab)
+        .exclude(stage=Stage.WITHDRAWN)
+        .order_by("code", "title")
+    )
+    scores = np.full((len(initiatives), len(members), len(criteria)), np.nan)
+    i_index = {i.pk: n for n, i in enumerate(initiatives)}
+    g_index = {g: n for n, g in enumerate(members)}
+    c_index = {c.pk: n for n, c in enumerate(criteria)}
+    for s in Score.objects.filter(criterion__criteria_set=criteria_set).values(
+        "initiative_id", "government_id", "criterion_id", "value"
+    ):
+        if s["initiative_id"] in i_index and s["government_id"] in g_index:
+            scores[i_index[s["initiative_id"]], g_index[s["government_id"]], c_index[s["criterion_id"]]] = s[
+                "value"
+            ]
+    if not initiatives or not criteria:
+        return []
+    rows = scoring.rank(
+        [i.pk for i in initiatives],
+        [float(c.weight) for c in criteria],
+        scores,
+        (criteria_set.scale_min, criteria_set.scale_max),
+    )
+    by_pk = {i.pk: i for i in initiatives}
+    return [
+        RankedInitiative(by_pk[r.initiative], r.rank, r.score, r.spread, r.governments_scored, r.missing)
+        for r in rows
+    ]
+
+
+def may_see_all_scores(user: Any, criteria_set: CriteriaSet) -> bool:
+    """Coordinators always see every score; members only when the coordinator has not hidden them."""
+    if access.can_edit_collaborative(user, criteria_set.collaborative):
+        return True
+    return (
+        not criteria_set.scores_hidden
+        and criteria_set.collaborative_id in access.member_collaborative_ids(user)
+    )
+
+
+def visible_scores(user: Any, criteria_set: CriteriaSet) -> QuerySet[Score]:
+    """Scores under a criteria version that the user may see."""
+    from interlocal.initiatives.models import Score
+
+    qs = Score.objects.filter(criterion__criteria_set=criteria_set).select_related(
+        "criterion", "government", "initiative"
+    )
+    if may_see_all_scores(user, criteria_set):
+        return qs
+    own = getattr(user, "government_id", None) if user.is_authenticated else None
+    return qs.filter(government_id=own) if own else qs.none()
+
+
+def get_criteria_set_for_user(user: Any, collaborative_slug: str) -> CriteriaSet:
+    """The current criteria of a collaborative the user may see, or 404."""
+    from interlocal.collaboratives.queries import visible_collaboratives
+
+    collab = get_object_or_404(visible_collaboratives(user), slug=collaborative_slug)
+    criteria_set = current_criteria_set(collab.pk)
+    if criteria_set is None:
+        raise Http404("This collaborative has no criteria yet.")
+    return criteria_set

@@ -1,8 +1,10 @@
 """Forms for the portal's editing pages; they validate input and nothing else."""
 
+from typing import Any
+
 from django import forms
 
-from interlocal.vocab import CostBand, InitiativeStatus, InitiativeType, TimelineBand
+from interlocal.vocab import CostBand, InitiativeStatus, InitiativeType, Stage, TimelineBand
 
 
 class InitiativeFilterForm(forms.Form):
@@ -35,3 +37,68 @@ class GovernmentForm(forms.Form):
     population = forms.IntegerField(required=False, min_value=0)
     population_year = forms.IntegerField(required=False, min_value=1790, max_value=2100)
     population_source = forms.CharField(required=False, max_length=200)
+
+
+class AdvanceForm(forms.Form):
+    """Move an initiative to another stage, with the reason."""
+
+    to_stage = forms.ChoiceField(label="Move to stage", choices=Stage.choices)
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class InitiativeEditForm(forms.Form):
+    """The initiative fields staff keep up to date from the portal."""
+
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    cost_band = forms.ChoiceField(required=False, choices=[("", "Not stated"), *CostBand.choices])
+    cost_estimate = forms.DecimalField(
+        required=False, min_value=0, max_digits=14, decimal_places=2, label="Cost estimate ($)"
+    )
+    timeline_band = forms.ChoiceField(required=False, choices=[("", "Not stated"), *TimelineBand.choices])
+    services = forms.CharField(required=False, max_length=2000, label="Services concerned")
+
+
+class ProgressForm(forms.Form):
+    """A progress report."""
+
+    text = forms.CharField(
+        label="Progress since the last report", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class MeasurementForm(forms.Form):
+    """A KPI value on a date."""
+
+    measured_on = forms.DateField(label="Date (YYYY-MM-DD)", widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(max_digits=14, decimal_places=2)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class ScoreForm(forms.Form):
+    """One government's scores of an initiative, a field per criterion."""
+
+    def __init__(
+        self,
+        *args: Any,
+        criteria: list[Any],
+        scale: tuple[int, int],
+        initial_scores: dict[int, Any],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        for c in criteria:
+            prior = initial_scores.get(c.pk)
+            self.fields[f"c{c.pk}"] = forms.IntegerField(
+                label=f"{c.name} (weight {c.weight.normalize():f})",
+                min_value=scale[0],
+                max_value=scale[1],
+                required=False,
+                initial=prior.value if prior else None,
+                help_text=c.description,
+            )
+            self.fields[f"c{c.pk}_comment"] = forms.CharField(
+                label=f"Comment on {c.name}",
+                required=False,
+                max_length=2000,
+                initial=prior.comment if prior else "",
+            )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interlocal.portal import views
+from interlocal.portal import views, views_work
 
 app_name = "portal"
 
@@ -10,6 +10,15 @@ urlpatterns = [
     path("collaboratives/<slug:slug>/", views.collaborative_detail, name="collaborative"),
     path("initiatives/", views.initiative_list, name="initiatives"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
+    path("initiatives/<int:pk>/edit/", views_work.initiative_edit, name="initiative_edit"),
+    path("initiatives/<int:pk>/advance/", views_work.initiative_advance_view, name="initiative_advance"),
+    path("initiatives/<int:pk>/progress/", views_work.initiative_progress, name="initiative_progress"),
+    path("initiatives/<int:pk>/score/", views_work.initiative_score, name="initiative_score"),
+    path("kpis/<int:pk>/measure/", views_work.kpi_measure, name="kpi_measure"),
+    path("collaboratives/<slug:slug>/ranking/", views_work.ranking, name="ranking"),
+    path("collaboratives/<slug:slug>/ranking/act/", views_work.ranking_action, name="ranking_action"),
+    path("me/", views_work.my_work, name="my_work"),
+    path("feeds/changes.atom", views_work.PublicChangesFeed(), name="changes_feed"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
     path("legislation/<int:pk>/", views.matter_detail, name="matter"),
     path("governments/<slug:slug>/", views.government_detail, name="government"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from interlocal.agreements.queries import (
     party_statuses,
     visible_agreements,
 )
+from interlocal.audit.queries import activity_for_user
 from interlocal.collaboratives.queries import get_collaborative_for_user, visible_collaboratives
 from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
@@ -28,10 +31,14 @@ from interlocal.initiatives.queries import (
     list_initiatives_for_user,
     neighbours_in_plan,
     terms_in_use,
+    unmet_conditions,
     visible_initiatives,
 )
-from interlocal.portal.forms import GovernmentForm, InitiativeFilterForm
-from interlocal.vocab import PartnerRole, TermKind
+from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
+from interlocal.portal.people import signed_in as _person
+from interlocal.tracking.actions import can_measure
+from interlocal.tracking.queries import initiative_progress, kpi_rows
+from interlocal.vocab import PartnerRole, Stage, TermKind
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -99,8 +106,42 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supporting": initiative.partners_of(PartnerRole.SUPPORTING),
         "participating": initiative.partners_of(PartnerRole.PARTICIPATING),
         "can_edit": access.can_edit_initiative(request.user, initiative),
+        **_work_context(request, initiative),
     }
     return render(request, "portal/initiative_detail.html", context)
+
+
+def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
+    # The pipeline, KPIs and progress parts of the initiative page.
+    today = timezone.localdate()
+    rows = kpi_rows(initiative, today)
+    progress, explanation = initiative_progress(rows)
+    can_edit = access.can_edit_initiative(request.user, initiative)
+    next_stages = [s for s in Stage.values if s != initiative.stage]
+    timeline = sorted(
+        [("move", t.at, t) for t in initiative.transitions.select_related("by")]
+        + [("note", n.at, n) for n in initiative.progress_notes.select_related("by")],
+        key=lambda e: e[1],
+        reverse=True,
+    )
+    return {
+        "kpi_rows": rows,
+        "can_measure": {r.kpi.pk: can_measure(request.user, r.kpi) for r in rows}
+        if request.user.is_authenticated
+        else {},
+        "progress": progress,
+        "progress_explanation": explanation,
+        "timeline": timeline,
+        "triggers": [r for r in rows if r.assessment.status in ("overperforming", "underperforming")],
+        "advance_form": AdvanceForm(initial={"to_stage": next_stages[0]}) if can_edit else None,
+        "progress_form": ProgressForm() if can_edit else None,
+        "gates": [(Stage(s).label, [c.needs for c in unmet_conditions(initiative, s)]) for s in next_stages]
+        if can_edit
+        else [],
+        "can_score": request.user.is_authenticated
+        and getattr(request.user, "role", "viewer") != "viewer"
+        and initiative.collaborative_id in access.member_collaborative_ids(request.user),
+    }
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -147,6 +188,7 @@ def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "neighbours": visible_governments(request.user).filter(neighbours=government).order_by("name"),
         "matters": government.matters.filter(is_published=True).order_by("-intro_date")[:20],
         "can_edit": access.can_edit_government(request.user, government),
+        "activity": activity_for_user(request.user, government_id=government.pk),
     }
     return render(request, "portal/government_detail.html", context)
 
@@ -164,7 +206,7 @@ def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
             k: ("" if v is None and k in ("website", "population_source") else v)
             for k, v in form.cleaned_data.items()
         }
-        government_update(acting_user=request.user, government=government, **values)  # type: ignore[arg-type]
+        government_update(acting_user=_person(request), government=government, **values)
         messages.success(request, f"{government.name} was updated.")
         return redirect("portal:government", slug=government.slug)
     return render(request, "portal/government_edit.html", {"government": government, "form": form})

@@ -37,3 +37,16 @@ def render_markdown(text: str | None) -> SafeString:
 def sq_mi(value: float | None) -> str:
     """Format square miles with two decimals."""
     return "" if value is None else f"{value:,.2f}"
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    """Look a key up in a dict from a template."""
+    return mapping.get(key)
+
+
+@register.filter
+def verb_label(verb: str) -> str:
+    """An audit verb as words: initiative_advance -> Initiative advance."""
+    words = verb.removesuffix("_admin").replace("_", " ")
+    return words[:1].upper() + words[1:]

@@ -107,3 +107,64 @@ def test_it_filters_follows_next_and_passes_axe(transactional_db: None, live_ser
     checked["matter"] = _serious_violations(page)
 
     assert {name: found for name, found in checked.items() if found} == {}
+
+
+def _sign_in(page: Any, base: str, username: str) -> None:
+    from interlocal.demo import DEMO_PASSWORD
+
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Sign out")
+
+
+def test_it_advances_through_a_gate_and_a_member_city_enters_a_measurement(
+    transactional_db: None, live_server: Any, page: Any
+) -> None:
+    from interlocal.initiatives.models import Initiative
+
+    load_demo()
+    base = live_server.url
+    back_office = Initiative.objects.get(code="EJC-2")
+    checked: dict[str, list[str]] = {}
+
+    _sign_in(page, base, "coordinator")
+    page.goto(f"{base}/initiatives/{back_office.pk}/")
+    page.select_option("#id_to_stage", "proposed")
+    page.fill("#id_reason", "City managers asked for a proposal.")
+    page.get_by_role("button", name="Move", exact=True).click()
+    refusal = page.locator(".usa-alert--error").inner_text()
+    assert "Cannot move to Proposed: it needs a cost estimate" in refusal
+    assert page.locator("#stage").inner_text() == "EXPLORING"
+    checked["initiative (coordinator)"] = _serious_violations(page)
+
+    page.get_by_role("link", name="Edit", exact=True).click()
+    page.fill("#id_cost_estimate", "250000")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.select_option("#id_to_stage", "proposed")
+    page.fill("#id_reason", "Cost estimate from the HR directors.")
+    page.get_by_role("button", name="Move", exact=True).click()
+    assert "Moved to Proposed" in page.locator(".usa-alert--success").inner_text()
+    assert page.locator("#stage").inner_text() == "PROPOSED"
+    assert "Exploring → Proposed" in page.locator("#stage-timeline").inner_text()
+
+    page.goto(f"{base}/collaboratives/eastern-jackson-county/ranking/")
+    checked["ranking"] = _serious_violations(page)
+    page.get_by_role("button", name="Sign out coordinator").click()
+
+    training = Initiative.objects.get(code="EJC-4")
+    _sign_in(page, base, "ls-clerk")
+    page.goto(f"{base}/initiatives/{training.pk}/")
+    page.get_by_role(
+        "link", name="Enter measurement for Supervisors who completed GTI supervisory training"
+    ).click()
+    checked["measurement form"] = _serious_violations(page)
+    page.fill("#id_value", "112")
+    page.get_by_role("button", name="Save measurement").click()
+    assert "Recorded 112" in page.locator(".usa-alert--success").inner_text()
+    assert "112.00" in page.locator("#kpis").inner_text()
+    page.goto(f"{base}/me/")
+    checked["my work"] = _serious_violations(page)
+
+    assert {name: found for name, found in checked.items() if found} == {}

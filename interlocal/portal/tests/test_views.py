@@ -86,8 +86,16 @@ def test_it_shows_a_clear_error_for_a_bad_population(world: World) -> None:
 
 
 def _add_initiatives(world: World, n: int) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from interlocal.tracking.actions import kpi_create, measurement_record
+
+    today = timezone.localdate()
     for i in range(n):
-        initiative_create(
+        initiative = initiative_create(
             acting_user=world.coordinator,
             collaborative=world.collaborative,
             title=f"Idea {i}",
@@ -96,6 +104,17 @@ def _add_initiatives(world: World, n: int) -> None:
             terms={TermKind.TOPIC_AREA: [f"Topic {i}"]},
             partners={PartnerRole.LEAD: [world.lees_summit], PartnerRole.SUPPORTING: [world.blue_springs]},
         )
+        kpi = kpi_create(
+            acting_user=world.coordinator,
+            initiative=initiative,
+            name=f"Measure {i}",
+            unit="n",
+            baseline=Decimal(1),
+            baseline_on=today - dt.timedelta(days=10),
+            target=Decimal(2),
+            target_on=today + dt.timedelta(days=10),
+        )
+        measurement_record(acting_user=world.coordinator, kpi=kpi, measured_on=today, value=Decimal("1.5"))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,156 @@
+"""Every record type to CSV or JSON, and matters and actions in Open Civic Data's bill/action shape."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.apps import apps
+from django.db import models
+
+from interlocal.agreements.models import LegislativeMatter, MatterAction
+
+
+class Writer(Protocol):
+    """Anything text can be written to (a file, a response, a command's stdout)."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
+# Secrets and session state never leave through an export.
+EXCLUDED_FIELDS = {"governments.person": {"password", "last_login"}}
+
+
+def record_types() -> dict[str, type[models.Model]]:
+    """Export names (plural, dashed) of every model of the Interlocal apps."""
+    out: dict[str, type[models.Model]] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("interlocal."):
+            continue
+        name = str(model._meta.verbose_name_plural).replace(" ", "-").lower()
+        if name.endswith("ys") and name[-3] not in "aeiou":
+            # Django's default plural of "agreement party" is "agreement partys".
+            name = name[:-2] + "ies"
+        out[name] = model
+    return dict(sorted(out.items()))
+
+
+def columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The concrete fields of a model, foreign keys as their ids."""
+    excluded = EXCLUDED_FIELDS.get(model._meta.label_lower, set())
+    return [f for f in model._meta.concrete_fields if f.name not in excluded]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def rows(model: type[models.Model]) -> Iterator[dict[str, Any]]:
+    """Stream a model's rows as {column: value}, in primary-key order."""
+    fields = columns(model)
+    names = [f.attname for f in fields]
+    for values in model._default_manager.order_by("pk").values_list(*names).iterator(chunk_size=2000):
+        yield {name: _plain(v) for name, v in zip(names, values, strict=True)}
+
+
+def write_csv(model: type[models.Model], out: Writer) -> int:
+    """Write a CSV with one header row; lists and objects become JSON in their cell."""
+    fields = columns(model)
+    writer = csv.writer(out)
+    writer.writerow([f.attname for f in fields])
+    count = 0
+    for row in rows(model):
+        writer.writerow(
+            [json.dumps(v) if isinstance(v, list | dict) else ("" if v is None else v) for v in row.values()]
+        )
+        count += 1
+    return count
+
+
+def write_json_array(items: Iterator[Any], out: Writer) -> int:
+    """Write a JSON array one element at a time, so big tables stream."""
+    out.write("[")
+    count = 0
+    for item in items:
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(item, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def ocd_action(action: MatterAction) -> dict[str, Any]:
+    """A matter action in OCD's bill action shape."""
+    classification = []
+    result = action.passed_flag_name.lower()
+    if result.startswith("pass"):
+        classification.append("passage")
+    elif result.startswith("fail"):
+        classification.append("failure")
+    return {
+        "description": action.action_name,
+        "date": action.action_date.isoformat(),
+        "organization": {"name": action.action_body_name},
+        "classification": classification,
+        "extras": {"version": action.version, "result": action.passed_flag_name, "tally": action.tally},
+    }
+
+
+def ocd_bill(matter: LegislativeMatter) -> dict[str, Any]:
+    """A legislative matter in OCD's bill shape, with its actions and documents."""
+    return {
+        "identifier": matter.file_number,
+        "title": matter.title,
+        "classification": [matter.type_name.lower()] if matter.type_name else [],
+        "jurisdiction": matter.government.ocd_division_id or matter.government.name,
+        "from_organization": {"name": matter.body_name},
+        "subject": list(matter.indexes),
+        "sponsorships": [
+            {
+                "name": name,
+                "primary": i == 0,
+                "entity_type": "person",
+                "classification": "Primary" if i == 0 else "Regular",
+            }
+            for i, name in enumerate(matter.sponsors)
+        ],
+        "actions": [ocd_action(a) for a in matter.actions.all()],
+        "documents": [
+            {"note": a.name, "links": [{"url": a.url, "media_type": ""}] if a.url else []}
+            for a in matter.attachments.all()
+        ],
+        "sources": [],
+        "extras": {
+            "legistar_client": matter.client,
+            "legistar_matter_id": matter.matter_id,
+            "status": matter.status_name,
+            "intro_date": _plain(matter.intro_date),
+            "agenda_date": _plain(matter.agenda_date),
+            "passed_date": _plain(matter.passed_date),
+            "version": matter.version,
+        },
+    }
+
+
+def ocd_items(model: type[models.Model]) -> Iterator[dict[str, Any]]:
+    """Matters as OCD bills, or actions as OCD bill actions naming their bill."""
+    if model is LegislativeMatter:
+        matters = LegislativeMatter.objects.select_related("government").prefetch_related(
+            "actions", "attachments"
+        )
+        for matter in matters.order_by("pk").iterator(chunk_size=500):
+            yield ocd_bill(matter)
+        return
+    if model is MatterAction:
+        for action in MatterAction.objects.select_related("matter").order_by("pk").iterator(chunk_size=2000):
+            yield {**ocd_action(action), "bill": action.matter.file_number}
+        return
+    raise ValueError("the ocd format covers legislative matters and their actions only")

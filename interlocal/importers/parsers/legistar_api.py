@@ -1,0 +1,524 @@
+"""Parse Legistar Web API JSON (matters, histories, votes, events...) and build sync URLs."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .records import (
+    LegistarAttachment,
+    LegistarBatch,
+    LegistarBody,
+    LegistarEvent,
+    LegistarEventItem,
+    LegistarIndex,
+    LegistarMatter,
+    LegistarMatterHistory,
+    LegistarMatterIndex,
+    LegistarPerson,
+    LegistarRecord,
+    LegistarSponsor,
+    LegistarVote,
+    MatterOutcome,
+    Parsed,
+    ParseProblem,
+)
+
+API_ROOT = "https://webapi.legistar.com/v1"
+_CLIENT = re.compile(r"^[A-Za-z0-9_-]+$")
+# Legistar's OData parser wants the quotes and colons of datetime'...' literally; spaces become %20.
+_URL_SAFE = "'():,-"
+
+
+class _Row:
+    """Typed, problem-reporting access to one JSON record."""
+
+    def __init__(
+        self, data: dict[str, Any], index: int, problems: list[ParseProblem], file: str | None
+    ) -> None:
+        self.data = data
+        self.index = index
+        self.problems = problems
+        self.file = file
+
+    def _problem(self, key: str, message: str) -> None:
+        self.problems.append(ParseProblem(key, message, self.index, self.file))
+
+    def int_(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        self._problem(key, f"expected an integer, got {value!r}")
+        return None
+
+    def str_(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value.strip() or None
+        self._problem(key, f"expected a string, got {value!r}")
+        return None
+
+    def bool_(self, key: str) -> bool | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        # Legistar mixes JSON booleans and 0/1 flags.
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        self._problem(key, f"expected a boolean or 0/1 flag, got {value!r}")
+        return None
+
+    def version(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            return None
+        # Versions are strings on the wire ("1"); a few clients send integers.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        self._problem(key, f"expected a version number, got {value!r}")
+        return None
+
+    def local_datetime(self, key: str) -> datetime | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        self._problem(key, f"expected an ISO date-time, got {value!r}")
+        return None
+
+    def date_(self, key: str) -> date | None:
+        value = self.local_datetime(key)
+        return value.date() if value else None
+
+    def utc(self, key: str) -> datetime | None:
+        value = self.local_datetime(key)
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _matter(client: str, r: _Row, ident: int, parent: int | None) -> LegistarMatter:
+    return LegistarMatter(
+        client=client,
+        matter_id=ident,
+        guid=r.str_("MatterGuid"),
+        file=r.str_("MatterFile"),
+        name=r.str_("MatterName"),
+        title=r.str_("MatterTitle"),
+        type_id=r.int_("MatterTypeId"),
+        type_name=r.str_("MatterTypeName"),
+        status_id=r.int_("MatterStatusId"),
+        status_name=r.str_("MatterStatusName"),
+        body_id=r.int_("MatterBodyId"),
+        body_name=r.str_("MatterBodyName"),
+        intro_date=r.date_("MatterIntroDate"),
+        agenda_date=r.date_("MatterAgendaDate"),
+        passed_date=r.date_("MatterPassedDate"),
+        enactment_date=r.date_("MatterEnactmentDate"),
+        enactment_number=r.str_("MatterEnactmentNumber"),
+        requester=r.str_("MatterRequester"),
+        notes=r.str_("MatterNotes"),
+        version=r.version("MatterVersion"),
+        restrict_view_via_web=r.bool_("MatterRestrictViewViaWeb"),
+        last_modified_utc=r.utc("MatterLastModifiedUtc"),
+    )
+
+
+def _history(client: str, r: _Row, ident: int, parent: int | None) -> LegistarMatterHistory:
+    action_datetime = r.local_datetime("MatterHistoryActionDate")
+    return LegistarMatterHistory(
+        client=client,
+        history_id=ident,
+        matter_id=parent,
+        guid=r.str_("MatterHistoryGuid"),
+        event_id=r.int_("MatterHistoryEventId"),
+        agenda_sequence=r.int_("MatterHistoryAgendaSequence"),
+        minutes_sequence=r.int_("MatterHistoryMinutesSequence"),
+        agenda_number=r.str_("MatterHistoryAgendaNumber"),
+        version=r.version("MatterHistoryVersion"),
+        action_date=action_datetime.date() if action_datetime else None,
+        action_datetime=action_datetime,
+        action_id=r.int_("MatterHistoryActionId"),
+        action_name=r.str_("MatterHistoryActionName"),
+        action_text=r.str_("MatterHistoryActionText"),
+        action_body_id=r.int_("MatterHistoryActionBodyId"),
+        action_body_name=r.str_("MatterHistoryActionBodyName"),
+        passed_flag=r.int_("MatterHistoryPassedFlag"),
+        passed_flag_name=r.str_("MatterHistoryPassedFlagName"),
+        roll_call_flag=r.int_("MatterHistoryRollCallFlag"),
+        tally=r.str_("MatterHistoryTally"),
+        consent=r.int_("MatterHistoryConsent"),
+        mover_id=r.int_("MatterHistoryMoverId"),
+        mover_name=r.str_("MatterHistoryMoverName"),
+        seconder_id=r.int_("MatterHistorySeconderId"),
+        seconder_name=r.str_("MatterHistorySeconderName"),
+        matter_status_id=r.int_("MatterHistoryMatterStatusId"),
+        last_modified_utc=r.utc("MatterHistoryLastModifiedUtc"),
+    )
+
+
+def _attachment(client: str, r: _Row, ident: int, parent: int | None) -> LegistarAttachment:
+    return LegistarAttachment(
+        client=client,
+        attachment_id=ident,
+        matter_id=parent,
+        guid=r.str_("MatterAttachmentGuid"),
+        name=r.str_("MatterAttachmentName"),
+        hyperlink=r.str_("MatterAttachmentHyperlink"),
+        file_name=r.str_("MatterAttachmentFileName"),
+        matter_version=r.version("MatterAttachmentMatterVersion"),
+        is_hyperlink=r.bool_("MatterAttachmentIsHyperlink"),
+        is_supporting_document=r.bool_("MatterAttachmentIsSupportingDocument"),
+        show_on_internet_page=r.bool_("MatterAttachmentShowOnInternetPage"),
+        sort=r.int_("MatterAttachmentSort"),
+        last_modified_utc=r.utc("MatterAttachmentLastModifiedUtc"),
+    )
+
+
+def _sponsor(client: str, r: _Row, ident: int, parent: int | None) -> LegistarSponsor:
+    return LegistarSponsor(
+        client=client,
+        sponsor_id=ident,
+        matter_id=r.int_("MatterSponsorMatterId") or parent,
+        matter_version=r.version("MatterSponsorMatterVersion"),
+        name_id=r.int_("MatterSponsorNameId"),
+        body_id=r.int_("MatterSponsorBodyId"),
+        name=r.str_("MatterSponsorName"),
+        sequence=r.int_("MatterSponsorSequence"),
+        last_modified_utc=r.utc("MatterSponsorLastModifiedUtc"),
+    )
+
+
+def _index(client: str, r: _Row, ident: int, parent: int | None) -> LegistarIndex:
+    return LegistarIndex(
+        client=client,
+        index_id=ident,
+        guid=r.str_("IndexGuid"),
+        name=r.str_("IndexName"),
+        active=r.bool_("IndexActiveFlag"),
+        used=r.bool_("IndexUsedFlag"),
+        last_modified_utc=r.utc("IndexLastModifiedUtc"),
+    )
+
+
+def _matter_index(client: str, r: _Row, ident: int, parent: int | None) -> LegistarMatterIndex:
+    return LegistarMatterIndex(
+        client=client,
+        matter_index_id=ident,
+        matter_id=r.int_("MatterIndexMatterId") or parent,
+        index_id=r.int_("MatterIndexIndexId"),
+        name=r.str_("MatterIndexName"),
+        last_modified_utc=r.utc("MatterIndexLastModifiedUtc"),
+    )
+
+
+def _vote(client: str, r: _Row, ident: int, parent: int | None) -> LegistarVote:
+    return LegistarVote(
+        client=client,
+        vote_id=ident,
+        event_item_id=r.int_("VoteEventItemId") or parent,
+        person_id=r.int_("VotePersonId"),
+        person_name=r.str_("VotePersonName"),
+        value_id=r.int_("VoteValueId"),
+        value_name=r.str_("VoteValueName"),
+        result=r.int_("VoteResult"),
+        sort=r.int_("VoteSort"),
+        last_modified_utc=r.utc("VoteLastModifiedUtc"),
+    )
+
+
+def _event(client: str, r: _Row, ident: int, parent: int | None) -> LegistarEvent:
+    return LegistarEvent(
+        client=client,
+        event_id=ident,
+        guid=r.str_("EventGuid"),
+        body_id=r.int_("EventBodyId"),
+        body_name=r.str_("EventBodyName"),
+        date=r.date_("EventDate"),
+        time=r.str_("EventTime"),
+        location=r.str_("EventLocation"),
+        agenda_status_name=r.str_("EventAgendaStatusName"),
+        minutes_status_name=r.str_("EventMinutesStatusName"),
+        agenda_file=r.str_("EventAgendaFile"),
+        minutes_file=r.str_("EventMinutesFile"),
+        insite_url=r.str_("EventInSiteURL"),
+        last_modified_utc=r.utc("EventLastModifiedUtc"),
+    )
+
+
+def _event_item(client: str, r: _Row, ident: int, parent: int | None) -> LegistarEventItem:
+    return LegistarEventItem(
+        client=client,
+        event_item_id=ident,
+        event_id=r.int_("EventItemEventId") or parent,
+        guid=r.str_("EventItemGuid"),
+        agenda_sequence=r.int_("EventItemAgendaSequence"),
+        minutes_sequence=r.int_("EventItemMinutesSequence"),
+        agenda_number=r.str_("EventItemAgendaNumber"),
+        version=r.version("EventItemVersion"),
+        title=r.str_("EventItemTitle"),
+        action_name=r.str_("EventItemActionName"),
+        action_text=r.str_("EventItemActionText"),
+        passed_flag=r.int_("EventItemPassedFlag"),
+        passed_flag_name=r.str_("EventItemPassedFlagName"),
+        roll_call_flag=r.int_("EventItemRollCallFlag"),
+        tally=r.str_("EventItemTally"),
+        mover_name=r.str_("EventItemMover"),
+        seconder_name=r.str_("EventItemSeconder"),
+        matter_id=r.int_("EventItemMatterId"),
+        matter_file=r.str_("EventItemMatterFile"),
+        matter_name=r.str_("EventItemMatterName"),
+        matter_type=r.str_("EventItemMatterType"),
+        matter_status=r.str_("EventItemMatterStatus"),
+        last_modified_utc=r.utc("EventItemLastModifiedUtc"),
+    )
+
+
+def _body(client: str, r: _Row, ident: int, parent: int | None) -> LegistarBody:
+    return LegistarBody(
+        client=client,
+        body_id=ident,
+        guid=r.str_("BodyGuid"),
+        name=r.str_("BodyName"),
+        type_name=r.str_("BodyTypeName"),
+        active=r.bool_("BodyActiveFlag"),
+        description=r.str_("BodyDescription"),
+        last_modified_utc=r.utc("BodyLastModifiedUtc"),
+    )
+
+
+def _person(client: str, r: _Row, ident: int, parent: int | None) -> LegistarPerson:
+    return LegistarPerson(
+        client=client,
+        person_id=ident,
+        guid=r.str_("PersonGuid"),
+        full_name=r.str_("PersonFullName"),
+        first_name=r.str_("PersonFirstName"),
+        last_name=r.str_("PersonLastName"),
+        email=r.str_("PersonEmail"),
+        active=r.bool_("PersonActiveFlag"),
+        last_modified_utc=r.utc("PersonLastModifiedUtc"),
+    )
+
+
+_Builder = Callable[[str, _Row, int, int | None], LegistarRecord]
+
+# Order matters: a record kind is recognised by the first identity key it carries.
+KINDS: tuple[tuple[str, str, _Builder], ...] = (
+    ("histories", "MatterHistoryId", _history),
+    ("attachments", "MatterAttachmentId", _attachment),
+    ("sponsors", "MatterSponsorId", _sponsor),
+    ("matter_indexes", "MatterIndexId", _matter_index),
+    ("matters", "MatterId", _matter),
+    ("votes", "VoteId", _vote),
+    ("event_items", "EventItemId", _event_item),
+    ("events", "EventId", _event),
+    ("indexes", "IndexId", _index),
+    ("bodies", "BodyId", _body),
+    ("persons", "PersonId", _person),
+)
+_BY_KIND = {kind: (key, builder) for kind, key, builder in KINDS}
+
+
+def detect_kind(record: dict[str, Any]) -> str | None:
+    """The record kind ("matters", "histories", ...) from the identity key it carries, None if unknown."""
+    return next((kind for kind, key, _ in KINDS if key in record), None)
+
+
+def _rows_of(data: Any) -> list[Any] | None:
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        # OData v4 wraps lists in {"value": [...]}; a single record may come on its own.
+        if isinstance(data.get("value"), list):
+            return list(data["value"])
+        if detect_kind(data):
+            return [data]
+    return None
+
+
+def parse_legistar_json(
+    data: Any,
+    client: str,
+    *,
+    parent_id: int | None = None,
+    kind: str | None = None,
+    file: str | None = None,
+) -> Parsed[LegistarBatch]:
+    """Parse one decoded Web API response; parent_id is the matter/event id of a nested endpoint."""
+    problems: list[ParseProblem] = []
+    rows = _rows_of(data)
+    if rows is None:
+        problems.append(
+            ParseProblem("<root>", f"expected a JSON list of records, got {type(data).__name__}", None, file)
+        )
+        return Parsed(LegistarBatch(kind, ()), tuple(problems))
+    if kind is not None and kind not in _BY_KIND:
+        raise ValueError(f"unknown Legistar record kind {kind!r}")
+    if kind is None:
+        first = next((row for row in rows if isinstance(row, dict)), None)
+        kind = detect_kind(first) if first is not None else None
+        if rows and kind is None:
+            problems.append(ParseProblem("<row>", "no known identity key (MatterId, EventId, ...)", 0, file))
+            return Parsed(LegistarBatch(None, ()), tuple(problems))
+    records: list[LegistarRecord] = []
+    if kind is None:
+        return Parsed(LegistarBatch(None, ()), tuple(problems))
+    id_key, builder = _BY_KIND[kind]
+    seen: set[int] = set()
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems.append(
+                ParseProblem("<row>", f"expected an object, got {type(row).__name__}", index, file)
+            )
+            continue
+        row_kind = detect_kind(row)
+        if row_kind != kind:
+            problems.append(
+                ParseProblem(id_key, f"row is a {row_kind or 'unknown'} record, not {kind}", index, file)
+            )
+            continue
+        ident = row.get(id_key)
+        if not isinstance(ident, int) or isinstance(ident, bool):
+            problems.append(ParseProblem(id_key, f"identity must be an integer, got {ident!r}", index, file))
+            continue
+        if ident in seen:
+            problems.append(ParseProblem(id_key, f"identity {ident} repeats an earlier row", index, file))
+            continue
+        seen.add(ident)
+        records.append(builder(client, _Row(row, index, problems, file), ident, parent_id))
+    return Parsed(LegistarBatch(kind, tuple(records)), tuple(problems))
+
+
+def load_legistar_file(
+    path: str | Path, client: str, *, parent_id: int | None = None, kind: str | None = None
+) -> Parsed[LegistarBatch]:
+    """Read and parse a saved Web API response; undecodable JSON becomes a ParseProblem."""
+    name = str(path)
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        return Parsed(LegistarBatch(kind, ()), (ParseProblem("<file>", f"cannot read: {exc}", None, name),))
+    except json.JSONDecodeError as exc:
+        problem = ParseProblem(
+            "<json>", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", None, name
+        )
+        return Parsed(LegistarBatch(kind, ()), (problem,))
+    return parse_legistar_json(data, client, parent_id=parent_id, kind=kind, file=name)
+
+
+# --- derived facts -----------------------------------------------------------------------------
+
+
+def matter_outcome(actions: Iterable[LegistarMatterHistory | LegistarEventItem]) -> MatterOutcome:
+    """The latest action that carries a passed flag decides; MatterStatusName is not trusted for this."""
+    flagged: list[tuple[tuple[date, int], LegistarMatterHistory | LegistarEventItem]] = []
+    for action in actions:
+        if action.passed_flag is None:
+            continue
+        when = action.action_date if isinstance(action, LegistarMatterHistory) else None
+        ident = action.history_id if isinstance(action, LegistarMatterHistory) else action.event_item_id
+        flagged.append(((when or date.min, ident), action))
+    if not flagged:
+        return MatterOutcome(passed=None, action_date=None, action_name=None, body_name=None)
+    last = max(flagged, key=lambda pair: pair[0])[1]
+    if isinstance(last, LegistarMatterHistory):
+        return MatterOutcome(last.passed_flag == 1, last.action_date, last.action_name, last.action_body_name)
+    return MatterOutcome(last.passed_flag == 1, None, last.action_name, None)
+
+
+def _event_action_key(
+    history: LegistarMatterHistory,
+) -> tuple[int | None, int | None, str | None, int | None]:
+    return (history.matter_id, history.event_id, history.action_name, history.action_body_id)
+
+
+def duplicate_history_events(histories: Iterable[LegistarMatterHistory]) -> list[tuple[int, ...]]:
+    """Groups of history ids recording the same action of the same body at the same event (a Legistar quirk)."""
+    groups: dict[tuple[int | None, int | None, str | None, int | None], list[int]] = {}
+    for history in histories:
+        if history.event_id is not None:
+            groups.setdefault(_event_action_key(history), []).append(history.history_id)
+    return [tuple(sorted(ids)) for ids in groups.values() if len(ids) > 1]
+
+
+def dedupe_histories(histories: Iterable[LegistarMatterHistory]) -> list[LegistarMatterHistory]:
+    """Keep one history per event action, preferring the row with a version, then the lowest id."""
+    best: dict[tuple[int | None, int | None, str | None, int | None], LegistarMatterHistory] = {}
+    out: list[LegistarMatterHistory] = []
+    for history in histories:
+        if history.event_id is None:
+            out.append(history)
+            continue
+        key = _event_action_key(history)
+        current = best.get(key)
+        if current is None or (history.version is None, history.history_id) < (
+            current.version is None,
+            current.history_id,
+        ):
+            best[key] = history
+    out.extend(best.values())
+    return sorted(out, key=lambda h: (h.action_datetime or datetime.min, h.history_id))
+
+
+# --- live sync URLs ------------------------------------------------------------------------------
+
+
+def _legistar_datetime(value: datetime) -> str:
+    # The API compares against naive UTC timestamps.
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def matters_page_url(
+    client: str,
+    *,
+    skip: int = 0,
+    top: int = 1000,
+    modified_since: datetime | None = None,
+    order_by: str | None = "MatterId",
+) -> str:
+    """URL of one page of /matters, optionally only those modified after `modified_since` (no network)."""
+    if not _CLIENT.match(client):
+        raise ValueError(f"invalid Legistar client name {client!r}")
+    if top < 1 or skip < 0:
+        raise ValueError("top must be positive and skip non-negative")
+    params: list[tuple[str, str]] = [("$top", str(top)), ("$skip", str(skip))]
+    if modified_since is not None:
+        params.append(("$filter", f"MatterLastModifiedUtc gt datetime'{_legistar_datetime(modified_since)}'"))
+    if order_by:
+        # Without a stable order, $skip paging can repeat or miss rows.
+        params.append(("$orderby", order_by))
+    query = "&".join(f"{key}={quote(value, safe=_URL_SAFE)}" for key, value in params)
+    return f"{API_ROOT}/{client}/matters?{query}"
+
+
+def next_skip(skip: int, returned: int, top: int = 1000) -> int | None:
+    """The $skip of the next page, or None when this page was the last (it came back short)."""
+    return skip + top if returned >= top else None
+
+
+def iter_matters_page_urls(
+    client: str, *, modified_since: datetime | None = None, top: int = 1000, max_pages: int = 1000
+) -> Iterator[str]:
+    """Successive page URLs; the caller stops when a page returns fewer than `top` rows."""
+    for page in range(max_pages):
+        yield matters_page_url(client, skip=page * top, top=top, modified_since=modified_since)

@@ -1,0 +1,152 @@
+"""The three seed documents import with the values they show, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from interlocal.agreements.models import Agreement, LegislativeMatter
+from interlocal.collaboratives.models import Membership
+from interlocal.governments.models import Government
+from interlocal.importers.tests.helpers import fingerprint, run, shared
+from interlocal.initiatives.models import Initiative
+from interlocal.testkit import World
+from interlocal.vocab import PartnerRole, TermKind
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "000_e4373412cf413f25.txt"
+LEGISLATION = "001_00bf90cbba7d7d2b.txt"
+STATEMENT = "002_525060c384265aea.txt"
+
+
+def import_plan(world: World) -> tuple[int, str]:
+    return run(
+        "plan-page",
+        str(shared("seeds", PLAN)),
+        "--as",
+        world.coordinator.username,
+        "--collaborative",
+        world.collaborative.slug,
+        "--plan",
+        "stl-county-plan",
+    )
+
+
+def test_it_imports_the_plan_page_as_lr33(world: World) -> None:
+    code, out = import_plan(world)
+    assert code == 0, out
+    lr33 = Initiative.objects.get(code="LR.33")
+    assert lr33.title == "Develop a 5-year Action Plan for shared services"
+    assert lr33.get_status_display() == "New"
+    assert (lr33.is_policy, lr33.is_project, lr33.is_partnership) == (True, False, False)
+    assert lr33.plan_position == 33
+    lead = [p.government for p in lr33.partners.filter(role=PartnerRole.LEAD)]
+    assert [g.name for g in lead] == ["St. Louis County Department of Planning"]
+    assert lead[0].kind == "department"
+    supporting = [
+        p.government for p in lr33.partners.filter(role=PartnerRole.SUPPORTING).order_by("position")
+    ]
+    assert len(supporting) == 5
+    assert supporting[1].name == "St. Louis Economic Development Partnership"
+    assert supporting[1].kind == "institute"
+    assert [t.name for t in lr33.terms.filter(kind=TermKind.FUNDING_SOURCE)] == ["General operating revenue"]
+    assert "more equitable and equivalent level of service" in lr33.equity_considerations
+    assert (
+        lr33.tracking_implementation == "Hire consultant to complete plan with County Task Force oversight."
+    )
+    assert lr33.tracking_success == ["Publish the Action Plan."]
+    assert lr33.if_overperforming == "Publish updates and educate."
+    assert lr33.if_underperforming == ""
+    assert (lr33.cost_band, lr33.timeline_band) == ("", "")
+    assert "cost_band left unknown" in out and "timeline_band left unknown" in out
+    ordered = list(Initiative.objects.filter(plan=lr33.plan).order_by("plan_position"))
+    assert [i.code for i in ordered] == ["LR.32", "LR.33", "LR.34"]
+    assert ordered[0].title.startswith("Collaborate with adjacent counties")
+
+
+def test_it_reports_no_changes_when_the_plan_page_is_imported_again(world: World) -> None:
+    assert import_plan(world)[0] == 0
+    before = fingerprint()
+    code, out = import_plan(world)
+    assert code == 0
+    assert "No changes" in out
+    assert fingerprint() == before
+
+
+def import_legislation(world: World) -> tuple[int, str]:
+    return run(
+        "legistar-detail",
+        str(shared("seeds", LEGISLATION)),
+        "--as",
+        world.clerk.username,
+        "--government",
+        world.lees_summit.slug,
+    )
+
+
+def test_it_imports_res_21_08_with_its_action_and_attachments(world: World) -> None:
+    code, out = import_legislation(world)
+    assert code == 0, out
+    matter = LegislativeMatter.objects.get(government=world.lees_summit, file_number="RES. NO. 21-08")
+    assert matter.pk == world.matter.pk  # upserted on (government, file number)
+    assert matter.type_name == "Resolution"
+    assert matter.intro_date == dt.date(2021, 3, 31)
+    assert matter.agenda_date == dt.date(2021, 4, 13)
+    assert matter.passed_date == dt.date(2021, 4, 13)
+    rows = [
+        (a.action_date, a.version, a.action_body_name, a.action_name, a.passed_flag_name)
+        for a in matter.actions.all()
+    ]
+    assert rows == [(dt.date(2021, 4, 13), "1", "City Council - Regular Session", "adopted", "Pass")]
+    assert [a.name for a in matter.attachments.all()] == ["Resolution", "Statement of Common Purpose"]
+    assert "changed: matter RES. NO. 21-08" in out
+
+
+def test_it_reports_no_changes_when_the_legislation_is_imported_again(world: World) -> None:
+    assert import_legislation(world)[0] == 0
+    before = fingerprint()
+    code, out = import_legislation(world)
+    assert (code, "No changes" in out) == (0, True)
+    assert fingerprint() == before
+
+
+def import_statement(world: World) -> tuple[int, str]:
+    return run(
+        "statement",
+        str(shared("seeds", STATEMENT)),
+        "--as",
+        world.coordinator.username,
+        "--collaborative",
+        world.collaborative.slug,
+    )
+
+
+def test_it_imports_the_statement_of_purpose(world: World) -> None:
+    code, out = import_statement(world)
+    assert code == 0, out
+    agreement = Agreement.objects.get(title="Statement of Purpose")
+    version = agreement.versions.get()
+    assert sorted(g.name for g in version.parties.all()) == ["Blue Springs", "Independence", "Lee's Summit"]
+    assert agreement.collaborative.facilitator == world.marc
+    independence = Government.objects.get(name="Independence")
+    assert Membership.objects.get(government=independence).joined_on == dt.date(2018, 9, 1)
+    ideas = Initiative.objects.filter(collaborative=world.collaborative, plan=None, status="new").exclude(
+        code__startswith="EJC"
+    )
+    assert sorted(i.title for i in ideas) == [
+        "Back-office operations (such as human resources and information technology, including "
+        "cybersecurity management and electronic data storage solutions)",
+        "Radio equipment maintenance/management",
+        "Recycling initiatives",
+        "Risk management, training and safety programming",
+    ]
+
+
+def test_it_reports_no_changes_when_the_statement_is_imported_again(world: World) -> None:
+    assert import_statement(world)[0] == 0
+    before = fingerprint()
+    code, out = import_statement(world)
+    assert (code, "No changes" in out) == (0, True)
+    assert fingerprint() == before

@@ -1,0 +1,143 @@
+"""The back-office upload page: choose a source, upload, preview new/changed/unchanged/rejected, apply."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interlocal import access
+from interlocal.importers.base import Report, run_import
+from interlocal.importers.sources import SOURCES
+from interlocal.importers.sources.spreadsheet import RECORD_TYPES, template_csv, template_xlsx
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# The first bytes each kind of file must start with; text files must simply hold no NUL byte.
+MAGIC = {".xlsx": b"PK\x03\x04", ".pdf": b"%PDF-"}
+
+
+def upload_dir() -> Path:
+    """Where uploads wait between preview and apply."""
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def require_importer(request: HttpRequest) -> None:
+    """Only coordinators and administrators import."""
+    user: Any = request.user
+    if not (access.is_admin(user) or getattr(user, "is_coordinator", False)):
+        raise PermissionDenied("Only coordinators and administrators may import records.")
+
+
+def check_upload(upload: Any, extensions: tuple[str, ...]) -> str | None:
+    """The reason an upload is refused before parsing: size, extension or content type."""
+    suffix = Path(upload.name or "").suffix.lower()
+    if upload.size > MAX_UPLOAD_BYTES:
+        return f"{upload.name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+    if suffix not in extensions:
+        return f"{upload.name}: this source takes {', '.join(extensions)} files."
+    head = next(upload.chunks(8192), b"")
+    upload.seek(0)
+    magic = MAGIC.get(suffix)
+    if magic is not None and not head.startswith(magic):
+        return f"{upload.name} is not a {suffix} file."
+    if magic is None and b"\x00" in head:
+        return f"{upload.name} is not a text file."
+    return None
+
+
+def _context(**extra: Any) -> dict[str, Any]:
+    return {"sources": SOURCES, "record_types": RECORD_TYPES, **extra}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """Show the form; on upload, preview the import without changing anything."""
+    require_importer(request)
+    if request.method == "GET":
+        return render(request, "importers/upload.html", _context())
+    name = request.POST.get("source", "")
+    cls = SOURCES.get(name)
+    upload_file = request.FILES.get("file")
+    if cls is None or upload_file is None:
+        return render(
+            request, "importers/upload.html", _context(error="Choose a source and a file."), status=400
+        )
+    refused = check_upload(upload_file, cls.extensions)
+    if refused:
+        return render(request, "importers/upload.html", _context(error=refused), status=400)
+    options = {o.dest: request.POST.get(f"{name}__{o.dest}", "").strip() or None for o in cls.options}
+    label = upload_file.name or "upload"
+    token = secrets.token_hex(16)
+    path = upload_dir() / f"{token}{Path(label).suffix.lower()}"
+    with path.open("wb") as out:
+        for chunk in upload_file.chunks():
+            out.write(chunk)
+    report = run_import(cls(acting_user=request.user, **options), path, dry_run=True, label=label)  # type: ignore[arg-type]
+    if report.ok and report.changes:
+        request.session["import"] = {
+            "token": token,
+            "path": path.name,
+            "source": name,
+            "options": options,
+            "label": label,
+        }
+    else:
+        path.unlink(missing_ok=True)
+    return render(request, "importers/preview.html", _context(report=report, by_status=_by_status(report)))
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest) -> HttpResponse:
+    """Apply the previewed import in one transaction."""
+    require_importer(request)
+    pending = request.session.pop("import", None)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        raise Http404("No previewed import to apply; upload the file again.")
+    path = upload_dir() / Path(pending["path"]).name
+    if not path.is_file():
+        raise Http404("The uploaded file is gone; upload it again.")
+    cls = SOURCES[pending["source"]]
+    try:
+        report = run_import(
+            cls(acting_user=request.user, **pending["options"]),  # type: ignore[arg-type]
+            path,
+            label=pending["label"],
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    return render(request, "importers/preview.html", _context(report=report, by_status=_by_status(report)))
+
+
+def _by_status(report: Report) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {"new": [], "changed": [], "unchanged": []}
+    for row in report.rows:
+        out.setdefault(row.status, []).append(row)
+    return out
+
+
+@login_required
+def template(request: HttpRequest, record_type: str, fmt: str) -> HttpResponse:
+    """Download the spreadsheet template of a record type."""
+    require_importer(request)
+    if record_type not in RECORD_TYPES:
+        raise Http404("No template for that record type.")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            template_xlsx(record_type),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(template_csv(record_type), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{record_type}-template.{fmt}"'
+    return response

@@ -1,0 +1,141 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from interlocal.initiatives.actions import (
+    criteria_set_create,
+    criteria_set_hide_scores,
+    ranking_freeze,
+    score_record,
+)
+from interlocal.initiatives.models import CriteriaSet
+from interlocal.initiatives.queries import compute_ranking, visible_scores
+from interlocal.testkit import World
+
+CRITERIA = [("Savings", Decimal(3), ""), ("Equity", Decimal(1), "")]
+
+
+def _criteria(world: World) -> CriteriaSet:
+    return criteria_set_create(
+        acting_user=world.coordinator, collaborative=world.collaborative, name="Principles", criteria=CRITERIA
+    )
+
+
+def _score_both(world: World, criteria_set: CriteriaSet) -> None:
+    savings, equity = criteria_set.criteria.order_by("position")
+    for criterion, ls_value, bs_value in [(savings, 5, 3), (equity, 1, 3)]:
+        score_record(
+            acting_user=world.clerk,
+            initiative=world.initiative,
+            criterion=criterion,
+            government=world.lees_summit,
+            value=ls_value,
+        )
+        score_record(
+            acting_user=world.coordinator,
+            initiative=world.initiative,
+            criterion=criterion,
+            government=world.blue_springs,
+            value=bs_value,
+        )
+
+
+def test_it_ranks_with_the_weighted_mean_of_member_scores(world: World) -> None:
+    criteria_set = _criteria(world)
+    _score_both(world, criteria_set)
+    top = compute_ranking(criteria_set)[0]
+    # Lee's Summit: (3*1.0 + 1*0)/4 = 0.75; Blue Springs: 0.5; mean 0.625, spread 0.125.
+    assert top.initiative == world.initiative
+    assert top.score is not None and top.spread is not None
+    assert (round(top.score, 3), round(top.spread, 3), top.missing) == (0.625, 0.125, 0)
+
+
+def test_it_refuses_a_member_editor_scoring_for_another_government(world: World) -> None:
+    savings = _criteria(world).criteria.get(name="Savings")
+    with pytest.raises(PermissionDenied):
+        score_record(
+            acting_user=world.clerk,
+            initiative=world.initiative,
+            criterion=savings,
+            government=world.blue_springs,
+            value=3,
+        )
+    with pytest.raises(PermissionDenied):
+        score_record(
+            acting_user=world.outsider,
+            initiative=world.initiative,
+            criterion=savings,
+            government=world.kansas_city,
+            value=3,
+        )
+
+
+def test_it_refuses_scores_off_the_scale(world: World) -> None:
+    savings = _criteria(world).criteria.get(name="Savings")
+    with pytest.raises(ValidationError, match="between 1 and 5"):
+        score_record(
+            acting_user=world.clerk,
+            initiative=world.initiative,
+            criterion=savings,
+            government=world.lees_summit,
+            value=9,
+        )
+
+
+def test_it_keeps_old_scores_with_their_criteria_version(world: World) -> None:
+    first = _criteria(world)
+    _score_both(world, first)
+    second = criteria_set_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        name="Principles 2",
+        criteria=[("Feasibility", Decimal(1), "")],
+    )
+    first.refresh_from_db()
+    assert (first.version, second.version, first.is_current, second.is_current) == (1, 2, False, True)
+    assert compute_ranking(first)[0].score == pytest.approx(0.625)
+    with pytest.raises(ValidationError, match="not a current criterion"):
+        score_record(
+            acting_user=world.clerk,
+            initiative=world.initiative,
+            criterion=first.criteria.get(name="Savings"),
+            government=world.lees_summit,
+            value=2,
+        )
+
+
+def test_it_hides_other_members_scores_when_the_coordinator_says(world: World) -> None:
+    criteria_set = _criteria(world)
+    _score_both(world, criteria_set)
+    assert {s.government for s in visible_scores(world.clerk, criteria_set)} == {
+        world.lees_summit,
+        world.blue_springs,
+    }
+    criteria_set_hide_scores(acting_user=world.coordinator, criteria_set=criteria_set, hidden=True)
+    assert {s.government for s in visible_scores(world.clerk, criteria_set)} == {world.lees_summit}
+    assert {s.government for s in visible_scores(world.coordinator, criteria_set)} == {
+        world.lees_summit,
+        world.blue_springs,
+    }
+    client = Client()
+    client.force_login(world.clerk)
+    page = client.get(f"/collaboratives/{world.collaborative.slug}/ranking/").content.decode()
+    assert "hidden the members" in page and "Blue Springs" not in page.split('id="scores"')[1]
+    with pytest.raises(PermissionDenied):
+        criteria_set_hide_scores(acting_user=world.clerk, criteria_set=criteria_set, hidden=False)
+
+
+def test_it_freezes_the_ranking_with_the_engine_version(world: World) -> None:
+    criteria_set = _criteria(world)
+    _score_both(world, criteria_set)
+    snapshot = ranking_freeze(
+        acting_user=world.coordinator, criteria_set=criteria_set, label="Steering committee"
+    )
+    assert snapshot.engine_version == "1.0.0"
+    assert snapshot.rows[0]["initiative"] == world.initiative.pk and snapshot.rows[0][
+        "score"
+    ] == pytest.approx(0.625)
+    with pytest.raises(PermissionDenied):
+        ranking_freeze(acting_user=world.clerk, criteria_set=criteria_set, label="Mine")

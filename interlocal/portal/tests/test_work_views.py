@@ -1,0 +1,122 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.test import Client
+from django.utils import timezone
+
+from interlocal.audit.models import AuditEvent
+from interlocal.initiatives.actions import criteria_set_create
+from interlocal.testkit import World
+from interlocal.tracking.actions import kpi_create
+from interlocal.tracking.models import Kpi
+
+
+def _as(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _kpi(world: World) -> Kpi:
+    today = timezone.localdate()
+    return kpi_create(
+        acting_user=world.coordinator,
+        initiative=world.initiative,
+        name="Radios repaired on time",
+        unit="percent",
+        baseline=Decimal(50),
+        baseline_on=today - dt.timedelta(days=30),
+        target=Decimal(90),
+        target_on=today + dt.timedelta(days=300),
+    )
+
+
+def test_it_refuses_a_gate_with_the_missing_items_then_accepts(world: World) -> None:
+    client = _as(world.coordinator)
+    url = f"/initiatives/{world.initiative.pk}/advance/"
+    page = client.post(url, {"to_stage": "proposed", "reason": "Ready"}, follow=True).content.decode()
+    assert (
+        "Cannot move to Proposed: it needs a description, participating governments, a cost estimate" in page
+    )
+    client.post(
+        f"/initiatives/{world.initiative.pk}/edit/", {"description": "Shared shop", "cost_estimate": "85000"}
+    )
+    world.initiative.partners.create(government=world.blue_springs, role="participating")
+    page = client.post(url, {"to_stage": "proposed", "reason": "Ready"}, follow=True).content.decode()
+    assert "Moved to Proposed" in page and "Idea &rarr; Proposed" in page
+
+
+def test_it_refuses_moves_edits_and_reports_by_outsiders(world: World, client: Client) -> None:
+    outsider = _as(world.outsider)
+    pk = world.initiative.pk
+    assert (
+        outsider.post(f"/initiatives/{pk}/advance/", {"to_stage": "exploring", "reason": "x"}).status_code
+        == 403
+    )
+    assert outsider.get(f"/initiatives/{pk}/edit/").status_code == 403
+    assert outsider.post(f"/initiatives/{pk}/progress/", {"text": "x"}).status_code == 403
+    assert (
+        client.post(f"/initiatives/{pk}/advance/", {"to_stage": "exploring", "reason": "x"}).status_code
+        == 302
+    )
+    assert (
+        _as(world.clerk)
+        .post(f"/initiatives/{world.hidden_initiative.pk}/advance/", {"to_stage": "exploring", "reason": "x"})
+        .status_code
+        == 403
+    )
+    assert not AuditEvent.objects.filter(verb="initiative_advance").exists()
+
+
+def test_it_lets_a_member_city_enter_a_measurement(world: World) -> None:
+    kpi = _kpi(world)
+    response = _as(world.clerk).post(
+        f"/kpis/{kpi.pk}/measure/", {"measured_on": timezone.localdate().isoformat(), "value": "56"}
+    )
+    assert response.status_code == 302
+    assert kpi.measurements.get().value == Decimal(56)
+    assert _as(world.outsider).get(f"/kpis/{kpi.pk}/measure/").status_code == 403
+    bad = _as(world.clerk).post(f"/kpis/{kpi.pk}/measure/", {"measured_on": "2999-01-01", "value": "1"})
+    assert "cannot be dated in the future" in bad.content.decode()
+
+
+def test_it_hides_the_ranking_from_the_public_and_lets_only_coordinators_act(
+    world: World, client: Client
+) -> None:
+    criteria_set_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        name="P",
+        criteria=[("Savings", Decimal(1), "")],
+    )
+    url = f"/collaboratives/{world.collaborative.slug}/ranking/"
+    assert client.get(url).status_code == 403
+    assert _as(world.clerk).get(url).status_code == 200
+    assert _as(world.clerk).post(url + "act/", {"do": "freeze"}).status_code == 403
+    assert _as(world.coordinator).post(url + "act/", {"do": "freeze", "label": "Board"}).status_code == 302
+
+
+def test_it_lets_a_member_score_and_refuses_viewers_and_outsiders(world: World) -> None:
+    criteria_set = criteria_set_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        name="P",
+        criteria=[("Savings", Decimal(1), "")],
+    )
+    criterion = criteria_set.criteria.get()
+    url = f"/initiatives/{world.initiative.pk}/score/"
+    assert _as(world.clerk).post(url, {f"c{criterion.pk}": "4"}).status_code == 302
+    assert criterion.scores.get().value == 4
+    assert _as(world.outsider).post(url, {f"c{criterion.pk}": "4"}).status_code == 403
+    assert "less than or equal to 5" in _as(world.clerk).post(url, {f"c{criterion.pk}": "7"}).content.decode()
+
+
+def test_it_shows_my_work_only_to_signed_in_people(world: World, client: Client) -> None:
+    assert client.get("/me/").status_code == 302
+    assert "Measurements overdue" in _as(world.clerk).get("/me/").content.decode()
+
+
+def test_it_publishes_only_public_changes_in_the_atom_feed(world: World, client: Client) -> None:
+    body = client.get("/feeds/changes.atom").content.decode()
+    assert "<feed" in body and "Radio equipment maintenance" in body
+    assert "Draft recycling idea" not in body

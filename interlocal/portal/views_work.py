@@ -1,0 +1,234 @@
+"""Portal pages where staff do the work: stages, progress, measurements, scores, rankings, reminders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_POST
+
+from interlocal import access
+from interlocal.audit.models import AuditEvent
+from interlocal.initiatives.actions import (
+    GateRefused,
+    criteria_set_hide_scores,
+    initiative_advance,
+    initiative_report_progress,
+    initiative_update,
+    ranking_freeze,
+    score_record,
+)
+from interlocal.initiatives.queries import (
+    compute_ranking,
+    get_criteria_set_for_user,
+    get_initiative_for_user,
+    may_see_all_scores,
+    visible_scores,
+)
+from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
+from interlocal.portal.people import signed_in as _person
+from interlocal.tracking.actions import can_measure, measurement_record
+from interlocal.tracking.queries import digest_for, get_kpi_for_user
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an initiative to a stage; a refused gate says what is missing."""
+    initiative = get_initiative_for_user(request.user, pk)
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a stage and say why.")
+    else:
+        try:
+            initiative_advance(acting_user=_person(request), initiative=initiative, **form.cleaned_data)
+            messages.success(request, f"Moved to {initiative.get_stage_display()}.")
+        except GateRefused as refused:
+            messages.error(request, str(refused.message))
+        except ValidationError as error:
+            _errors(request, error)
+    return redirect("portal:initiative", pk=pk)
+
+
+@login_required
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an initiative's description, cost, timeline and services."""
+    initiative = get_initiative_for_user(request.user, pk)
+    if not access.can_edit_initiative(request.user, initiative):
+        raise PermissionDenied(
+            "Only the collaborative's coordinators and the lead government edit this initiative."
+        )
+    initial = {f: getattr(initiative, f) for f in InitiativeEditForm.base_fields}
+    form = InitiativeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        initiative_update(acting_user=_person(request), initiative=initiative, **form.cleaned_data)
+        messages.success(request, "The initiative was updated.")
+        return redirect("portal:initiative", pk=pk)
+    return render(request, "portal/initiative_edit.html", {"initiative": initiative, "form": form})
+
+
+@login_required
+@require_POST
+def initiative_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report progress on an initiative."""
+    initiative = get_initiative_for_user(request.user, pk)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            initiative_report_progress(
+                acting_user=_person(request), initiative=initiative, text=form.cleaned_data["text"]
+            )
+            messages.success(request, "Progress recorded.")
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        messages.error(request, "Write what has happened since the last report.")
+    return redirect("portal:initiative", pk=pk)
+
+
+@login_required
+def kpi_measure(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a KPI measurement."""
+    kpi = get_kpi_for_user(request.user, pk)
+    if not can_measure(_person(request), kpi):
+        raise PermissionDenied("Only the KPI's owner and the initiative's partners enter measurements.")
+    form = MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            measurement_record(acting_user=_person(request), kpi=kpi, **form.cleaned_data)
+            messages.success(request, f"Recorded {form.cleaned_data['value']} {kpi.unit} for {kpi.name}.")
+            return redirect("portal:initiative", pk=kpi.initiative_id)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "portal/kpi_measure.html", {"kpi": kpi, "form": form})
+
+
+@login_required
+def initiative_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member government scores an initiative on the current criteria."""
+    initiative = get_initiative_for_user(request.user, pk)
+    criteria_set = get_criteria_set_for_user(request.user, initiative.collaborative.slug)
+    user: Any = request.user
+    government = user.government
+    if government is None or user.role == "viewer":
+        raise PermissionDenied("Only staff of a member government score initiatives.")
+    criteria = list(criteria_set.criteria.all())
+    prior = {
+        s.criterion_id: s
+        for s in initiative.scores.filter(government=government, criterion__criteria_set=criteria_set)
+    }
+    form = ScoreForm(
+        request.POST or None,
+        criteria=criteria,
+        scale=(criteria_set.scale_min, criteria_set.scale_max),
+        initial_scores=prior,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            for c in criteria:
+                value = form.cleaned_data[f"c{c.pk}"]
+                if value is not None:
+                    score_record(
+                        acting_user=user,
+                        initiative=initiative,
+                        criterion=c,
+                        government=government,
+                        value=value,
+                        comment=form.cleaned_data[f"c{c.pk}_comment"],
+                    )
+            messages.success(request, f"{government}'s scores were saved.")
+            return redirect("portal:ranking", slug=initiative.collaborative.slug)
+        except ValidationError as error:
+            form.add_error(None, error)
+    context = {"initiative": initiative, "form": form, "criteria_set": criteria_set, "government": government}
+    return render(request, "portal/initiative_score.html", context)
+
+
+def ranking(request: HttpRequest, slug: str) -> HttpResponse:
+    """The collaborative's initiatives ranked by the members' weighted scores."""
+    criteria_set = get_criteria_set_for_user(request.user, slug)
+    see_all = may_see_all_scores(request.user, criteria_set)
+    if not see_all and not request.user.is_authenticated:
+        raise PermissionDenied("Scores are hidden until the coordinator reveals them.")
+    context = {
+        "criteria_set": criteria_set,
+        "collaborative": criteria_set.collaborative,
+        "rows": compute_ranking(criteria_set) if see_all else [],
+        "scores": visible_scores(request.user, criteria_set).order_by(
+            "initiative__code", "government__name", "criterion__position"
+        ),
+        "see_all": see_all,
+        "can_edit": access.can_edit_collaborative(request.user, criteria_set.collaborative),
+        "snapshots": criteria_set.snapshots.select_related("frozen_by")[:5],
+    }
+    return render(request, "portal/ranking.html", context)
+
+
+@login_required
+@require_POST
+def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
+    """Freeze the ranking, or hide or reveal scores (coordinators)."""
+    criteria_set = get_criteria_set_for_user(request.user, slug)
+    if request.POST.get("do") == "freeze":
+        label = request.POST.get("label", "").strip() or f"Frozen {timezone.localdate():%m/%d/%Y}"
+        ranking_freeze(acting_user=_person(request), criteria_set=criteria_set, label=label)
+        messages.success(request, f"Ranking frozen as {label!r}.")
+    else:
+        hidden = request.POST.get("do") == "hide"
+        criteria_set_hide_scores(acting_user=_person(request), criteria_set=criteria_set, hidden=hidden)
+        messages.success(
+            request, "Members now see only their own scores." if hidden else "Members now see every score."
+        )
+    return redirect("portal:ranking", slug=slug)
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """What the signed-in person must act on: the same list their e-mail digest carries."""
+    today = timezone.localdate()
+    return render(request, "portal/my_work.html", {"digest": digest_for(request.user, today), "today": today})
+
+
+class PublicChangesFeed(Feed):
+    """Atom feed of changes to published records."""
+
+    feed_type = Atom1Feed
+    title = "Interlocal: published changes"
+    subtitle = "Changes to published collaboratives, initiatives, agreements and legislation."
+
+    def link(self) -> str:
+        return reverse("portal:home")
+
+    def items(self) -> list[AuditEvent]:
+        return list(
+            AuditEvent.objects.filter(is_public=True)
+            .select_related("collaborative")
+            .order_by("-at", "-id")[:50]
+        )
+
+    def item_title(self, item: AuditEvent) -> str:
+        return f"{item.verb.replace('_', ' ')}: {item.object_repr}"
+
+    def item_description(self, item: AuditEvent) -> str:
+        return item.note or ", ".join(item.changes)
+
+    def item_link(self, item: AuditEvent) -> str:
+        if item.collaborative is not None:
+            return reverse("portal:collaborative", args=[item.collaborative.slug]) + f"#event-{item.pk}"
+        return reverse("portal:home") + f"#event-{item.pk}"
+
+    def item_pubdate(self, item: AuditEvent) -> Any:
+        return item.at

@@ -1,0 +1,156 @@
+"""Writes to KPIs and measurements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from interlocal import access
+from interlocal.audit.actions import audit_record, snapshot
+from interlocal.governments.models import Person
+from interlocal.initiatives.models import Initiative
+from interlocal.tracking import trajectory
+from interlocal.tracking.models import Kpi, Measurement, ResponseTrigger
+from interlocal.vocab import Direction, KpiStatus
+
+
+def can_measure(user: Person, kpi: Kpi) -> bool:
+    """The KPI's owner, the initiative's editors, and editors of its partner governments may enter values."""
+    if kpi.owner_id == getattr(user, "pk", None) or access.can_edit_initiative(user, kpi.initiative):
+        return True
+    if getattr(user, "role", None) != "member_editor" or not user.government_id:
+        return False
+    return kpi.initiative.partners.filter(government_id=user.government_id).exists()
+
+
+@transaction.atomic
+def kpi_create(
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    name: str,
+    unit: str,
+    direction: str = Direction.HIGHER,
+    baseline: Decimal | None = None,
+    baseline_on: dt.date | None = None,
+    target: Decimal | None = None,
+    target_on: dt.date | None = None,
+    owner: Person | None = None,
+    update_every_days: int = 90,
+    weight: Decimal = Decimal(1),
+) -> Kpi:
+    """Add a KPI to an initiative."""
+    access.require(
+        access.can_edit_initiative(acting_user, initiative), "You may not add KPIs to this initiative."
+    )
+    if (baseline is None) != (baseline_on is None) or (target is None) != (target_on is None):
+        raise ValidationError("A baseline or target needs both a value and a date.")
+    if baseline_on and target_on and target_on <= baseline_on:
+        raise ValidationError("The target date must come after the baseline date.")
+    kpi = Kpi(
+        initiative=initiative,
+        name=name,
+        unit=unit,
+        direction=direction,
+        baseline=baseline,
+        baseline_on=baseline_on,
+        target=target,
+        target_on=target_on,
+        owner=owner,
+        update_every_days=update_every_days,
+        weight=weight,
+    )
+    kpi.full_clean()
+    kpi.save()
+    audit_record(
+        acting_user=acting_user,
+        verb="kpi_create",
+        obj=kpi,
+        changes=snapshot(
+            kpi, ["name", "unit", "direction", "baseline", "baseline_on", "target", "target_on", "owner"]
+        ),
+        collaborative=initiative.collaborative,
+        is_public=initiative.is_published,
+    )
+    return kpi
+
+
+def assess_kpi(kpi: Kpi, latest: Measurement | None) -> trajectory.Assessment:
+    """Where a KPI stands at its latest measurement."""
+    if kpi.baseline is None or kpi.baseline_on is None or kpi.target is None or kpi.target_on is None:
+        return trajectory.Assessment("no_data", None, None, None, "No baseline and target to compare with.")
+    t = trajectory.Trajectory(
+        kpi.baseline, kpi.baseline_on, kpi.target, kpi.target_on, kpi.direction == Direction.HIGHER
+    )
+    return trajectory.assess(t, latest.measured_on if latest else None, latest.value if latest else None)
+
+
+@transaction.atomic
+def measurement_record(
+    *, acting_user: Person, kpi: Kpi, measured_on: dt.date, value: Decimal, note: str = ""
+) -> Measurement:
+    """Enter a KPI value; its status is recomputed and an over- or underperformance triggers the response."""
+    access.require(can_measure(acting_user, kpi), "You may not enter values for this KPI.")
+    if measured_on > timezone.localdate():
+        raise ValidationError(f"A measurement cannot be dated in the future ({measured_on}).")
+    if kpi.baseline_on and measured_on < kpi.baseline_on:
+        raise ValidationError(f"A measurement cannot predate the baseline ({kpi.baseline_on}).")
+    measurement = Measurement.objects.create(
+        kpi=kpi,
+        measured_on=measured_on,
+        value=value,
+        note=note,
+        entered_by=acting_user,
+        entered_at=timezone.now(),
+    )
+    initiative = kpi.initiative
+    latest = kpi.measurements.order_by("-measured_on", "-id").first()
+    assessment = assess_kpi(kpi, latest)
+    old_status = kpi.status
+    kpi.status = assessment.status
+    kpi.save(update_fields=["status"])
+    audit_record(
+        acting_user=acting_user,
+        verb="measurement_record",
+        obj=measurement,
+        changes={"value": (None, value), "status": (old_status, kpi.status)},
+        collaborative=initiative.collaborative,
+        government=acting_user.government,
+        is_public=initiative.is_published,
+    )
+    if latest == measurement and kpi.status in (KpiStatus.OVER, KpiStatus.UNDER):
+        response = (
+            initiative.if_overperforming if kpi.status == KpiStatus.OVER else initiative.if_underperforming
+        )
+        trigger = ResponseTrigger.objects.create(
+            kpi=kpi,
+            measurement=measurement,
+            status=kpi.status,
+            response=response,
+            triggered_at=timezone.now(),
+        )
+        audit_record(
+            acting_user=acting_user,
+            verb="response_trigger",
+            obj=trigger,
+            changes={"status": (None, kpi.status)},
+            note=response,
+            collaborative=initiative.collaborative,
+        )
+        owner = initiative.owner
+        if owner is not None and owner.email:
+            subject = f"{kpi.name} is {kpi.get_status_display().lower()}"
+            body = f"{initiative}: {assessment.explanation}\n\nThe plan's response: {response or '(none written yet)'}"
+            # Mail only once the measurement is safely stored.
+            transaction.on_commit(
+                lambda: send_mail(
+                    subject, body, settings.DEFAULT_FROM_EMAIL, [owner.email], fail_silently=True
+                )
+            )
+    return measurement
