@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from interlocal.agreements import actions as agreements
+from interlocal.agreements.models import AgreementVersion
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative
+from interlocal.costshare.demo import load_costshare_demo
 from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import actions as initiatives
@@ -203,6 +205,12 @@ def load_demo() -> dict[str, int]:
     people = _people(admin, govs)
     collab = _eastern_jackson(admin, govs, people)
     _pipeline(govs, people, collab)
+    load_costshare_demo(
+        coordinator=people["coordinator"],
+        version=AgreementVersion.objects.get(
+            agreement__collaborative=collab, title="Statement of Common Purpose (2021)"
+        ),
+    )
     _st_louis(admin, govs, people)
     return {
         "governments": Government.objects.count(),

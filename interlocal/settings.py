@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "interlocal.agreements",
     "interlocal.portal",
     "interlocal.tracking",
+    "interlocal.costshare",
     "interlocal.api",
     "interlocal.importers",
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("import/", include("interlocal.importers.urls")),
+    path("costshare/", include("interlocal.costshare.urls")),
     path("", include("interlocal.portal.urls")),
 ]

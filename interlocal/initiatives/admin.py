@@ -9,7 +9,16 @@ from django.http import HttpRequest
 from interlocal import access
 from interlocal.adminkit import AuditedAdmin, EditableInline
 from interlocal.collaboratives.queries import visible_collaboratives
-from interlocal.initiatives.models import Initiative, InitiativePartner, Plan, Term
+from interlocal.initiatives.gates import CONDITIONS, unknown_codes
+from interlocal.initiatives.models import (
+    CriteriaSet,
+    Criterion,
+    Initiative,
+    InitiativePartner,
+    Plan,
+    StageGate,
+    Term,
+)
 from interlocal.initiatives.queries import visible_initiatives
 
 
@@ -97,3 +106,46 @@ class TermAdmin(AuditedAdmin):
 
     def can_edit(self, request: HttpRequest, obj: Any) -> bool:
         return self.can_add(request)
+
+
+@admin.register(StageGate)
+class StageGateAdmin(AuditedAdmin):
+    list_display = ["collaborative", "stage", "conditions"]
+    list_filter = ["stage"]
+    autocomplete_fields = ["collaborative"]
+    # The codes a gate may list, shown on the change form.
+    fields = ["collaborative", "stage", "conditions"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.base_fields["conditions"].help_text = "A list of condition codes: " + ", ".join(CONDITIONS)
+        return form
+
+    def can_add(self, request: HttpRequest) -> bool:
+        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
+
+    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
+        if obj.conditions and unknown_codes(list(obj.conditions)):
+            return False
+        return access.can_edit_collaborative(request.user, obj.collaborative)
+
+
+class CriterionInline(EditableInline):
+    model = Criterion
+    fields = ["position", "name", "weight", "description"]
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(AuditedAdmin):
+    list_display = ["name", "collaborative", "version", "is_current", "scores_hidden"]
+    list_filter = ["is_current"]
+    autocomplete_fields = ["collaborative"]
+    inlines = [CriterionInline]
+    readonly_fields = ["version", "is_current"]
+
+    # New versions come from criteria_set_create so that old scores keep their criteria.
+    def can_add(self, request: HttpRequest) -> bool:
+        return False
+
+    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
+        return access.can_edit_collaborative(request.user, obj.collaborative)

@@ -80,6 +80,9 @@ def test_it_lists_records_in_the_admin_for_coordinators(world: World) -> None:
         "agreements/adoption",
         "initiatives/term",
         "initiatives/plan",
+        "initiatives/stagegate",
+        "initiatives/criteriaset",
+        "tracking/kpi",
     ]:
         assert client.get(f"/admin/{path}/").status_code == 200, path
 

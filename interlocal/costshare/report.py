@@ -1,0 +1,183 @@
+"""Present a scenario's stored results: side-by-side table, inline SVG chart and CSV rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from interlocal.costshare.choices import Method
+from interlocal.costshare.models import Scenario
+
+CENT = Decimal("0.01")
+# USWDS palette colours with at least 3:1 contrast against white, one per method.
+COLOURS = ["#005ea2", "#d83933", "#00a398", "#936f38", "#8168b3", "#2e6276", "#c05600", "#4d8055"]
+STANDALONE_COLOUR = "#71767a"
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class MethodHead:
+    """One compared method: whether its split is in the core and, if not, the coalition it overcharges."""
+
+    code: str
+    label: str
+    in_core: bool
+    worst: list[str]
+    excess: Decimal
+    note: str
+    is_adopted: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One partner's bill under one method and its saving against going alone."""
+
+    bill: Decimal
+    saving: Decimal
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """One partner across methods."""
+
+    name: str
+    government_id: int | None
+    standalone: Decimal
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A scenario's results laid out for reading."""
+
+    total: Decimal
+    standalone_total: Decimal
+    methods: list[MethodHead]
+    rows: list[PartnerRow]
+
+
+def _cell(bill: Any, alone: Decimal) -> Cell:
+    b = _money(bill)
+    saving = alone - b
+    pct = (100 * saving / alone).quantize(Decimal("0.1")) if alone else None
+    return Cell(b, saving, pct)
+
+
+def comparison(scenario: Scenario, only: str | None = None) -> Comparison | None:
+    """The scenario's results as methods side by side (or just one method), or None before computing."""
+    res = scenario.results
+    if not res:
+        return None
+    labels = dict(Method.choices)
+    codes = [m for m in res["allocations"] if only is None or m == only]
+    heads = [
+        MethodHead(
+            code=m,
+            label=labels.get(m, m),
+            in_core=bool(res["in_core"][m]),
+            worst=list(res.get("worst_coalition", {}).get(m, {}).get("members", [])),
+            excess=_money(res.get("worst_coalition", {}).get(m, {}).get("excess", 0)),
+            note=res.get("notes", {}).get(m, ""),
+            is_adopted=scenario.adopted_method == m,
+        )
+        for m in codes
+    ]
+    rows = []
+    for p in res["partners"]:
+        alone = _money(res["standalone"][p])
+        cells = [_cell(res["allocations"][m][p], alone) for m in codes]
+        rows.append(PartnerRow(p, scenario.partner_ids.get(p), alone, cells))
+    return Comparison(
+        total=_money(res["total"]),
+        standalone_total=sum((r.standalone for r in rows), Decimal(0)),
+        methods=heads,
+        rows=rows,
+    )
+
+
+def bill_for(scenario: Scenario, government_id: int) -> tuple[PartnerRow, MethodHead] | None:
+    """One government's bill under the adopted method, or None if it is not billed."""
+    table = comparison(scenario, only=scenario.adopted_method or None)
+    if table is None or not table.methods:
+        return None
+    for row in table.rows:
+        if row.government_id == government_id:
+            return row, table.methods[0]
+    return None
+
+
+def chart_svg(table: Comparison, described_by: str = "") -> SafeString:
+    """A horizontal grouped bar chart of each partner's stand-alone cost and bill per method."""
+    series = [("Stand-alone", STANDALONE_COLOUR)] + [
+        (m.label, COLOURS[i % len(COLOURS)]) for i, m in enumerate(table.methods)
+    ]
+    bar, gap, label_w, width, legend_row = 12, 14, 170, 760, 18
+    plot_w = width - label_w - 110
+    peak = max(
+        [r.standalone for r in table.rows] + [c.bill for r in table.rows for c in r.cells] + [Decimal(1)]
+    )
+    legend_h = legend_row * len(series) + 8
+    group_h = bar * len(series) + gap
+    height = legend_h + group_h * len(table.rows) + 10
+    describe = f' aria-describedby="{escape(described_by)}"' if described_by else ""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-labelledby="chart-title"{describe} '
+        'class="il-costshare-chart" font-family="Source Sans Pro Web, Helvetica, Arial, sans-serif" font-size="12">',
+        '<title id="chart-title">Each partner\'s stand-alone cost and bill under each method, in dollars</title>',
+    ]
+    for i, (name, colour) in enumerate(series):
+        y = 4 + i * legend_row
+        out.append(f'<rect x="{label_w}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{label_w + 18}" y="{y + 10}" fill="#1b1b1b">{escape(name)}</text>')
+    for r_i, row in enumerate(table.rows):
+        top = legend_h + r_i * group_h
+        out.append(
+            f'<text x="{label_w - 8}" y="{top + group_h / 2}" text-anchor="end" fill="#1b1b1b">{escape(row.name)}</text>'
+        )
+        values = [row.standalone] + [c.bill for c in row.cells]
+        for s_i, value in enumerate(values):
+            y = top + s_i * bar
+            w = float(value / peak) * plot_w if peak else 0
+            out.append(
+                f'<rect x="{label_w}" y="{y}" width="{max(w, 0):.1f}" height="{bar - 2}" fill="{series[s_i][1]}"/>'
+            )
+            out.append(
+                f'<text x="{label_w + max(w, 0) + 4:.1f}" y="{y + bar - 3}" fill="#1b1b1b">${value:,.0f}</text>'
+            )
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every interpolated string is escaped above
+
+
+def csv_rows(scenario: Scenario) -> Iterator[list[str]]:
+    """Rows of the CSV export: one per partner and method, with the inputs' provenance first."""
+    yield ["scenario", scenario.name]
+    yield ["fiscal_year", str(scenario.fiscal_year)]
+    yield ["engine_version", scenario.engine_version]
+    yield ["computed_at", scenario.computed_at.isoformat() if scenario.computed_at else ""]
+    yield ["adopted_method", scenario.adopted_method]
+    yield []
+    yield ["partner", "method", "bill", "standalone", "saving", "saving_percent", "method_in_core"]
+    table = comparison(scenario)
+    if table is None:
+        return
+    for row in table.rows:
+        for head, cell in zip(table.methods, row.cells, strict=True):
+            yield [
+                row.name,
+                head.code,
+                str(cell.bill),
+                str(row.standalone),
+                str(cell.saving),
+                "" if cell.percent is None else str(cell.percent),
+                "yes" if head.in_core else "no",
+            ]

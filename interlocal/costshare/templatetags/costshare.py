@@ -1,0 +1,17 @@
+"""`{% adopted_split version %}`: the adopted cost split of an agreement version, for the public page."""
+
+from typing import Any
+
+from django import template
+
+from interlocal.costshare import queries, report
+
+register = template.Library()
+
+
+@register.inclusion_tag("costshare/_adopted_split.html")
+def adopted_split(version: Any) -> dict[str, Any]:
+    """The split of the version's adopted scenario under its adopted method (nothing if none)."""
+    scenario = queries.adopted_scenario_for_version(version)
+    table = report.comparison(scenario, only=scenario.adopted_method) if scenario else None
+    return {"scenario": scenario, "table": table}
