@@ -10,9 +10,13 @@ from django.db import models
 
 from interlocal.audit.models import AuditEvent
 
+_JSON_READY = frozenset({str, int, float, bool, type(None)})
+
 
 def _plain(value: Any) -> Any:
     # JSON has no dates, decimals or model instances; keep what a reader needs to see.
+    if type(value) in _JSON_READY:
+        return value
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, dt.date | dt.datetime | Decimal):
@@ -100,21 +104,44 @@ def audit_records_bulk(
     public: list[bool] | None = None,
 ) -> None:
     """Write one audit event per object in a single bulk insert (for imports of many records)."""
-    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.utils import timezone
+
+    from interlocal.bulk import insert_rows, reserve_ids
+
+    if not objects:
+        return
+    conn = connections[DEFAULT_DB_ALIAS]
+    meta = AuditEvent._meta
+    actor_id = acting_user.pk if getattr(acting_user, "is_authenticated", False) else None
+    # Every event of one bulk write shares its moment, actor and context: prepare those once.
+    at = meta.get_field("at").get_db_prep_save(timezone.now(), conn)  # type: ignore[union-attr]
+    changes_field = meta.get_field("changes")
+    label = objects[0]._meta.label_lower
+    ids = reserve_ids(AuditEvent, len(objects))
+    columns = ["id", "at", "actor_id", "verb", "model", "object_id", "object_repr", "changes", "note",
+               "collaborative_id", "government_id", "is_public"]  # fmt: skip
+    flags = public or [False] * len(objects)
+    insert_rows(
+        AuditEvent,
+        columns,
         (
-            AuditEvent(
-                actor=actor,
-                verb=verb,
-                model=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                changes={k: [_plain(a), _plain(b)] for k, (a, b) in diff.items()},
-                collaborative=collaborative,
-                government=government,
-                is_public=is_public,
+            (
+                pk,
+                at,
+                actor_id,
+                verb,
+                label,
+                str(obj.pk),
+                str(obj)[:300],
+                changes_field.get_db_prep_save(  # type: ignore[union-attr]
+                    {k: [_plain(a), _plain(b)] for k, (a, b) in diff.items()}, conn
+                ),
+                "",
+                getattr(collaborative, "pk", None),
+                getattr(government, "pk", None),
+                is_public,
             )
-            for obj, diff, is_public in zip(objects, changes, public or [False] * len(objects), strict=True)
+            for pk, obj, diff, is_public in zip(ids, objects, changes, flags, strict=True)
         ),
-        batch_size=1000,
     )

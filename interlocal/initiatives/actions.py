@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from interlocal import access
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
+from interlocal.bulk import insert_objects
 from interlocal.collaboratives.models import Collaborative
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import gates, scoring
@@ -232,6 +233,22 @@ def initiative_publish(*, acting_user: Person, initiative: Initiative, published
     return initiative
 
 
+_COLLABORATIVE_FIELD = Initiative._meta.get_field("collaborative")
+_TEXT_FIELDS = [f for f in Initiative._meta.concrete_fields if isinstance(f, models.CharField)]
+
+
+def _check_bulk_row(initiative: Initiative) -> None:
+    errors = {
+        f.name: f"at most {f.max_length} characters, not {len(value)}"
+        for f in _TEXT_FIELDS
+        if f.max_length and len(value := getattr(initiative, f.attname) or "") > f.max_length
+    }
+    if not (initiative.title or "").strip():
+        errors["title"] = "a title is required"
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def initiative_bulk_create(
     *, acting_user: Person, collaborative: Collaborative, rows: Sequence[Mapping[str, Any]]
@@ -244,16 +261,14 @@ def initiative_bulk_create(
     initiatives = []
     for row in rows:
         _check_fields({k: v for k, v in row.items() if k != "title"})
-        initiative = Initiative(collaborative=collaborative, **row)
-        # Uniqueness is checked by the caller in one query per batch, and the related records arrive loaded:
-        # per-row existence queries would dominate the import's time.
-        initiative.full_clean(
-            exclude=["terms", "collaborative", "plan", "owner"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        initiative = Initiative(collaborative_id=collaborative.pk, **row)
+        # Setting the relation by id and filling its cache skips the descriptor's per-row checks.
+        _COLLABORATIVE_FIELD.set_cached_value(initiative, collaborative)
+        # The importer has already turned every cell into a valid choice, date or number, and checks
+        # uniqueness once per batch; what is left to check here is cheap: text lengths and required text.
+        _check_bulk_row(initiative)
         initiatives.append(initiative)
-    created = Initiative.objects.bulk_create(initiatives, batch_size=1000)
+    created = insert_objects(initiatives)
     audit_records_bulk(
         acting_user=acting_user,
         verb="initiative_create",

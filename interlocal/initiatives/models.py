@@ -150,6 +150,8 @@ class Initiative(models.Model):
                 fields=["plan", "code"], condition=~models.Q(code=""), name="initiative_plan_code_unique"
             )
         ]
+        # Imports and the API find initiatives by code across plans.
+        indexes = [models.Index(fields=["code"], name="initiative_code_idx")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()

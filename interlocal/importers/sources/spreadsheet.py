@@ -132,11 +132,25 @@ class Converter:
     def __init__(self, spec: RecordType) -> None:
         self.spec = spec
         self.cache: dict[tuple[str, str], Any] = {}
+        self.fields: dict[str, tuple[models.Field[Any, Any], dict[str, Any] | None]] = {}
+
+    def _field(self, name: str) -> tuple[models.Field[Any, Any], dict[str, Any] | None]:
+        # Each column's field and its choices (by lower-case value and label) are looked up once per import.
+        if name not in self.fields:
+            field = self.spec.model._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            choices = None
+            if field.choices:
+                choices = {}
+                for value, label in field.flatchoices:
+                    choices.setdefault(str(label).lower(), value)
+                    choices[str(value).lower()] = value
+            self.fields[name] = (field, choices)
+        return self.fields[name]
 
     def value(self, name: str, raw: Any) -> Any:
         """The field value of one cell, or CellError with the reason."""
-        field = self.spec.model._meta.get_field(name)
-        assert isinstance(field, models.Field)
+        field, choices = self._field(name)
         text = "" if raw is None else str(raw).strip()
         if isinstance(field, models.ForeignKey):
             if not text:
@@ -156,15 +170,15 @@ class Converter:
             if text.lower() in FALSE:
                 return False
             raise CellError(f"not yes or no: {text!r}")
-        if field.choices:
+        if choices is not None:
             if not text:
                 return field.get_default() if not field.blank else ""
-            for value, label in field.flatchoices:
-                if text.lower() in (str(value).lower(), str(label).lower()):
-                    return value
-            raise CellError(
-                f"unknown code {text!r}; one of {', '.join(str(v) for v, _ in field.flatchoices)}"
-            )
+            try:
+                return choices[text.lower()]
+            except KeyError:
+                raise CellError(
+                    f"unknown code {text!r}; one of {', '.join(str(v) for v, _ in field.flatchoices)}"
+                ) from None
         if isinstance(field, models.DateField):
             return self.date(raw, text)
         if isinstance(field, models.DecimalField):

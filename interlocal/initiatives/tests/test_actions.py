@@ -52,3 +52,46 @@ def test_it_lets_coordinators_extend_vocabularies_and_reuses_terms(world: World)
 def test_it_rejects_unknown_fields(world: World) -> None:
     with pytest.raises(TypeError, match="colour"):
         initiative_update(acting_user=world.coordinator, initiative=world.initiative, colour="red")
+
+
+def test_it_bulk_creates_with_an_audit_event_per_initiative(world: World) -> None:
+    from interlocal.audit.models import AuditEvent
+    from interlocal.initiatives.actions import initiative_bulk_create
+
+    created = initiative_bulk_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        rows=[{"title": "Shared fleet", "code": "F-1", "status": "new"}, {"title": "Shared payroll"}],
+    )
+    assert [i.pk for i in created] == sorted(i.pk for i in created)
+    stored = {i.pk: (i.title, i.code, i.stage, i.tracking_success) for i in created}
+    assert {
+        i.pk: (i.title, i.code, i.stage, i.tracking_success)
+        for i in world.collaborative.initiatives.filter(pk__in=stored)
+    } == stored
+    events = AuditEvent.objects.filter(verb="initiative_create", object_id__in=[str(pk) for pk in stored])
+    assert events.count() == 2 and {e.actor for e in events} == {world.coordinator}
+    assert events.get(object_id=str(created[0].pk)).changes["code"] == [None, "F-1"]
+
+
+def test_it_refuses_a_bulk_row_with_overlong_or_missing_text(world: World) -> None:
+    from django.core.exceptions import ValidationError
+
+    from interlocal.initiatives.actions import initiative_bulk_create
+
+    before = world.collaborative.initiatives.count()
+    with pytest.raises(ValidationError, match="at most 40 characters"):
+        initiative_bulk_create(
+            acting_user=world.coordinator,
+            collaborative=world.collaborative,
+            rows=[{"title": "Fine"}, {"title": "Too long a code", "code": "X" * 41}],
+        )
+    with pytest.raises(ValidationError, match="title is required"):
+        initiative_bulk_create(
+            acting_user=world.coordinator, collaborative=world.collaborative, rows=[{"title": " "}]
+        )
+    with pytest.raises(PermissionDenied):
+        initiative_bulk_create(
+            acting_user=world.outsider, collaborative=world.collaborative, rows=[{"title": "Mine"}]
+        )
+    assert world.collaborative.initiatives.count() == before
