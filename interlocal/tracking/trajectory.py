@@ -72,9 +72,14 @@ def assess(
         expected,
         value,
         progress,
-        f"Expected {expected.normalize():f} by {day:%Y-%m-%d}, measured {value.normalize():f} "
-        f"(on track within {band.normalize():f}).",
+        f"Expected {_show(expected)} on {day:%m/%d/%Y}, measured {_show(value)} "
+        f"(on track within {_show(band)} either way).",
     )
+
+
+def _show(value: Decimal) -> str:
+    """A figure as readers expect it: at most two decimals, no trailing zeros."""
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
 
 
 def roll_up(progress: list[tuple[Decimal | None, Decimal]]) -> tuple[Decimal | None, str]:

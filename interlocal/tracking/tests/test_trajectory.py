@@ -25,7 +25,9 @@ def test_it_calls_a_value_below_the_trajectory_underperforming() -> None:
 
 
 def test_it_respects_lower_is_better() -> None:
-    assert assess(DOWN, MID, D(45)).status == "underperforming"  # expected about 39
+    under = assess(DOWN, MID, D(45))
+    assert under.status == "underperforming"
+    assert under.explanation == "Expected 39.02 on 07/02/2025, measured 45 (on track within 1.8 either way)."
     assert assess(DOWN, MID, D(31)).status == "overperforming"
     assert assess(DOWN, MID, D(39)).status == "on_track"
 
