@@ -303,15 +303,18 @@ class SpreadsheetSource(Source):
                 if missing or unknown:
                     return
             values: dict[str, Any] = {}
+            unreadable: set[str] = set()
             for heading, raw in cells.items():
                 name = labels[heading]
                 try:
                     values[name] = convert.value(name, raw)
                 except CellError as exc:
                     report.reject(line, heading, str(exc))
+                    unreadable.add(name)
             if any(not values.get(f) for f in spec.required):
                 for f in spec.required:
-                    if not values.get(f) and spec.label(f) in cells:
+                    # A cell already reported as unreadable is not also "empty".
+                    if not values.get(f) and f not in unreadable and spec.label(f) in cells:
                         report.reject(line, spec.label(f), "empty; this column is required")
                 continue
             key = self.key(values)

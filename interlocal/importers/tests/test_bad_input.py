@@ -121,3 +121,13 @@ def test_it_refuses_to_guess_the_acting_user_among_several_superusers(world: Wor
     )
     code, out = run("plan-page", str(shared("seeds", "000_e4373412cf413f25.txt")))
     assert code == 1 and "--as USERNAME is needed" in out
+
+
+def test_it_reports_an_unknown_reference_once(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "initiatives.csv"
+    path.write_text(
+        "Code,Title,Collaborative\nX-1,Fleet,eastern-jackson-county\nX-2,Payroll,no-such-collab\n"
+    )
+    out = rejected(["spreadsheet", str(path), "--type", "initiatives", "--as", world.coordinator.username])
+    assert f"{path}, row 3, column Collaborative: no collaborative with slug 'no-such-collab'" in out
+    assert "this column is required" not in out and "1 rejected" in out
