@@ -139,7 +139,7 @@ class Converter:
         if name not in self.fields:
             field = self.spec.model._meta.get_field(name)
             assert isinstance(field, models.Field)
-            choices = None
+            choices: dict[str, Any] | None = None
             if field.choices:
                 choices = {}
                 for value, label in field.flatchoices:
