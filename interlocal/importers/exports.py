@@ -104,13 +104,21 @@ def ocd_action(action: MatterAction) -> dict[str, Any]:
     }
 
 
+def _ocd_jurisdiction(government: Any) -> str:
+    """OCD's jurisdiction id for a government: its division id recast, as OCD names the governing body."""
+    division = government.ocd_division_id
+    if not division.startswith("ocd-division/"):
+        return government.name
+    return "ocd-jurisdiction/" + division.removeprefix("ocd-division/") + "/government"
+
+
 def ocd_bill(matter: LegislativeMatter) -> dict[str, Any]:
     """A legislative matter in OCD's bill shape, with its actions and documents."""
     return {
         "identifier": matter.file_number,
         "title": matter.title,
         "classification": [matter.type_name.lower()] if matter.type_name else [],
-        "jurisdiction": matter.government.ocd_division_id or matter.government.name,
+        "jurisdiction": _ocd_jurisdiction(matter.government),
         "from_organization": {"name": matter.body_name},
         "subject": list(matter.indexes),
         "sponsorships": [

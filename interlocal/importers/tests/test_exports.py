@@ -46,8 +46,16 @@ def test_it_exports_matters_and_actions_in_the_ocd_shape(world: World) -> None:
         action_body_name="City Council - Regular Session",
         passed_flag_name="Pass",
     )
+    from interlocal.governments.actions import government_update
+
+    government_update(
+        acting_user=world.clerk,
+        government=world.lees_summit,
+        ocd_division_id="ocd-division/country:us/state:mo/place:lees_summit",
+    )
     bills = json.loads(export("legislative-matters", "--format", "ocd"))
     assert bills[0]["identifier"] == "RES. NO. 21-08"
+    assert bills[0]["jurisdiction"] == "ocd-jurisdiction/country:us/state:mo/place:lees_summit/government"
     assert bills[0]["classification"] == ["resolution"]
     assert bills[0]["actions"][0] == {
         "description": "adopted",
