@@ -4,14 +4,19 @@ from typing import Any
 
 from django import template
 
-from interlocal.costshare import queries, report
+from interlocal.costshare import queries, report, rules
 
 register = template.Library()
 
 
-@register.inclusion_tag("costshare/_adopted_split.html")
-def adopted_split(version: Any) -> dict[str, Any]:
+@register.inclusion_tag("costshare/_adopted_split.html", takes_context=True)
+def adopted_split(context: dict[str, Any], version: Any) -> dict[str, Any]:
     """The split of the version's adopted scenario under its adopted method (nothing if none)."""
     scenario = queries.adopted_scenario_for_version(version)
     table = report.comparison(scenario, only=scenario.adopted_method) if scenario else None
-    return {"scenario": scenario, "table": table}
+    request = context.get("request")
+    # Members may follow the link to the full scenario; the public sees only the adopted split.
+    linked = bool(
+        scenario and request and rules.can_see_scenarios(request.user, version.agreement.collaborative)
+    )
+    return {"scenario": scenario, "table": table, "linked": linked}

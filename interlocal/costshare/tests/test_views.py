@@ -155,6 +155,10 @@ def test_it_shows_the_adopted_split_on_the_public_agreement_page(world: World, c
     actions.scenario_adopt(acting_user=world.coordinator, scenario=total_scenario(world), method="nucleolus")
     page = client.get(f"/agreements/{world.agreement.pk}/").content.decode()
     assert "Adopted cost split for fiscal year 2025: Nucleolus" in page
+    assert "with every method compared" not in page  # the public sees the split, not the working papers
+    member = Client()
+    member.force_login(world.clerk)
+    assert "with every method compared" in member.get(f"/agreements/{world.agreement.pk}/").content.decode()
 
 
 def _entry(world: World, gov: Any, year: int, actual: str | None = "900") -> SavingsEntry:
