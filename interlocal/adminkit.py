@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
@@ -106,8 +105,3 @@ class EditableInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
-
-
-def label(model: type[models.Model]) -> str:
-    """The model's label, for messages."""
-    return str(model._meta.verbose_name)

@@ -590,7 +590,7 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         "(the title as the plan's page abbreviates it).",
         terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
-    lr33 = initiatives.initiative_create(
+    initiatives.initiative_create(
         acting_user=planner,
         collaborative=collab,
         plan=plan,
@@ -635,7 +635,6 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         "(the title as the plan's page abbreviates it).",
         terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
-    del lr33
 
 
 _CRITERIA = [

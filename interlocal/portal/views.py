@@ -35,7 +35,7 @@ from interlocal.initiatives.queries import (
     visible_initiatives,
 )
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
-from interlocal.portal.people import signed_in as _person
+from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure
 from interlocal.tracking.queries import initiative_progress, kpi_rows
 from interlocal.vocab import PartnerRole, Stage, TermKind
@@ -206,7 +206,7 @@ def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
             k: ("" if v is None and k in ("website", "population_source") else v)
             for k, v in form.cleaned_data.items()
         }
-        government_update(acting_user=_person(request), government=government, **values)
+        government_update(acting_user=signed_in(request), government=government, **values)
         messages.success(request, f"{government.name} was updated.")
         return redirect("portal:government", slug=government.slug)
     return render(request, "portal/government_edit.html", {"government": government, "form": form})

@@ -34,7 +34,7 @@ from interlocal.initiatives.queries import (
     visible_scores,
 )
 from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
-from interlocal.portal.people import signed_in as _person
+from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure, measurement_record
 from interlocal.tracking.queries import digest_for, get_kpi_for_user
 
@@ -54,7 +54,7 @@ def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a stage and say why.")
     else:
         try:
-            initiative_advance(acting_user=_person(request), initiative=initiative, **form.cleaned_data)
+            initiative_advance(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
             messages.success(request, f"Moved to {initiative.get_stage_display()}.")
         except GateRefused as refused:
             messages.error(request, str(refused.message))
@@ -74,7 +74,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(initiative, f) for f in InitiativeEditForm.base_fields}
     form = InitiativeEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        initiative_update(acting_user=_person(request), initiative=initiative, **form.cleaned_data)
+        initiative_update(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
         messages.success(request, "The initiative was updated.")
         return redirect("portal:initiative", pk=pk)
     return render(request, "portal/initiative_edit.html", {"initiative": initiative, "form": form})
@@ -89,7 +89,7 @@ def initiative_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             initiative_report_progress(
-                acting_user=_person(request), initiative=initiative, text=form.cleaned_data["text"]
+                acting_user=signed_in(request), initiative=initiative, text=form.cleaned_data["text"]
             )
             messages.success(request, "Progress recorded.")
         except ValidationError as error:
@@ -103,12 +103,12 @@ def initiative_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def kpi_measure(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter a KPI measurement."""
     kpi = get_kpi_for_user(request.user, pk)
-    if not can_measure(_person(request), kpi):
+    if not can_measure(signed_in(request), kpi):
         raise PermissionDenied("Only the KPI's owner and the initiative's partners enter measurements.")
     form = MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            measurement_record(acting_user=_person(request), kpi=kpi, **form.cleaned_data)
+            measurement_record(acting_user=signed_in(request), kpi=kpi, **form.cleaned_data)
             messages.success(request, f"Recorded {form.cleaned_data['value']} {kpi.unit} for {kpi.name}.")
             return redirect("portal:initiative", pk=kpi.initiative_id)
         except ValidationError as error:
@@ -184,11 +184,11 @@ def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
     criteria_set = get_criteria_set_for_user(request.user, slug)
     if request.POST.get("do") == "freeze":
         label = request.POST.get("label", "").strip() or f"Frozen {timezone.localdate():%m/%d/%Y}"
-        ranking_freeze(acting_user=_person(request), criteria_set=criteria_set, label=label)
+        ranking_freeze(acting_user=signed_in(request), criteria_set=criteria_set, label=label)
         messages.success(request, f"Ranking frozen as {label!r}.")
     else:
         hidden = request.POST.get("do") == "hide"
-        criteria_set_hide_scores(acting_user=_person(request), criteria_set=criteria_set, hidden=hidden)
+        criteria_set_hide_scores(acting_user=signed_in(request), criteria_set=criteria_set, hidden=hidden)
         messages.success(
             request, "Members now see only their own scores." if hidden else "Members now see every score."
         )
