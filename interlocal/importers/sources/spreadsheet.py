@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.text import capfirst, slugify
 
 from interlocal.collaboratives import actions as collab_actions
+from interlocal.csvsafe import SafeCsvWriter, safe_row
 from interlocal.collaboratives.models import Collaborative, Membership
 from interlocal.governments import actions as gov_actions
 from interlocal.governments.models import Government
@@ -103,7 +104,7 @@ def template_rows(record_type: str) -> list[list[str]]:
 def template_csv(record_type: str) -> str:
     """The template as CSV text."""
     out = io.StringIO()
-    csv.writer(out).writerows(template_rows(record_type))
+    SafeCsvWriter(out).writerows(template_rows(record_type))
     return out.getvalue()
 
 
@@ -116,7 +117,7 @@ def template_xlsx(record_type: str) -> bytes:
     assert sheet is not None
     sheet.title = record_type
     for row in template_rows(record_type):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
