@@ -12,6 +12,7 @@ from interlocal.governments import actions
 from interlocal.governments.models import Government
 from interlocal.importers.base import (
     CHANGED,
+    MAX_PROBLEMS,
     NEW,
     UNCHANGED,
     Option,
@@ -153,6 +154,9 @@ class CensusPopulationSource(Source):
         def rows() -> Iterator[tuple[list[ParseProblem], PopulationEstimateRow]]:
             for row in iter_population_estimates(path, problems):
                 yield problems, row
+                if len(problems) >= MAX_PROBLEMS:
+                    # Report now: the import is going to stop, and a file of bad rows must not fill memory.
+                    break
             for problem in problems:
                 report.reject_parse(problem)
 

@@ -85,4 +85,4 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
-            raise CommandError(f"{len(report.problems)} problem(s); nothing was changed", returncode=1)
+            raise CommandError(f"{report.problem_count} problem(s); nothing was changed", returncode=1)
