@@ -40,10 +40,11 @@ class Problem:
     row: int | None
     column: str
     reason: str
+    unit: str = "row"
 
     def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}, row {self.row}"
-        return f"{where}, column {self.column}: {self.reason}"
+        where = self.file if self.row is None else f"{self.file}, {self.unit} {self.row}"
+        return f"{where}, {'field' if self.unit == 'feature' else 'column'} {self.column}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -87,19 +88,21 @@ class Report:
         if len(self.rows) < MAX_LISTED_ROWS:
             self.rows.append(RowOutcome(status, record, key, detail))
 
-    def reject(self, row: int | None, column: str, reason: str, file: str | None = None) -> None:
+    def reject(
+        self, row: int | None, column: str, reason: str, file: str | None = None, unit: str = "row"
+    ) -> None:
         """Reject the input because of one row's column; stop the import once there are too many problems."""
         self.counts[REJECTED] += 1
         self.problem_count += 1
         if len(self.problems) < MAX_LISTED_PROBLEMS:
-            self.problems.append(Problem(file or self.file, row, column, reason))
+            self.problems.append(Problem(file or self.file, row, column, reason, unit))
         if self.problem_count >= MAX_PROBLEMS:
             self.stopped = True
             raise TooManyProblems
 
     def reject_parse(self, problem: ParseProblem) -> None:
         """Reject the input because of a parser's problem."""
-        self.reject(problem.row, problem.field, problem.message, problem.file or self.file)
+        self.reject(problem.row, problem.field, problem.message, problem.file or self.file, problem.unit)
 
     def note(self, text: str) -> None:
         """Say something the reader should know that does not stop the import."""

@@ -6,7 +6,7 @@ from interlocal.csvsafe import SafeCsvWriter, safe_cell
 
 
 def test_it_marks_every_formula_start_as_text() -> None:
-    for value in ("=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "-", "＝1+1", '=HYPERLINK("x")'):
+    for value in ("=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "-", "\uff1d1+1", '=HYPERLINK("x")'):
         assert safe_cell(value) == "'" + value, value
 
 

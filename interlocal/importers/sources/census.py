@@ -64,16 +64,16 @@ class CensusBoundariesSource(Source):
 
     def parse(self, path: Path, report: Report) -> tuple[PlaceRecord, ...]:
         """Read the features; a feature without GEOID, geometry or land area rejects the file."""
-        parsed = read_place_boundaries(path)
+        parsed = read_place_boundaries(path, report.file)
         for problem in parsed.problems:
             report.reject_parse(problem)
         seen: set[str] = set()
         for index, place in enumerate(parsed.value):
             if place.geoid in seen:
-                report.reject(index, "GEOID", f"duplicate GEOID {place.geoid}")
+                report.reject(index, "GEOID", f"duplicate GEOID {place.geoid}", unit="feature")
             seen.add(place.geoid)
             if place.geoid[:2] not in STATE_USPS:
-                report.reject(index, "GEOID", f"unknown state code {place.geoid[:2]!r}")
+                report.reject(index, "GEOID", f"unknown state code {place.geoid[:2]!r}", unit="feature")
             if (place.class_fp or "C").startswith("U"):
                 report.note(f"{place.name}: census-designated place, not a government; skipped")
         return tuple(p for p in parsed.value if not (p.class_fp or "C").startswith("U"))
