@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -136,4 +137,23 @@ def test_it_stops_a_workbook_of_bad_rows_too(world: World, tmp_path: Path) -> No
     before = fingerprint()
     code, out = sheet(world, path)
     assert code == 1 and out.count("\nerror: ") <= MAX_LISTED_PROBLEMS + 1 and "; stopped" in out
+    assert fingerprint() == before
+
+
+def test_it_stops_other_sources_after_a_bounded_number_of_problems_too(world: World, tmp_path: Path) -> None:
+    population = tmp_path / "population.csv"
+    with population.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["SUMLEV", "STATE", "PLACE", "NAME", "CENSUS2010POP", "ESTIMATESBASE2010"])
+        writer.writerows(["162", "xx", "yy", f"Nowhere {i}", "n/a", "n/a"] for i in range(10_000))
+    places = tmp_path / "places.geojson"
+    places.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [{"properties": {}} for _ in range(10_000)]})
+    )
+    before = fingerprint()
+    for source, path in (("census-population", population), ("census-boundaries", places)):
+        code, out = run(source, str(path), "--as", world.admin.username)
+        assert code == 1, out
+        assert out.count("error: ") == MAX_LISTED_PROBLEMS + 1, source
+        assert "more problems; stopped" in out and f"{MAX_PROBLEMS} problem(s)" in out, source
     assert fingerprint() == before

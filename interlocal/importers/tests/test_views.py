@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,25 @@ def test_it_purges_expired_uploads_from_the_command_line(world: World, settings:
     assert {p.name for p in uploads.upload_dir().iterdir()} == {f"{token}.txt", f"{token}.pending"}
     assert uploads.purge_expired(now=timezone.now() + dt.timedelta(hours=24, seconds=1)) == 1
     assert list(uploads.upload_dir().iterdir()) == []
+
+
+def test_it_refuses_an_uploaded_zip_bomb_naming_the_upload(world: World) -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<c><v>1</v></c>" * 600_000)
+    client = client_for(world.coordinator)
+    before = fingerprint()
+    response = client.post(
+        "/import/",
+        {
+            "source": "spreadsheet",
+            "spreadsheet__type": "governments",
+            "file": SimpleUploadedFile("cities.xlsx", bomb.getvalue()),
+        },
+    )
+    body = response.content.decode()
+    assert "Rejected cities.xlsx" in body and "xl/worksheets/sheet1.xml expands" in body
+    assert 'name="token"' not in body
+    assert list(uploads.upload_dir().iterdir()) == []
+    assert fingerprint() == before
