@@ -151,6 +151,8 @@ def backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Header:
     """Write every record to path (gzip'd JSON lines); the file appears only once complete."""
     path = Path(path)
     directory = path.resolve().parent
+    if not directory.is_dir():
+        raise BackupError(f"{path}: no such directory {directory}")
     digest = hashlib.sha256()
     tables: list[dict[str, Any]] = []
     # The header (with counts and checksum) comes first, so the rows go to a side file that is appended to it.
