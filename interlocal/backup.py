@@ -37,6 +37,8 @@ FORMAT_VERSION = 1
 NATURAL_KEY_MODELS = frozenset({"contenttypes.contenttype", "auth.permission"})
 TRANSIENT_MODELS = frozenset({"sessions.session"})
 BATCH = 2000
+# bulk.insert_rows writes through the default connection, so backups read and restores write that one too.
+ALIAS = DEFAULT_DB_ALIAS
 
 
 class BackupError(Exception):
@@ -147,9 +149,9 @@ def _snapshot(alias: str) -> Iterator[None]:
         yield
 
 
-def backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Header:
+def backup(path: Path) -> Header:
     """Write every record to path (gzip'd JSON lines); the file appears only once complete."""
-    path = Path(path)
+    path, using = Path(path), ALIAS
     directory = path.resolve().parent
     if not directory.is_dir():
         raise BackupError(f"{path}: no such directory {directory}")
@@ -381,9 +383,9 @@ def _delete_everything(using: str) -> None:
             cursor.execute(f"DELETE FROM {quote(table)}")
 
 
-def restore(path: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS) -> Header:
+def restore(path: Path, *, replace: bool = False) -> Header:
     """Load a backup into an empty database (or, with replace, instead of its records), all or nothing."""
-    path = Path(path)
+    path, using = Path(path), ALIAS
     if not replace:
         _refuse_nonempty(using)
     header = verify(path)
@@ -415,7 +417,7 @@ def restore(path: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS)
             with conn.cursor() as cursor:
                 for sql in conn.ops.sequence_reset_sql(no_style(), [model for model, _ in targets.values()]):
                     cursor.execute(sql)
-    except (DatabaseError, ValidationError, ValueError) as exc:
+    except (DatabaseError, ValidationError, ValueError, TypeError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise BackupError(f"{path}: restore failed, nothing was changed: {reason}") from None
     return header
