@@ -38,9 +38,10 @@ test: assets  ## Set up and run the whole test suite (end-to-end tests need Debi
 test-postgres: assets  ## Run the suite against PostgreSQL (DATABASE_URL, default the local server)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/interlocal} $(BIN)/python -m pytest
 
-lint: install  ## ruff lint and format check
+lint: install  ## ruff lint and format check, and the house conventions ruff has no rule for
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -p no:randomly interlocal/tests/test_conventions.py
 
 format: install  ## Reformat the code with ruff
 	$(BIN)/ruff format .
