@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install Interlocal with its development tools
 
-assets: install  ## Download the pinned, hash-checked USWDS and htmx into var/static-vendor
+assets: install  ## Download the pinned, hash-checked USWDS, htmx and Swagger UI into var/static-vendor
 	$(BIN)/python -m interlocal.assets
 
 migrate: assets  ## Create or update the database (SQLite in var/ unless DATABASE_URL is set)
