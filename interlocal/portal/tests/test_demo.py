@@ -10,15 +10,15 @@ from interlocal.initiatives.models import Initiative
 
 def test_it_loads_the_demo_once(db: None) -> None:
     out = StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--force", stdout=out)
     counts = (Initiative.objects.count(), AuditEvent.objects.count())
-    call_command("demo", stdout=out)
+    call_command("demo", "--force", stdout=out)
     assert (Initiative.objects.count(), AuditEvent.objects.count()) == counts
     assert "already loaded" in out.getvalue()
 
 
 def test_it_serves_the_seed_facts(db: None, client: Client) -> None:
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--force", stdout=StringIO())
     lr33 = Initiative.objects.get(code="LR.33")
     page = client.get(f"/initiatives/{lr33.pk}/").content.decode()
     for text in [
