@@ -140,11 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sign-in throttling (django-axes): a username is locked for this address after too many failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
 if AXES_FAILURE_LIMIT < 1:
     raise EnvError(f"AXES_FAILURE_LIMIT={AXES_FAILURE_LIMIT} must be 1 or more")
-if AXES_COOLOFF_TIME <= dt.timedelta(0):
-    raise EnvError("AXES_COOLOFF_MINUTES must be 1 or more")
+if _COOLOFF_MINUTES < 1:
+    raise EnvError(f"AXES_COOLOFF_MINUTES={_COOLOFF_MINUTES} must be 1 or more")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_COOLOFF_MINUTES)
 # Keyed on username and address together, so an attacker cannot lock a colleague out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -140,7 +140,8 @@ def person_record_creation(*, acting_user: Person | None, person: Person, note: 
         verb="person_create",
         obj=person,
         changes=snapshot(
-            person, ["username", "email", "government", "role", "title", "is_superuser", "is_staff", "is_active"]
+            person,
+            ["username", "email", "government", "role", "title", "is_superuser", "is_staff", "is_active"],
         ),
         note=note,
     )

@@ -79,7 +79,8 @@ class PersonAdmin(UserAdmin):
                 password=form.cleaned_data.get("password1") or None,
             )
             # The admin goes on with its own instance (messages, redirect): point it at the saved row.
-            obj.pk, obj.password, obj._state.adding, obj._state.db = person.pk, person.password, False, "default"
+            obj.pk, obj.password = person.pk, person.password
+            obj._state.adding, obj._state.db = False, "default"
             return
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f in actions.PERSON_FIELDS}
         actions.person_update(

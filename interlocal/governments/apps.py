@@ -5,7 +5,9 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def _audit_lockout(sender: Any, *, request: HttpRequest, username: str | None, ip_address: str, **kw: Any) -> None:
+def _audit_lockout(
+    sender: Any, *, request: HttpRequest, username: str | None, ip_address: str, **kw: Any
+) -> None:
     # django-axes announces a lockout only by this signal; the action decides whether to record it.
     from interlocal.governments.actions import person_record_lockout
 

@@ -9,7 +9,7 @@ from interlocal.governments.models import Person
 
 
 class Command(changepassword.Command):
-    help = "Change a person's password (checked by the password rules); the change is audited, never the value."
+    help = "Change a person's password (checked by the password rules); audited, never the value."
 
     def handle(self, *args: Any, **options: Any) -> str:
         username = options["username"] or getpass.getuser()
