@@ -1,6 +1,6 @@
 from typing import Any
 
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 
 from interlocal import access
 from interlocal.adminkit import AuditedAdmin
-from interlocal.governments import actions
+from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 
 # Records are history: nothing is hard-deleted from the back office, not even in bulk.
@@ -71,7 +71,7 @@ class PersonAdmin(UserAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         if not change:
-            person = actions.person_create(
+            person = governments.person_create(
                 acting_user=request.user,  # type: ignore[arg-type]
                 username=form.cleaned_data["username"],
                 government=None,
@@ -82,8 +82,8 @@ class PersonAdmin(UserAdmin):
             obj.pk, obj.password = person.pk, person.password
             obj._state.adding, obj._state.db = False, "default"
             return
-        fields = {f: form.cleaned_data[f] for f in form.changed_data if f in actions.PERSON_FIELDS}
-        actions.person_update(
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f in governments.PERSON_FIELDS}
+        governments.person_update(
             acting_user=request.user,  # type: ignore[arg-type]
             person=Person.objects.get(pk=obj.pk),
             **fields,
@@ -93,7 +93,7 @@ class PersonAdmin(UserAdmin):
         # Groups and direct permissions are privileges: set them through the audited action.
         data = form.cleaned_data
         if "groups" in data or "user_permissions" in data:
-            actions.person_set_access(
+            governments.person_set_access(
                 acting_user=request.user,  # type: ignore[arg-type]
                 person=form.instance,
                 groups=data.get("groups"),
@@ -108,7 +108,7 @@ class PersonAdmin(UserAdmin):
             response = super().user_change_password(request, id, form_url)
             person = Person.objects.filter(pk=id).first()
             if person is not None and before != person.password:
-                actions.person_password_changed(
+                governments.person_password_changed(
                     acting_user=request.user,  # type: ignore[arg-type]
                     person=person,
                     note="Set in the back office.",
@@ -118,7 +118,7 @@ class PersonAdmin(UserAdmin):
     @admin.action(description="Unlock sign-in for the selected people")
     def unlock(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
         for person in queryset:
-            actions.person_unlock(acting_user=request.user, person=person)  # type: ignore[arg-type]
+            governments.person_unlock(acting_user=request.user, person=person)  # type: ignore[arg-type]
         messages.success(request, f"Unlocked {queryset.count()} account(s).")
 
 
@@ -145,11 +145,9 @@ class AuditedGroupAdmin(GroupAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        group = obj if change else Group()
-        if change:
-            # The form already wrote the new name onto obj; the action compares against the stored one.
-            group = Group.objects.get(pk=obj.pk)
-        saved = actions.group_save(
+        # The form already wrote the new name onto obj; the action compares against the stored group.
+        group = Group.objects.get(pk=obj.pk) if change else Group()
+        saved = governments.group_save(
             acting_user=request.user,  # type: ignore[arg-type]
             group=group,
             name=form.cleaned_data["name"],
@@ -162,14 +160,12 @@ class AuditedGroupAdmin(GroupAdmin):
         return None
 
 
-@admin.register(AccessAttempt)
-class AccessAttemptAdmin(admin.ModelAdmin):
-    """Failed sign-ins and lockouts, read-only; unlock a person from the people list instead."""
+class _SignInLogAdmin(admin.ModelAdmin):
+    """django-axes' sign-in records, read-only for site administrators (axes' own admin deletes)."""
 
-    list_display = ["attempt_time", "username", "ip_address", "failures_since_start", "path_info"]
-    list_filter = ["attempt_time"]
     search_fields = ["username", "ip_address"]
-    readonly_fields = [f.name for f in AccessAttempt._meta.fields]
+    list_filter = ["attempt_time"]
+    date_hierarchy = "attempt_time"
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return access.is_admin(request.user)
@@ -185,3 +181,17 @@ class AccessAttemptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(_SignInLogAdmin):
+    """Failed sign-ins and lockouts; unlock a person from the people list instead."""
+
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start", "path_info"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(_SignInLogAdmin):
+    """Successful sign-ins and sign-outs."""
+
+    list_display = ["attempt_time", "username", "ip_address", "logout_time", "path_info"]

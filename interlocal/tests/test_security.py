@@ -25,7 +25,8 @@ def _documented_production_environment() -> dict[str, str]:
 
 def _interlocal(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # A child process reads the environment afresh, as a server starting up does.
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    # Only the basics from this process: nothing a test or the caller's shell set may leak into the check.
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     base.update(INTERLOCAL_VAR_DIR=str(tmp_path), **env)
     command = [sys.executable, "-m", "interlocal.cli", *args]
     return subprocess.run(command, env=base, capture_output=True, text=True, timeout=120, check=False)

@@ -62,6 +62,9 @@ def test_it_audits_the_lockout_once_and_shows_it_to_administrators(world: World,
     listing = _admin_client(world.admin).get("/admin/axes/accessattempt/")
     assert listing.status_code == 200 and "203.0.113.7" in listing.content.decode()
     assert _admin_client(world.coordinator).get("/admin/axes/accessattempt/").status_code == 403
+    _sign_in(Client(REMOTE_ADDR="203.0.113.9"), "coordinator", PASSWORD)
+    sign_ins = _admin_client(world.admin).get("/admin/axes/accesslog/")
+    assert sign_ins.status_code == 200 and "203.0.113.9" in sign_ins.content.decode()
 
 
 def test_it_lets_an_administrator_unlock_and_audits_it(world: World, settings: Any) -> None:

@@ -71,7 +71,7 @@ def test_it_loads_the_demo_unforced_on_the_embedded_database(db: None, settings:
 
 
 def test_it_exits_non_zero_with_one_line_when_refusing(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'server.sqlite3'}", INTERLOCAL_VAR_DIR=str(tmp_path))
     command = [sys.executable, "-m", "interlocal.cli", "demo"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
