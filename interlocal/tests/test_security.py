@@ -1,5 +1,6 @@
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,8 @@ def _documented_production_environment() -> dict[str, str]:
     """The variables in README's Production block, with a real secret key for the placeholder."""
     block = re.search(r"```sh\n# production environment\n(.*?)```", README.read_text(), re.S)
     assert block, "README's Production section lost its environment block"
-    pairs = dict(line.split("=", 1) for line in block.group(1).split() if "=" in line)
-    pairs["SECRET_KEY"] = "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz-_ABCDEFGHIJKLM"
+    pairs = dict(line.split("=", 1) for line in block.group(1).splitlines() if "=" in line)
+    pairs["SECRET_KEY"] = secrets.token_urlsafe(50)
     return pairs
 
 
