@@ -30,7 +30,14 @@ class InitiativeFilterForm(forms.Form):
         self.fields["partner"].choices = [("", "Any"), *partners]  # type: ignore[attr-defined]
 
 
-class GovernmentForm(forms.Form):
+class VersionedForm(forms.Form):
+    """An edit form that carries the version of the record the editor started from."""
+
+    # Browsers always send it; a scripted client that leaves it out gets last-writer-wins on its own fields.
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class GovernmentForm(VersionedForm):
     """The fields a government's own staff keep up to date."""
 
     website = forms.URLField(required=False, assume_scheme="https")
@@ -46,7 +53,7 @@ class AdvanceForm(forms.Form):
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class InitiativeEditForm(forms.Form):
+class InitiativeEditForm(VersionedForm):
     """The initiative fields staff keep up to date from the portal."""
 
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from interlocal import access
 from interlocal.audit.models import AuditEvent
+from interlocal.conflicts import EditConflict
 from interlocal.initiatives.actions import (
     GateRefused,
     criteria_set_hide_scores,
@@ -33,6 +34,7 @@ from interlocal.initiatives.queries import (
     may_see_all_scores,
     visible_scores,
 )
+from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure, measurement_record
@@ -74,7 +76,20 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(initiative, f) for f in InitiativeEditForm.base_fields}
     form = InitiativeEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        initiative_update(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
+        values = dict(form.cleaned_data)
+        version = values.pop("lock_version")
+        try:
+            initiative_update(
+                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                conflict,
+                form_class=InitiativeEditForm,
+                record_name=str(initiative),
+                back_url=reverse("portal:initiative", args=[pk]),
+            )
         messages.success(request, "The initiative was updated.")
         return redirect("portal:initiative", pk=pk)
     return render(request, "portal/initiative_edit.html", {"initiative": initiative, "form": form})
