@@ -44,19 +44,25 @@ class EditConflict(Exception):
         )
 
 
-def lock_current(instance: models.Model, *, expected_version: int | None, submitted: Any = None) -> None:
-    """Lock the record's row, check it is still at expected_version, and reload instance from it."""
-    model = type(instance)
-    rows = model._default_manager.filter(pk=instance.pk)
+def check_version(
+    model: type[models.Model], pk: Any, *, expected_version: int | None, submitted: Any = None
+) -> None:
+    """Lock the record's row and check it is still at expected_version; raise EditConflict if not."""
+    rows = model._default_manager.filter(pk=pk)
     if expected_version is not None:
         rows = rows.filter(lock_version=expected_version)
     # A no-op UPDATE takes the row's write lock in the same statement as the comparison: a concurrent
     # editor waits here and then, on PostgreSQL, re-reads the row and sees the version has moved.
     if not rows.update(lock_version=F("lock_version")):
-        current = model._default_manager.filter(pk=instance.pk).first()
+        current = model._default_manager.filter(pk=pk).first()
         raise EditConflict(
             current=current, submitted=submitted, expected_version=expected_version, model=model
         )
+
+
+def lock_current(instance: models.Model, *, expected_version: int | None, submitted: Any = None) -> None:
+    """Lock the record's row, check it is still at expected_version, and reload instance from it."""
+    check_version(type(instance), instance.pk, expected_version=expected_version, submitted=submitted)
     # Apply the edit to the stored row, not to a copy loaded before someone else's write.
     instance.refresh_from_db()
 
