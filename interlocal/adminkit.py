@@ -158,11 +158,17 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
+        # The admin's change message reads these lists, which formset.save() would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue
             instance = inline_form.instance
             created = instance.pk is None
+            if created:
+                formset.new_objects.append(instance)
+            else:
+                formset.changed_objects.append((instance, list(inline_form.changed_data)))
             setattr(instance, formset.fk.name, form.instance)
             admin_save(
                 acting_user=request.user,
@@ -171,7 +177,8 @@ class AuditedAdmin(admin.ModelAdmin):
                 created=created,
                 expected_version=None if created else inline_form.cleaned_data.get("lock_version_seen"),
             )
-            inline_form.save_m2m()
+            # save_m2m exists only after save(commit=False); the row was saved by admin_save instead.
+            inline_form._save_m2m()
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -69,8 +69,8 @@ def test_it_refuses_a_stale_government_edit_and_carries_both_versions(world: Wor
             acting_user=world.clerk, government=gov, expected_version=start, population=99999
         ),
     )
-    assert conflict.current is not None
-    assert (conflict.current.population, conflict.current.lock_version) == (101108, start + 1)
+    current: Any = conflict.current
+    assert (current.population, current.lock_version) == (101108, start + 1)
     assert conflict.submitted == {"population": 99999} and conflict.expected_version == start
 
 
