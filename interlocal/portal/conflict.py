@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from interlocal.audit.queries import record_history
 from interlocal.conflicts import EditConflict
@@ -58,6 +59,25 @@ def compare(conflict: EditConflict, form_class: type[forms.Form]) -> list[FieldC
             )
         )
     return rows
+
+
+def posted_version(request: HttpRequest, name: str = "lock_version") -> int | None:
+    """The version a posted button or form was shown with; None when it sent none."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
+
+
+def conflict_message(conflict: EditConflict) -> str:
+    """One sentence for a refused one-click action: who changed the record, and when."""
+    history = record_history(conflict.current, limit=1) if conflict.current is not None else []
+    who = ""
+    if history:
+        event = history[0]
+        actor = event.actor.get_full_name() or event.actor.get_username() if event.actor else "a process"
+        who = f" by {actor} on {timezone.localtime(event.at):%m/%d/%Y %I:%M %p}"
+    return f"Nothing was done: it was changed{who} after you opened this page. Check it as it is now and try again."
 
 
 def conflict_response(

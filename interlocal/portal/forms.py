@@ -46,7 +46,7 @@ class GovernmentForm(VersionedForm):
     population_source = forms.CharField(required=False, max_length=200)
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(VersionedForm):
     """Move an initiative to another stage, with the reason."""
 
     to_stage = forms.ChoiceField(label="Move to stage", choices=Stage.choices)

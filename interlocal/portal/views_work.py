@@ -34,7 +34,7 @@ from interlocal.initiatives.queries import (
     may_see_all_scores,
     visible_scores,
 )
-from interlocal.portal.conflict import conflict_response
+from interlocal.portal.conflict import conflict_message, conflict_response
 from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure, measurement_record
@@ -55,9 +55,15 @@ def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a stage and say why.")
     else:
+        values = dict(form.cleaned_data)
+        version = values.pop("lock_version")
         try:
-            initiative_advance(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
+            initiative_advance(
+                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
+            )
             messages.success(request, f"Moved to {initiative.get_stage_display()}.")
+        except EditConflict as conflict:
+            messages.error(request, conflict_message(conflict))
         except GateRefused as refused:
             messages.error(request, str(refused.message))
         except ValidationError as error:

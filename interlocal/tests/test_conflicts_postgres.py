@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
@@ -51,7 +52,7 @@ def test_it_loses_no_update_among_50_concurrent_initiative_editors(committed_wor
     ready = threading.Barrier(EDITORS)
 
     def editor(n: int) -> list[tuple[str, int | None, str]]:
-        outcomes = []
+        outcomes: list[tuple[str, int | None, str]] = []
         for attempt in range(3):
             # Every editor opens the form (reads the version), then all press Save together.
             mine = Initiative.objects.get(pk=pk)
@@ -72,8 +73,9 @@ def test_it_loses_no_update_among_50_concurrent_initiative_editors(committed_wor
                 outcomes.append(("conflict", None, text))
         return outcomes
 
-    results = [o for outcomes in _run_all([lambda n=n: editor(n) for n in range(EDITORS)]) for o in outcomes]
-    applied = sorted((version, text) for kind, version, text in results if kind == "applied")
+    jobs: list[Callable[[], Any]] = [partial(editor, n) for n in range(EDITORS)]
+    results = [o for outcomes in _run_all(jobs) for o in outcomes]
+    applied = sorted((version, text) for kind, version, text in results if version is not None)
     conflicts = [r for r in results if r[0] == "conflict"]
     assert len(applied) + len(conflicts) == EDITORS * 3
     assert applied, "no editor succeeded"

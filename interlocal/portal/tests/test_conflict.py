@@ -139,3 +139,15 @@ def test_it_refuses_a_stale_admin_inline_row(world: World) -> None:
     assert response.status_code == 200 and "Nothing was saved" in response.content.decode()
     membership.refresh_from_db()
     assert (str(membership.left_on), membership.lock_version) == ("2024-01-01", 1)
+
+
+def test_it_refuses_a_stage_move_made_from_a_stale_page(world: World) -> None:
+    url = f"/initiatives/{world.initiative.pk}/"
+    page = _as(world.clerk).get(url).content.decode()
+    version = int(re.search(r'name="lock_version" value="(\d+)"', page).group(1))  # type: ignore[union-attr]
+    move = {"to_stage": "exploring", "reason": "Talks began", "lock_version": str(version)}
+    assert _as(world.coordinator).post(url + "advance/", move).status_code == 302
+    stale = dict(move, to_stage="proposed", reason="Skip ahead")
+    response = _as(world.clerk).post(url + "advance/", stale, follow=True)
+    assert "Nothing was done: it was changed by" in response.content.decode()
+    assert Initiative.objects.get(pk=world.initiative.pk).stage == "exploring"
