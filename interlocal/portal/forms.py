@@ -109,3 +109,7 @@ class ScoreForm(forms.Form):
                 max_length=2000,
                 initial=prior.comment if prior else "",
             )
+            # The version of the score this page showed, so that a colleague's newer score is not overwritten.
+            self.fields[f"c{c.pk}_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=prior.lock_version if prior else None
+            )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -159,23 +160,54 @@ def initiative_score(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            for c in criteria:
-                value = form.cleaned_data[f"c{c.pk}"]
-                if value is not None:
-                    score_record(
-                        acting_user=user,
-                        initiative=initiative,
-                        criterion=c,
-                        government=government,
-                        value=value,
-                        comment=form.cleaned_data[f"c{c.pk}_comment"],
-                    )
+            # All of the page's scores or none: a refused one must not leave the others half saved.
+            with transaction.atomic():
+                for c in criteria:
+                    value = form.cleaned_data[f"c{c.pk}"]
+                    if value is not None:
+                        score_record(
+                            acting_user=user,
+                            initiative=initiative,
+                            criterion=c,
+                            government=government,
+                            value=value,
+                            comment=form.cleaned_data[f"c{c.pk}_comment"],
+                            expected_version=form.cleaned_data.get(f"c{c.pk}_version"),
+                        )
             messages.success(request, f"{government}'s scores were saved.")
             return redirect("portal:ranking", slug=initiative.collaborative.slug)
+        except EditConflict as conflict:
+            form = _rebased_score_form(request, form, conflict, criteria, criteria_set, prior)
         except ValidationError as error:
             form.add_error(None, error)
     context = {"initiative": initiative, "form": form, "criteria_set": criteria_set, "government": government}
     return render(request, "portal/initiative_score.html", context)
+
+
+def _rebased_score_form(
+    request: HttpRequest,
+    form: ScoreForm,
+    conflict: EditConflict,
+    criteria: list[Any],
+    criteria_set: Any,
+    prior: Any,
+) -> ScoreForm:
+    # Keep the person's entries, now on top of the stored score, and say what is stored.
+    stored: Any = conflict.current
+    data = request.POST.copy()
+    data[f"c{stored.criterion_id}_version"] = str(stored.lock_version)
+    rebased = ScoreForm(
+        data, criteria=criteria, scale=(criteria_set.scale_min, criteria_set.scale_max), initial_scores=prior
+    )
+    rebased.is_valid()
+    name = next(c.name for c in criteria if c.pk == stored.criterion_id)
+    rebased.add_error(
+        None,
+        f"{name}: {conflict_message(conflict)} The stored score is {stored.value}"
+        f"{f' ({stored.comment})' if stored.comment else ''}; yours is {data.get(f'c{stored.criterion_id}')}. "
+        "Save again to replace it with yours.",
+    )
+    return rebased
 
 
 def ranking(request: HttpRequest, slug: str) -> HttpResponse:

@@ -151,3 +151,38 @@ def test_it_refuses_a_stage_move_made_from_a_stale_page(world: World) -> None:
     response = _as(world.clerk).post(url + "advance/", stale, follow=True)
     assert "Nothing was done: it was changed by" in response.content.decode()
     assert Initiative.objects.get(pk=world.initiative.pk).stage == "exploring"
+
+
+def test_it_keeps_a_colleagues_newer_score_and_offers_to_replace_it(world: World) -> None:
+    from decimal import Decimal
+
+    from interlocal.initiatives.actions import criteria_set_create, score_record
+    from interlocal.initiatives.models import Score
+
+    criteria = criteria_set_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        name="2025",
+        criteria=[("Savings", Decimal(1), "")],
+    )
+    criterion = criteria.criteria.get()
+    score_record(
+        acting_user=world.clerk,
+        initiative=world.initiative,
+        criterion=criterion,
+        government=world.lees_summit,
+        value=3,
+    )
+    url = f"/initiatives/{world.initiative.pk}/score/"
+    page = _as(world.clerk).get(url).content.decode()
+    assert f'name="c{criterion.pk}_version" value="0"' in page
+    mine = {f"c{criterion.pk}": "4", f"c{criterion.pk}_comment": "", f"c{criterion.pk}_version": "0"}
+    assert _as(world.clerk).post(url, mine).status_code == 302
+    stale = dict(mine, **{f"c{criterion.pk}": "5"})
+    response = _as(world.clerk).post(url, stale)
+    body = response.content.decode()
+    assert response.status_code == 200 and "The stored score is 4; yours is 5" in body
+    assert Score.objects.get(criterion=criterion).value == 4
+    assert f'name="c{criterion.pk}_version" value="1"' in body
+    assert _as(world.clerk).post(url, dict(stale, **{f"c{criterion.pk}_version": "1"})).status_code == 302
+    assert Score.objects.get(criterion=criterion).value == 5
