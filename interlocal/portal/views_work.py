@@ -35,7 +35,7 @@ from interlocal.initiatives.queries import (
     may_see_all_scores,
     visible_scores,
 )
-from interlocal.portal.conflict import conflict_message, conflict_response
+from interlocal.portal.conflict import conflict_message, conflict_response, posted_version
 from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure, measurement_record
@@ -241,7 +241,16 @@ def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"Ranking frozen as {label!r}.")
     else:
         hidden = request.POST.get("do") == "hide"
-        criteria_set_hide_scores(acting_user=signed_in(request), criteria_set=criteria_set, hidden=hidden)
+        try:
+            criteria_set_hide_scores(
+                acting_user=signed_in(request),
+                criteria_set=criteria_set,
+                hidden=hidden,
+                expected_version=posted_version(request),
+            )
+        except EditConflict as conflict:
+            messages.error(request, conflict_message(conflict))
+            return redirect("portal:ranking", slug=slug)
         messages.success(
             request, "Members now see only their own scores." if hidden else "Members now see every score."
         )

@@ -186,3 +186,23 @@ def test_it_keeps_a_colleagues_newer_score_and_offers_to_replace_it(world: World
     assert f'name="c{criterion.pk}_version" value="1"' in body
     assert _as(world.clerk).post(url, dict(stale, **{f"c{criterion.pk}_version": "1"})).status_code == 302
     assert Score.objects.get(criterion=criterion).value == 5
+
+
+def test_it_refuses_hiding_scores_from_a_stale_ranking_page(world: World) -> None:
+    from decimal import Decimal
+
+    from interlocal.initiatives.actions import criteria_set_create
+    from interlocal.initiatives.models import CriteriaSet
+
+    criteria = criteria_set_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        name="2025",
+        criteria=[("Savings", Decimal(1), "")],
+    )
+    url = f"/collaboratives/{world.collaborative.slug}/ranking/"
+    assert 'name="lock_version" value="0"' in _as(world.coordinator).get(url).content.decode()
+    assert _as(world.coordinator).post(url + "act/", {"do": "hide", "lock_version": "0"}).status_code == 302
+    response = _as(world.coordinator).post(url + "act/", {"do": "reveal", "lock_version": "0"}, follow=True)
+    assert "Nothing was done: it was changed by" in response.content.decode()
+    assert CriteriaSet.objects.get(pk=criteria.pk).scores_hidden is True
