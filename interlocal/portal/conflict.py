@@ -61,6 +61,13 @@ def compare(conflict: EditConflict, form_class: type[forms.Form]) -> list[FieldC
     return rows
 
 
+def _described(events: list[Any]) -> list[Any]:
+    # "initiative_update" reads as "initiative update" on the page.
+    for event in events:
+        event.what = event.verb.replace("_", " ")
+    return events
+
+
 def posted_version(request: HttpRequest, name: str = "lock_version") -> int | None:
     """The version a posted button or form was shown with; None when it sent none."""
     try:
@@ -97,7 +104,7 @@ def conflict_response(
     context = {
         "record_name": record_name,
         "rows": compare(conflict, form_class),
-        "history": record_history(current, limit=min(changed_since, 5)),
+        "history": _described(record_history(current, limit=min(changed_since, 5))),
         "expected_version": conflict.expected_version,
         "current_version": current.lock_version,  # type: ignore[attr-defined]
         "form": form_class(initial=initial),
