@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from interlocal import access
-from interlocal.audit.actions import apply_changes, audit_record, snapshot
+from interlocal.audit.actions import audit_record, snapshot
+from interlocal.conflicts import apply_versioned, bump, lock_current
 from interlocal.governments.models import Government, Person
 
 _GOVERNMENT_FIELDS = [
@@ -56,13 +57,15 @@ def government_create(
 
 
 @transaction.atomic
-def government_update(*, acting_user: Person, government: Government, **fields: Any) -> Government:
-    """Change a government's fields."""
+def government_update(
+    *, acting_user: Person, government: Government, expected_version: int | None = None, **fields: Any
+) -> Government:
+    """Change a government's fields; expected_version is the version the editor started from."""
     access.require(access.can_edit_government(acting_user, government), "You may not edit this government.")
     unknown = set(fields) - set(_GOVERNMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown government fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(government, fields)
+    changes = apply_versioned(government, fields, expected_version=expected_version)
     if changes:
         government.full_clean(exclude=["neighbours"])
         government.save()
@@ -72,14 +75,21 @@ def government_update(*, acting_user: Person, government: Government, **fields: 
 
 @transaction.atomic
 def government_set_neighbours(
-    *, acting_user: Person, government: Government, neighbours: list[Government]
+    *,
+    acting_user: Person,
+    government: Government,
+    neighbours: list[Government],
+    expected_version: int | None = None,
 ) -> Government:
     """Replace a government's neighbours; adjacency is symmetric."""
     access.require(access.can_edit_government(acting_user, government), "You may not edit this government.")
+    lock_current(government, expected_version=expected_version, submitted={"neighbours": neighbours})
     before = sorted(g.name for g in government.neighbours.all())
     government.neighbours.set(neighbours)
     after = sorted(g.name for g in neighbours)
     if before != after:
+        bump(government)
+        government.save(update_fields=["lock_version"])
         audit_record(
             acting_user=acting_user,
             verb="government_set_neighbours",
