@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from interlocal import access
-from interlocal.audit.actions import audit_record, snapshot
+from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.conflicts import apply_versioned, bump, lock_current
 from interlocal.governments.models import Government, Person
 
