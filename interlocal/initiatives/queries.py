@@ -17,6 +17,7 @@ from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage
 if TYPE_CHECKING:
     from interlocal.initiatives.gates import Condition, Facts
     from interlocal.initiatives.models import CriteriaSet, Score
+    from interlocal.initiatives.pipeline import Transition
 
 
 def visible_initiatives(user: Any) -> QuerySet[Initiative]:
@@ -132,12 +133,34 @@ def gate_facts(initiative: Initiative) -> Facts:
     )
 
 
-def unmet_conditions(initiative: Initiative, stage: str) -> list[Condition]:
+def unmet_conditions(initiative: Initiative, stage: str, facts: Facts | None = None) -> list[Condition]:
     """The gate conditions the initiative does not yet meet for a stage."""
     from interlocal.initiatives.gates import unmet
 
     codes = gate_codes(initiative, stage)
-    return unmet(codes, gate_facts(initiative)) if codes else []
+    return unmet(codes, facts or gate_facts(initiative)) if codes else []
+
+
+def stage_left(initiative: Initiative) -> Stage | None:
+    """The last pipeline stage the initiative left (what on hold resumes to, or withdrawn reopens)."""
+    from interlocal.initiatives import pipeline
+
+    history = initiative.transitions.order_by("at", "id").values_list("from_stage", "to_stage")
+    return pipeline.stage_left([(str(a), str(b)) for a, b in history])
+
+
+def allowed_transitions(initiative: Initiative) -> list[Transition]:
+    """The moves the transition table allows from the initiative's stage."""
+    from interlocal.initiatives import pipeline
+
+    return pipeline.transitions(initiative.stage, stage_left(initiative))
+
+
+def missing_for(initiative: Initiative, move: Transition) -> list[tuple[str, list[str]]]:
+    """For each stage the move passes through whose gate is unmet: that stage and what it needs."""
+    facts = gate_facts(initiative)
+    found = [(str(s), [c.needs for c in unmet_conditions(initiative, s, facts)]) for s in move.gated]
+    return [(stage, needs) for stage, needs in found if needs]
 
 
 # --- Organizing principles -------------------------------------------------------------------------

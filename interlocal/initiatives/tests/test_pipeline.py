@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from interlocal.agreements.actions import agreement_adopt, agreement_link_initiatives, matter_create
 from interlocal.audit.models import AuditEvent
+from interlocal.initiatives import pipeline
 from interlocal.initiatives.actions import (
+    ConfirmationRequired,
     GateRefused,
     gate_configure,
     initiative_advance,
@@ -19,10 +21,112 @@ from interlocal.tracking.actions import kpi_create
 from interlocal.vocab import PartnerRole, Stage
 
 
-def _advance(world: World, stage: str, user=None):  # type: ignore[no-untyped-def]
+def _advance(world: World, stage: str, user=None, confirmed=False):  # type: ignore[no-untyped-def]
     return initiative_advance(
-        acting_user=user or world.coordinator, initiative=world.initiative, to_stage=stage, reason="Agreed"
+        acting_user=user or world.coordinator,
+        initiative=world.initiative,
+        to_stage=stage,
+        reason="Agreed",
+        confirmed=confirmed,
     )
+
+
+I, E, P, A, M, O, V = (
+    Stage.IDEA,
+    Stage.EXPLORING,
+    Stage.PROPOSED,
+    Stage.APPROVED,
+    Stage.IMPLEMENTING,
+    Stage.OPERATING,
+    Stage.EVALUATED,
+)
+H, W = Stage.ON_HOLD, Stage.WITHDRAWN
+F, B = pipeline.Move.FORWARD, pipeline.Move.BACKWARD
+
+# (from, stage it left, to) -> (kind of move or None if refused, the stages whose gates it passes)
+TABLE_CASES = [
+    (I, None, E, F, (E,)),
+    (I, None, M, F, (E, P, A, M)),
+    (I, None, V, F, (E, P, A, M, O, V)),
+    (P, None, A, F, (A,)),
+    (O, None, E, B, ()),
+    (O, None, I, B, ()),
+    (V, None, O, B, ()),
+    (I, None, H, pipeline.Move.HOLD, ()),
+    (V, None, H, None, ()),
+    (O, None, W, pipeline.Move.WITHDRAW, ()),
+    (V, None, W, pipeline.Move.WITHDRAW, ()),
+    (H, O, O, pipeline.Move.RESUME, (O,)),
+    (H, O, E, B, ()),
+    (H, O, V, None, ()),
+    (H, E, P, None, ()),
+    (H, O, W, pipeline.Move.WITHDRAW, ()),
+    (H, None, I, pipeline.Move.RESUME, (I,)),
+    (H, None, E, None, ()),
+    (W, M, M, pipeline.Move.REOPEN, (M,)),
+    (W, M, P, pipeline.Move.REOPEN, (P,)),
+    (W, M, O, None, ()),
+    (W, M, H, None, ()),
+    (W, None, I, pipeline.Move.REOPEN, (I,)),
+    (I, None, I, None, ()),
+]
+
+
+@pytest.mark.parametrize(("current", "left", "target", "move", "gated"), TABLE_CASES)
+def test_it_allows_exactly_the_moves_in_the_table(current, left, target, move, gated) -> None:  # type: ignore[no-untyped-def]
+    found = pipeline.transition(current, target, left)
+    assert (found.move if found else None) == move
+    assert (found.gated if found else ()) == gated
+
+
+@pytest.mark.parametrize(
+    ("move", "confirm"),
+    [
+        (F, False),
+        (B, True),
+        (pipeline.Move.HOLD, False),
+        (pipeline.Move.RESUME, False),
+        (pipeline.Move.WITHDRAW, True),
+        (pipeline.Move.REOPEN, True),
+    ],
+)
+def test_it_asks_confirmation_for_moves_that_undo_progress(move, confirm) -> None:  # type: ignore[no-untyped-def]
+    assert pipeline.Transition(I, E, move, ()).needs_confirmation is confirm
+
+
+@pytest.mark.parametrize(
+    ("current", "left", "default"),
+    [(I, None, E), (O, None, V), (V, None, None), (H, O, O), (H, None, I), (W, O, None)],
+)
+def test_it_defaults_to_the_next_stage_never_backward(current, left, default) -> None:  # type: ignore[no-untyped-def]
+    assert pipeline.default_target(current, left) == default
+
+
+def test_it_offers_every_move_of_a_stage_in_pipeline_order() -> None:
+    assert [(t.target, t.move) for t in pipeline.transitions(P)] == [
+        (I, B),
+        (E, B),
+        (A, F),
+        (M, F),
+        (O, F),
+        (V, F),
+        (H, pipeline.Move.HOLD),
+        (W, pipeline.Move.WITHDRAW),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("history", "left"),
+    [
+        ([], None),
+        ([(I, E), (E, H)], E),
+        ([(I, E), (E, H), (H, W)], E),
+        ([(I, E), (E, H), (H, E), (E, W)], E),
+        ([(O, W), (W, P)], O),
+    ],
+)
+def test_it_finds_the_stage_an_initiative_left(history, left) -> None:  # type: ignore[no-untyped-def]
+    assert pipeline.stage_left(history) == left
 
 
 def test_it_blocks_proposed_listing_every_unmet_condition(world: World) -> None:
@@ -58,6 +162,7 @@ def test_it_passes_the_gate_once_the_conditions_are_met(world: World) -> None:
 
 
 def test_it_approves_only_with_an_agreement_in_force(world: World) -> None:
+    _waive(world, Stage.PROPOSED)
     agreement_link_initiatives(
         acting_user=world.coordinator, agreement=world.agreement, initiatives=[world.initiative]
     )
@@ -77,7 +182,15 @@ def test_it_approves_only_with_an_agreement_in_force(world: World) -> None:
     _advance(world, Stage.APPROVED)
 
 
+def _waive(world: World, *stages: str) -> None:
+    for stage in stages:
+        gate_configure(
+            acting_user=world.coordinator, collaborative=world.collaborative, stage=stage, conditions=[]
+        )
+
+
 def test_it_needs_a_kpi_with_baseline_to_operate(world: World) -> None:
+    _waive(world, Stage.PROPOSED, Stage.APPROVED, Stage.IMPLEMENTING)
     with pytest.raises(GateRefused, match="at least one KPI with a baseline"):
         _advance(world, Stage.OPERATING)
     kpi_create(
@@ -140,7 +253,65 @@ def test_it_requires_a_reason_and_a_real_move(world: World) -> None:
 
 def test_it_lets_withdrawal_and_hold_through_without_gates(world: World) -> None:
     _advance(world, Stage.ON_HOLD)
-    _advance(world, Stage.WITHDRAWN)
+    _advance(world, Stage.WITHDRAWN, confirmed=True)
+
+
+def test_it_lists_the_missing_gates_of_every_stage_a_skip_passes(world: World) -> None:
+    initiative_update(acting_user=world.coordinator, initiative=world.initiative, owner=world.clerk)
+    with pytest.raises(GateRefused) as refused:
+        _advance(world, Stage.IMPLEMENTING)
+    assert refused.value.missing == [
+        (Stage.PROPOSED, ["a description", "participating governments", "a cost estimate"]),
+        (Stage.APPROVED, ["an agreement version in force (adopted by every party)"]),
+    ]
+    assert str(refused.value.message) == (
+        "Cannot move to Implementing: Proposed needs a description, participating governments, a cost estimate; "
+        "Approved needs an agreement version in force (adopted by every party)."
+    )
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == Stage.IDEA
+
+
+def test_it_moves_back_only_with_a_reason_and_a_confirmation(world: World) -> None:
+    _advance(world, Stage.EXPLORING)
+    with pytest.raises(ValidationError, match="reason"):
+        initiative_advance(
+            acting_user=world.coordinator,
+            initiative=world.initiative,
+            to_stage=Stage.IDEA,
+            reason="  ",
+            confirmed=True,
+        )
+    with pytest.raises(ConfirmationRequired) as asked:
+        _advance(world, Stage.IDEA)
+    assert asked.value.transition.move == pipeline.Move.BACKWARD
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == Stage.EXPLORING
+    transition = _advance(world, Stage.IDEA, confirmed=True)
+    world.initiative.refresh_from_db()
+    assert (transition.from_stage, world.initiative.stage) == (Stage.EXPLORING, Stage.IDEA)
+
+
+def test_it_resumes_a_held_initiative_only_to_the_stage_it_left(world: World) -> None:
+    _advance(world, Stage.EXPLORING)
+    _advance(world, Stage.ON_HOLD)
+    with pytest.raises(ValidationError, match="cannot move from On hold to Proposed"):
+        _advance(world, Stage.PROPOSED)
+    _advance(world, Stage.EXPLORING)
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == Stage.EXPLORING
+
+
+def test_it_reopens_a_withdrawn_initiative_with_a_confirmation(world: World) -> None:
+    _advance(world, Stage.EXPLORING)
+    _advance(world, Stage.WITHDRAWN, confirmed=True)
+    with pytest.raises(ConfirmationRequired):
+        _advance(world, Stage.EXPLORING)
+    with pytest.raises(ValidationError, match="cannot move from Withdrawn to Proposed"):
+        _advance(world, Stage.PROPOSED, confirmed=True)
+    _advance(world, Stage.EXPLORING, confirmed=True)
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == Stage.EXPLORING
 
 
 def test_it_records_progress_reports(world: World) -> None:
