@@ -102,10 +102,10 @@ def transition(current: str, target: str, left: str | None = None) -> Transition
     return next((t for t in transitions(current, left) if t.target == target), None)
 
 
-def default_target(current: str, left: str | None = None) -> Stage | None:
-    """What the stage form proposes: the next stage forward, or resuming; never a move back."""
+def default_target(moves: list[Transition]) -> Stage | None:
+    """What the stage form proposes among the allowed moves: the next stage forward, or resuming; never back."""
     for wanted in (Move.FORWARD, Move.RESUME):
-        found = [t.target for t in transitions(current, left) if t.move == wanted]
+        found = [t.target for t in moves if t.move == wanted]
         if found:
             return found[0]
     return None

@@ -156,9 +156,11 @@ def allowed_transitions(initiative: Initiative) -> list[Transition]:
     return pipeline.transitions(initiative.stage, stage_left(initiative))
 
 
-def missing_for(initiative: Initiative, move: Transition) -> list[tuple[str, list[str]]]:
+def missing_for(
+    initiative: Initiative, move: Transition, facts: Facts | None = None
+) -> list[tuple[str, list[str]]]:
     """For each stage the move passes through whose gate is unmet: that stage and what it needs."""
-    facts = gate_facts(initiative)
+    facts = facts or gate_facts(initiative)
     found = [(str(s), [c.needs for c in unmet_conditions(initiative, s, facts)]) for s in move.gated]
     return [(stage, needs) for stage, needs in found if needs]
 

@@ -29,11 +29,13 @@ from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
 from interlocal.initiatives.queries import (
     InitiativeFilters,
+    allowed_transitions,
+    gate_facts,
     get_initiative_for_user,
     list_initiatives_for_user,
     neighbours_in_plan,
+    missing_for,
     terms_in_use,
-    unmet_conditions,
     visible_initiatives,
 )
 from interlocal.portal.conflict import conflict_response
@@ -120,7 +122,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     rows = kpi_rows(initiative, today)
     progress, explanation = initiative_progress(rows)
     can_edit = access.can_edit_initiative(request.user, initiative)
-    next_stages = [s for s in Stage.values if s != initiative.stage]
+    moves = allowed_transitions(initiative) if can_edit else []
     timeline = sorted(
         [("move", t.at, t) for t in initiative.transitions.select_related("by")]
         + [("note", n.at, n) for n in initiative.progress_notes.select_related("by")],
@@ -136,15 +138,30 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
         "progress_explanation": explanation,
         "timeline": timeline,
         "triggers": [r for r in rows if r.assessment.status in ("overperforming", "underperforming")],
-        "advance_form": AdvanceForm(initial={"to_stage": next_stages[0]}) if can_edit else None,
+        "advance_form": AdvanceForm(transitions=moves) if can_edit else None,
         "progress_form": ProgressForm() if can_edit else None,
-        "gates": [(Stage(s).label, [c.needs for c in unmet_conditions(initiative, s)]) for s in next_stages]
-        if can_edit
-        else [],
+        "gates": _gates(initiative, moves),
         "can_score": request.user.is_authenticated
         and getattr(request.user, "role", "viewer") != "viewer"
         and initiative.collaborative_id in access.member_collaborative_ids(request.user),
     }
+
+
+def _gates(initiative: Any, moves: list[Any]) -> list[tuple[str, list[str]]]:
+    # What each gated move still lacks, naming the stage passed on the way when it is not the target.
+    facts = gate_facts(initiative) if moves else None
+    return [
+        (
+            Stage(move.target).label,
+            [
+                need if stage == move.target else f"{need} (to pass {Stage(stage).label})"
+                for stage, needs in missing_for(initiative, move, facts)
+                for need in needs
+            ],
+        )
+        for move in moves
+        if move.gated
+    ]
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -99,7 +99,7 @@ def test_it_asks_confirmation_for_moves_that_undo_progress(move, confirm) -> Non
     [(I, None, E), (O, None, V), (V, None, None), (H, O, O), (H, None, I), (W, O, None)],
 )
 def test_it_defaults_to_the_next_stage_never_backward(current, left, default) -> None:  # type: ignore[no-untyped-def]
-    assert pipeline.default_target(current, left) == default
+    assert pipeline.default_target(pipeline.transitions(current, left)) == default
 
 
 def test_it_offers_every_move_of_a_stage_in_pipeline_order() -> None:
