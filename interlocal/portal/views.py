@@ -167,8 +167,12 @@ def _gates(initiative: Any, moves: list[Any]) -> list[tuple[str, list[str]]]:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An agreement's versions, parties and who has adopted each."""
     agreement = get_agreement_for_user(request.user, pk)
-    versions = [(v, party_statuses(v)) for v in agreement.versions.all()]
-    return render(request, "portal/agreement_detail.html", {"agreement": agreement, "versions": versions})
+    versions = []
+    for v in agreement.versions.all():
+        statuses = party_statuses(v)
+        versions.append((v, statuses, [s.government.name for s in statuses if s.adoption is None]))
+    context = {"agreement": agreement, "versions": versions, "today": timezone.localdate()}
+    return render(request, "portal/agreement_detail.html", context)
 
 
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
