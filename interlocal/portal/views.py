@@ -33,8 +33,8 @@ from interlocal.initiatives.queries import (
     gate_facts,
     get_initiative_for_user,
     list_initiatives_for_user,
-    neighbours_in_plan,
     missing_for,
+    neighbours_in_plan,
     terms_in_use,
     visible_initiatives,
 )

@@ -31,7 +31,7 @@ def _advance(world: World, stage: str, user=None, confirmed=False):  # type: ign
     )
 
 
-I, E, P, A, M, O, V = (
+ID, EX, PR, AP, IM, OP, EV = (
     Stage.IDEA,
     Stage.EXPLORING,
     Stage.PROPOSED,
@@ -40,35 +40,35 @@ I, E, P, A, M, O, V = (
     Stage.OPERATING,
     Stage.EVALUATED,
 )
-H, W = Stage.ON_HOLD, Stage.WITHDRAWN
-F, B = pipeline.Move.FORWARD, pipeline.Move.BACKWARD
+HO, WD = Stage.ON_HOLD, Stage.WITHDRAWN
+FW, BK = pipeline.Move.FORWARD, pipeline.Move.BACKWARD
 
 # (from, stage it left, to) -> (kind of move or None if refused, the stages whose gates it passes)
 TABLE_CASES = [
-    (I, None, E, F, (E,)),
-    (I, None, M, F, (E, P, A, M)),
-    (I, None, V, F, (E, P, A, M, O, V)),
-    (P, None, A, F, (A,)),
-    (O, None, E, B, ()),
-    (O, None, I, B, ()),
-    (V, None, O, B, ()),
-    (I, None, H, pipeline.Move.HOLD, ()),
-    (V, None, H, None, ()),
-    (O, None, W, pipeline.Move.WITHDRAW, ()),
-    (V, None, W, pipeline.Move.WITHDRAW, ()),
-    (H, O, O, pipeline.Move.RESUME, (O,)),
-    (H, O, E, B, ()),
-    (H, O, V, None, ()),
-    (H, E, P, None, ()),
-    (H, O, W, pipeline.Move.WITHDRAW, ()),
-    (H, None, I, pipeline.Move.RESUME, (I,)),
-    (H, None, E, None, ()),
-    (W, M, M, pipeline.Move.REOPEN, (M,)),
-    (W, M, P, pipeline.Move.REOPEN, (P,)),
-    (W, M, O, None, ()),
-    (W, M, H, None, ()),
-    (W, None, I, pipeline.Move.REOPEN, (I,)),
-    (I, None, I, None, ()),
+    (ID, None, EX, FW, (EX,)),
+    (ID, None, IM, FW, (EX, PR, AP, IM)),
+    (ID, None, EV, FW, (EX, PR, AP, IM, OP, EV)),
+    (PR, None, AP, FW, (AP,)),
+    (OP, None, EX, BK, ()),
+    (OP, None, ID, BK, ()),
+    (EV, None, OP, BK, ()),
+    (ID, None, HO, pipeline.Move.HOLD, ()),
+    (EV, None, HO, None, ()),
+    (OP, None, WD, pipeline.Move.WITHDRAW, ()),
+    (EV, None, WD, pipeline.Move.WITHDRAW, ()),
+    (HO, OP, OP, pipeline.Move.RESUME, (OP,)),
+    (HO, OP, EX, BK, ()),
+    (HO, OP, EV, None, ()),
+    (HO, EX, PR, None, ()),
+    (HO, OP, WD, pipeline.Move.WITHDRAW, ()),
+    (HO, None, ID, pipeline.Move.RESUME, (ID,)),
+    (HO, None, EX, None, ()),
+    (WD, IM, IM, pipeline.Move.REOPEN, (IM,)),
+    (WD, IM, PR, pipeline.Move.REOPEN, (PR,)),
+    (WD, IM, OP, None, ()),
+    (WD, IM, HO, None, ()),
+    (WD, None, ID, pipeline.Move.REOPEN, (ID,)),
+    (ID, None, ID, None, ()),
 ]
 
 
@@ -82,8 +82,8 @@ def test_it_allows_exactly_the_moves_in_the_table(current, left, target, move, g
 @pytest.mark.parametrize(
     ("move", "confirm"),
     [
-        (F, False),
-        (B, True),
+        (FW, False),
+        (BK, True),
         (pipeline.Move.HOLD, False),
         (pipeline.Move.RESUME, False),
         (pipeline.Move.WITHDRAW, True),
@@ -91,27 +91,27 @@ def test_it_allows_exactly_the_moves_in_the_table(current, left, target, move, g
     ],
 )
 def test_it_asks_confirmation_for_moves_that_undo_progress(move, confirm) -> None:  # type: ignore[no-untyped-def]
-    assert pipeline.Transition(I, E, move, ()).needs_confirmation is confirm
+    assert pipeline.Transition(ID, EX, move, ()).needs_confirmation is confirm
 
 
 @pytest.mark.parametrize(
     ("current", "left", "default"),
-    [(I, None, E), (O, None, V), (V, None, None), (H, O, O), (H, None, I), (W, O, None)],
+    [(ID, None, EX), (OP, None, EV), (EV, None, None), (HO, OP, OP), (HO, None, ID), (WD, OP, None)],
 )
 def test_it_defaults_to_the_next_stage_never_backward(current, left, default) -> None:  # type: ignore[no-untyped-def]
     assert pipeline.default_target(pipeline.transitions(current, left)) == default
 
 
 def test_it_offers_every_move_of_a_stage_in_pipeline_order() -> None:
-    assert [(t.target, t.move) for t in pipeline.transitions(P)] == [
-        (I, B),
-        (E, B),
-        (A, F),
-        (M, F),
-        (O, F),
-        (V, F),
-        (H, pipeline.Move.HOLD),
-        (W, pipeline.Move.WITHDRAW),
+    assert [(t.target, t.move) for t in pipeline.transitions(PR)] == [
+        (ID, BK),
+        (EX, BK),
+        (AP, FW),
+        (IM, FW),
+        (OP, FW),
+        (EV, FW),
+        (HO, pipeline.Move.HOLD),
+        (WD, pipeline.Move.WITHDRAW),
     ]
 
 
@@ -119,10 +119,10 @@ def test_it_offers_every_move_of_a_stage_in_pipeline_order() -> None:
     ("history", "left"),
     [
         ([], None),
-        ([(I, E), (E, H)], E),
-        ([(I, E), (E, H), (H, W)], E),
-        ([(I, E), (E, H), (H, E), (E, W)], E),
-        ([(O, W), (W, P)], O),
+        ([(ID, EX), (EX, HO)], EX),
+        ([(ID, EX), (EX, HO), (HO, WD)], EX),
+        ([(ID, EX), (EX, HO), (HO, EX), (EX, WD)], EX),
+        ([(OP, WD), (WD, PR)], OP),
     ],
 )
 def test_it_finds_the_stage_an_initiative_left(history, left) -> None:  # type: ignore[no-untyped-def]
