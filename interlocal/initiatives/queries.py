@@ -141,7 +141,7 @@ def unmet_conditions(initiative: Initiative, stage: str, facts: Facts | None = N
     return unmet(codes, facts or gate_facts(initiative)) if codes else []
 
 
-def stage_left(initiative: Initiative) -> Stage | None:
+def stage_left(initiative: Initiative) -> str | None:
     """The last pipeline stage the initiative left (what on hold resumes to, or withdrawn reopens)."""
     from interlocal.initiatives import pipeline
 

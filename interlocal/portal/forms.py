@@ -82,7 +82,7 @@ class AdvanceForm(VersionedForm):
 
     def __init__(self, *args: Any, transitions: list[Transition], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups = []
+        groups: list[tuple[str, Any]] = []
         for kinds, heading in _MOVE_GROUPS:
             options = [(str(t.target), _move_label(t)) for t in transitions if t.move in kinds]
             if options:

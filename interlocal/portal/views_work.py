@@ -60,7 +60,7 @@ def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("portal:initiative", pk=pk)
     values = dict(form.cleaned_data)
     version = values.pop("lock_version")

@@ -19,6 +19,7 @@ from interlocal.initiatives.actions import (
 from interlocal.testkit import World
 from interlocal.tracking.actions import kpi_create
 from interlocal.vocab import PartnerRole, Stage
+from interlocal.vocab_core import Stage as CoreStage
 
 
 def _advance(world: World, stage: str, user=None, confirmed=False):  # type: ignore[no-untyped-def]
@@ -91,7 +92,7 @@ def test_it_allows_exactly_the_moves_in_the_table(current, left, target, move, g
     ],
 )
 def test_it_asks_confirmation_for_moves_that_undo_progress(move, confirm) -> None:  # type: ignore[no-untyped-def]
-    assert pipeline.Transition(ID, EX, move, ()).needs_confirmation is confirm
+    assert pipeline.Transition(CoreStage.IDEA, CoreStage.EXPLORING, move, ()).needs_confirmation is confirm
 
 
 @pytest.mark.parametrize(
