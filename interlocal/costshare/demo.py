@@ -73,8 +73,10 @@ def _radio_split(coordinator: Person, version: AgreementVersion, parties: dict[s
 def load_costshare_demo(
     *, coordinator: Person, version: AgreementVersion, initiative: Initiative | None = None
 ) -> Scenario:
-    """An adopted FY2026 dispatch scenario for the five-city version, and invented savings entries."""
-    existing = Scenario.objects.filter(agreement_version=version, status=ScenarioStatus.ADOPTED).first()
+    """Adopted FY2026 dispatch and FY2027 radio splits for the five-city version, and invented savings entries."""
+    existing = Scenario.objects.filter(
+        agreement_version=version, status=ScenarioStatus.ADOPTED, service="911 dispatch", fiscal_year=2026
+    ).first()
     if existing is not None:
         return existing
     parties = {p.government.name: p.government for p in version.party_rows.select_related("government")}

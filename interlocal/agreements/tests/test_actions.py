@@ -1,6 +1,8 @@
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -262,3 +264,47 @@ def test_it_names_the_parties_missing_from_an_overdue_adoption(world: World) -> 
     assert (
         'waiting for Blue Springs to adopt. <strong class="adoption-overdue">Adoption overdue since' in page
     )
+
+
+def test_it_backfills_in_force_dates_and_supersession_in_its_migration(world: World) -> None:
+    migration = importlib.import_module(
+        "interlocal.agreements.migrations.0005_agreement_version_in_force_from_and_superseded"
+    )
+    v1 = world.version
+    agreement_adopt(
+        acting_user=world.coordinator,
+        version=v1,
+        government=world.blue_springs,
+        matter=_bs_matter(world),
+        adopted_on=dt.date(2021, 4, 5),
+    )
+    v2 = _version(world, dt.date(2024, 1, 1))
+    ls2 = matter_create(acting_user=world.clerk, government=world.lees_summit, file_number="R-24", title="t")
+    bs2 = matter_create(
+        acting_user=world.coordinator, government=world.blue_springs, file_number="B-24", title="t"
+    )
+    agreement_adopt(
+        acting_user=world.clerk,
+        version=v2,
+        government=world.lees_summit,
+        matter=ls2,
+        adopted_on=dt.date(2023, 12, 1),
+    )
+    agreement_adopt(
+        acting_user=world.coordinator,
+        version=v2,
+        government=world.blue_springs,
+        matter=bs2,
+        adopted_on=dt.date(2023, 12, 5),
+    )
+    # As the rows stood before the migration: only the clock time of the last adoption.
+    AgreementVersion.objects.update(in_force_from=None, superseded_by=None, superseded_on=None)
+    migration.date_versions_in_force(django_apps, None)
+    v1.refresh_from_db()
+    v2.refresh_from_db()
+    assert (v1.in_force_from, v1.superseded_by, v1.superseded_on) == (
+        dt.date(2021, 4, 13),
+        v2,
+        dt.date(2024, 1, 1),
+    )
+    assert (v2.in_force_from, v2.superseded_by) == (dt.date(2024, 1, 1), None)
