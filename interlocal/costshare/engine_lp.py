@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -117,23 +117,33 @@ def sequential_nucleolus(game: Game, domain: str = "imputation") -> NucleolusRes
     if n > MAX_LP_PARTNERS:
         raise CostShareError(f"the nucleolus supports at most {MAX_LP_PARTNERS} partners, got {n}")
     table = game.table() if not isinstance(game, TableGame) else game
-    costs = np.asarray(table.costs)
+    raw = np.asarray(table.costs)
     full = (1 << n) - 1
-    total = float(costs[full])
-    single = costs[[1 << i for i in range(n)]]
-    upper = None
-    if domain == "imputation":
-        if single.sum() < total - 1e-9 * max(1.0, abs(total)):
-            raise CostShareError(
-                "stand-alone costs sum to less than the grand coalition's cost: costs are not subadditive, "
-                "so no allocation keeps every partner at or below stand-alone cost; use the prenucleolus"
-            )
-        upper = single
+    total = float(raw[full])
+    single = raw[[1 << i for i in range(n)]]
+    if domain == "imputation" and single.sum() < total - 1e-9 * max(abs(total), float(np.abs(single).max())):
+        raise CostShareError(
+            "stand-alone costs sum to less than the grand coalition's cost: costs are not subadditive, "
+            "so no allocation keeps every partner at or below stand-alone cost; use the prenucleolus"
+        )
     if n == 1:
         cert = KohlbergCertificate((), (), (), (), True, True, 0.0)
         return NucleolusResult(np.array([total]), domain, cert, 0)
-    scale = max(1.0, float(np.abs(costs).max()))
-    tol = 1e-9 * scale
+    # HiGHS tolerances are absolute (about 1e-7), so the LPs are solved with costs in units of the largest
+    # cost: a $1e10 budget with cents is then as well-conditioned as a $1 one. Results are scaled back.
+    peak = float(np.abs(raw).max())
+    scale = peak if peak > 0 else 1.0
+    res = _nucleolus_normalised(raw / scale, n, domain)
+    cert = replace(res.certificate, levels=tuple(v * scale for v in res.certificate.levels))
+    return NucleolusResult(res.shares * scale, domain, cert, res.lp_solves)
+
+
+def _nucleolus_normalised(costs: FloatArray, n: int, domain: str) -> NucleolusResult:
+    """Sequential LPs on a cost table whose largest entry is 1 in absolute value."""
+    full = (1 << n) - 1
+    total = float(costs[full])
+    upper = costs[[1 << i for i in range(n)]] if domain == "imputation" else None
+    tol = 1e-9
     # Start from the cheapest non-trivial guess so the first rounds already hold the binding coalitions.
     x0 = np.full(n, total / n)
     sv = costs - subset_sums(x0)
