@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine_core import CoreCheck, Savings, core_check, savings
+from .engine_core import CoreCheck, CoreCheckCost, Savings, core_check, core_check_cost, savings
 from .engine_games import (
     CostShareError,
     FloatArray,
@@ -45,6 +45,7 @@ __all__ = [
     "METHODS",
     "Allocation",
     "CoreCheck",
+    "CoreCheckCost",
     "CostShareError",
     "DriverComponent",
     "FormulaGame",
@@ -57,6 +58,7 @@ __all__ = [
     "TableGame",
     "balancing_weights",
     "core_check",
+    "core_check_cost",
     "equal",
     "fixed_variable",
     "hybrid",

@@ -13,6 +13,10 @@ from .engine_games import CostShareError, FloatArray, FormulaGame, Game, TableGa
 
 # Largest summed driver (after dividing by the gcd) the exact formula method accepts; FFTs are 2x this long.
 MAX_DRIVER_SUM = 20_000_000
+# The exact formula method keeps about ten arrays of FFT length; above this it gives way to Monte Carlo.
+EXACT_MEMORY_BUDGET = 1 << 30
+# Nodes times FFT length above which the exact method would take minutes; Monte Carlo is used instead.
+EXACT_WORK_BUDGET = 2_000_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,6 +160,10 @@ def shapley_formula_exact(game: FormulaGame) -> FloatArray | None:
     di, g = ints
     total = int(di.sum())
     if total > MAX_DRIVER_SUM:
+        return None
+    length = sfft.next_fast_len(2 * total + 2, real=True)
+    nodes = len(_gauss_pairs(game.n)[0])
+    if 10 * 8 * length > EXACT_MEMORY_BUDGET or nodes * length > EXACT_WORK_BUDGET:
         return None
     h = game.variable(np.arange(total + 1, dtype=np.float64) * g)
     phi = shapley_summed_drivers(h, di)
