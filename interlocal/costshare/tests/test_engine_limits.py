@@ -177,3 +177,22 @@ def test_it_prints_one_line_and_exits_non_zero_on_hostile_files(tmp_path: Path) 
     with pytest.raises(CommandError, match="too many digits") as caught:
         call_command("costshare", str(path), stdout=StringIO())
     assert "\n" not in str(caught.value)
+
+
+def test_it_keeps_the_engine_free_of_django() -> None:
+    script = (
+        "import sys, json\n"
+        "from interlocal.costshare import cli_core, engine\n"
+        "out = cli_core.compute({'partners': ['A', 'B'], 'costs': {'A': 10, 'B': 12, 'A+B': 17}},"
+        " list(engine.METHODS[:2]) + ['scrb', 'shapley', 'nucleolus', 'least_core'])\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+        check=True,
+    )
+    assert json.loads(done.stdout) == []
