@@ -52,7 +52,7 @@ Input object (JSON):
              that many values. The model's dedicated costs are billed directly on top.
 
 Methods: equal, proportional, hybrid, fixed_variable, scrb, shapley, nucleolus, least_core.
-Amounts (costs, drivers) are finite numbers of at most 1e15; nesting is at most 32 levels deep.
+Amounts (costs, drivers) are finite numbers of at most 1e13; nesting is at most 32 levels deep.
 """
 
 DEFAULT_METHODS = ("equal", "proportional", "scrb", "shapley", "nucleolus")

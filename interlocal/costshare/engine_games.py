@@ -16,9 +16,9 @@ FloatArray = NDArray[np.float64]
 MAX_TABLE_PARTNERS = 26
 # A formula game beyond this many partners is not a shared public service any more, and every method's work grows.
 MAX_FORMULA_PARTNERS = 2000
-# Largest amount (cost, driver, dedicated cost) accepted: a thousand times the largest budget the engine is tested
-# at ($1e12), and small enough that sums over thousands of partners stay exact to well below a cent per $1e12.
-MAX_AMOUNT = 1e15
+# Largest amount (cost, driver, dedicated cost) accepted: ten times the largest budget the engine is tested
+# at ($1e12); float64 still resolves a fifth of a cent at this size, and no longer does much above it.
+MAX_AMOUNT = 1e13
 
 
 class CostShareError(ValueError):

@@ -38,7 +38,7 @@ def problems(draw: st.DrawFn) -> dict[str, Any]:
     else:
         model: dict[str, Any] = {
             "fixed": amount(),
-            "coefficient": round(draw(st.floats(0, 1)) * scale / 100, 2),
+            "coefficient": round(draw(st.floats(0, 1)) * scale / 1000, 2),
             "exponent": draw(st.sampled_from([0.5, 0.8, 1.0, 1.2])),
             "drivers": {
                 p: draw(st.integers(0, 1000) | st.floats(0, 1000).map(lambda v: round(v, 3))) for p in names
