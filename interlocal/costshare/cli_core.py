@@ -25,6 +25,7 @@ from .engine import (
     least_core,
     nucleolus,
     proportional,
+    round_to_cents,
     scrb,
     shapley_allocation,
 )
@@ -234,8 +235,8 @@ def _compute(problem: Mapping[str, Any], methods: Sequence[str] | None, core: st
     result: dict[str, Any] = {
         "engine_version": ENGINE_VERSION,
         "partners": list(game.partners),
-        "total": round(game.total, 2),
-        "standalone": {p: round(float(a), 2) for p, a in zip(game.partners, alone, strict=True)},
+        "total": _cents(game.total),
+        "standalone": {p: _cents(a) for p, a in zip(game.partners, alone, strict=True)},
         "allocations": {},
         "in_core": {},
         "savings": {},
@@ -254,6 +255,11 @@ def _compute(problem: Mapping[str, Any], methods: Sequence[str] | None, core: st
         if note:
             result["notes"][m] = note
     return result
+
+
+def _cents(value: float) -> float:
+    """A dollar amount rounded to cents the way round_to_cents rounds totals (half up on the shortest repr)."""
+    return float(round_to_cents([float(value)])[0])
 
 
 def _skip_reason(cost: Any) -> str:

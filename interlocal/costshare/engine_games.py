@@ -59,7 +59,9 @@ def _check_partners(partners: Sequence[str]) -> tuple[str, ...]:
         if not isinstance(name, str) or not name.strip():
             raise CostShareError(f"partner names must be non-empty strings, got {_short(name)}")
         if "+" in name:
-            raise CostShareError(f"partner name {_short(name)} must not contain '+' (it joins coalition names)")
+            raise CostShareError(
+                f"partner name {_short(name)} must not contain '+' (it joins coalition names)"
+            )
         if name in seen:
             raise CostShareError(f"partner {_short(name)} is listed twice")
         seen.add(name)
@@ -297,14 +299,18 @@ class FormulaGame(Game):
         elif self.unit_cost > 0:
             raise CostShareError("model unit_cost needs a capacity (drivers served per unit)")
         if len(names) > MAX_FORMULA_PARTNERS:
-            raise CostShareError(f"a formula supports at most {MAX_FORMULA_PARTNERS} partners, got {len(names)}")
+            raise CostShareError(
+                f"a formula supports at most {MAX_FORMULA_PARTNERS} partners, got {len(names)}"
+            )
         if float(d.sum()) > MAX_AMOUNT:
             raise CostShareError(f"drivers sum to more than {MAX_AMOUNT:.0e}")
         # Every term grows with the coalition, so the grand coalition is the largest cost: bound it once.
         with np.errstate(over="ignore", invalid="ignore"):
             top = self.total
         if not math.isfinite(top) or top > MAX_AMOUNT:
-            raise CostShareError(f"the formula's cost for all partners together is more than {MAX_AMOUNT:.0e}")
+            raise CostShareError(
+                f"the formula's cost for all partners together is more than {MAX_AMOUNT:.0e}"
+            )
 
     def variable(self, total_driver: FloatArray | float) -> FloatArray:
         """Driver-dependent part h(D) (0 at D = 0), vectorised."""

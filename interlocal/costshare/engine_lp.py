@@ -84,7 +84,7 @@ def _highs() -> Any:
     # highspy.Highs prints a banner on stdout when constructed, which would corrupt `--json` output; its base
     # class is the same solver without the Python callbacks. scipy's linprog wraps the same HiGHS but costs
     # about 1.5 ms of input checking per call, more than solving these small LPs.
-    solver = highspy._Highs()
+    solver = highspy._Highs()  # type: ignore[attr-defined]
     solver.setOptionValue("output_flag", False)
     # Presolve only pays off on large LPs; ours have tens of rows.
     solver.setOptionValue("presolve", "off")

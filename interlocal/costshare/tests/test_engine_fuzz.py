@@ -74,6 +74,7 @@ def test_it_shares_the_total_to_the_cent_or_refuses_in_one_line(problem: dict[st
         assert all(Decimal(repr(v)) == Decimal(repr(v)).quantize(CENT) for v in shares.values()), method
         if method == "nucleolus":
             assert out["notes"]["nucleolus"] == "optimality certified (Kohlberg)"
-            # The nucleolus keeps everyone at or below stand-alone, and lies in the core when the core is not empty.
+            # The nucleolus keeps everyone at or below stand-alone.
             for p, v in shares.items():
-                assert v <= out["standalone"][p] + 0.01, p
+                # A cent of rounding, and the LP's relative round-off (about 1e-14) at a trillion dollars.
+                assert v <= out["standalone"][p] + 0.01 + 1e-13 * abs(out["total"]), p

@@ -10,6 +10,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -135,7 +136,7 @@ def test_it_runs_shapley_for_200_partners_with_large_drivers_in_bounded_memory()
 def test_it_refuses_a_core_check_that_would_not_fit_in_memory_before_allocating() -> None:
     game = FormulaGame(
         tuple(f"P{i}" for i in range(200)),
-        [200_000.0 + i for i in range(200)],
+        np.arange(200, dtype=np.float64) + 200_000.0,
         fixed=500_000,
         coefficient=400,
         exponent=0.8,
