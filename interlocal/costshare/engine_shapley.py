@@ -123,6 +123,7 @@ def shapley_summed_drivers(h: FloatArray, drivers: NDArray[np.int64]) -> FloatAr
     lo_idx = np.minimum(kk * pvals[owner], total + 1)
     hi_idx = np.minimum((kk + 1) * pvals[owner], total + 1)
     phi_val = np.zeros(len(pvals))
+    prod = np.empty_like(spec_fwd)
     for t, wt in zip(nodes, qweights, strict=True):
         r = t / (1 - t)
         pmax = max(1, math.ceil(-44.0 / math.log(r)))
@@ -130,14 +131,14 @@ def shapley_summed_drivers(h: FloatArray, drivers: NDArray[np.int64]) -> FloatAr
         coef = (-1.0) ** (p + 1) * np.power(r, p) / p
         idx = np.outer(vals, p) % length
         wts = np.outer(counts.astype(np.float64), coef)
-        spec = sfft.rfft(np.bincount(idx.ravel(), wts.ravel(), minlength=length))
+        spec = sfft.rfft(np.bincount(idx.ravel(), wts.ravel(), minlength=length), overwrite_x=True)
         spec += n * math.log1p(-t)
         np.conjugate(spec, out=spec)
         np.exp(spec, out=spec)
         # Index total + 1 stands for "past the end", where the extended h is zero.
-        corr_fwd = sfft.irfft(spec * spec_fwd, length)
+        corr_fwd = sfft.irfft(np.multiply(spec, spec_fwd, out=prod), length, overwrite_x=True)
         corr_fwd[total + 1] = 0.0
-        corr_rev = sfft.irfft(spec * spec_rev, length)
+        corr_rev = sfft.irfft(np.multiply(spec, spec_rev, out=prod), length, overwrite_x=True)
         corr_rev[total + 1] = 0.0
         end = int(k_starts[min(pmax + 1, k_cap)])
         signs = np.power(-r, np.arange(min(pmax + 1, k_cap)))[kk[:end]]
