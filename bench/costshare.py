@@ -339,6 +339,7 @@ def render(rows: list[Row]) -> str:
         "case",
         "ours s",
         "ours best s",
+        "ours CPU s",
         "peer s",
         "ratio",
         "ours peak MB",
