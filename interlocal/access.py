@@ -205,7 +205,11 @@ def own_government(user: Any, obj: Any) -> bool:
     gov = _government_id(user)
     if gov is None or obj is None:
         return False
-    target = obj if isinstance(obj, Government) else getattr(obj, "government", None)
+    target: Any
+    if isinstance(obj, Government):
+        target = obj
+    else:  # a record of a government, or a collaborative (its facilitator)
+        target = getattr(obj, "government", None) or getattr(obj, "facilitator", None)
     if target is None:
         return False
     return target.pk == gov or getattr(target, "parent_id", None) == gov
@@ -297,7 +301,7 @@ PERMISSIONS: dict[str, Any] = {
     "collaboratives.end_membership": coordinates,
     # initiatives and their working records
     "initiatives.view_initiative": is_published | belongs_to,
-    "initiatives.add_initiative": coordinates | (is_member_editor & belongs_to),
+    "initiatives.add_initiative": (is_editor & no_object) | coordinates | (is_member_editor & belongs_to),
     "initiatives.change_initiative": may_change_initiative,
     "initiatives.publish_initiative": coordinates,
     "initiatives.move_initiative": coordinates,
@@ -310,6 +314,7 @@ PERMISSIONS: dict[str, Any] = {
     "initiatives.add_criteriaset": coordinates,
     "initiatives.change_criteriaset": coordinates,
     "initiatives.add_score": coordinates | (is_editor & belongs_to & for_own_government),
+    "initiatives.score_initiative": is_editor & belongs_to,
     "initiatives.view_all_scores": coordinates | (belongs_to & scores_open),
     # agreements and legislation
     "agreements.view_agreement": is_published | belongs_to,
@@ -331,6 +336,7 @@ PERMISSIONS: dict[str, Any] = {
     # measures
     "tracking.add_kpi": is_editor & (no_object | may_change_initiative),
     "tracking.change_kpi": may_change_initiative,
+    "tracking.receive_liaison_digest": is_member_editor,
     "tracking.add_measurement": owns_kpi | may_change_initiative | (is_member_editor & is_partner),
     # imports and the back office
     "importers.import_records": is_coordinator,

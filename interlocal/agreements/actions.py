@@ -58,7 +58,9 @@ def agreement_create(
     is_published: bool = False,
 ) -> Agreement:
     """Create an agreement (its texts come as versions)."""
-    access.require(acting_user, "agreements.add_agreement", collaborative, "Only coordinators draft agreements.")
+    access.require(
+        acting_user, "agreements.add_agreement", collaborative, "Only coordinators draft agreements."
+    )
     agreement = Agreement(
         collaborative=collaborative, kind=kind, title=title, summary=summary, is_published=is_published
     )
@@ -193,7 +195,10 @@ def matter_create(
 ) -> LegislativeMatter:
     """Record a council's legislative matter."""
     access.require(
-        acting_user, "agreements.add_legislativematter", government, "You may not record this council's matters."
+        acting_user,
+        "agreements.add_legislativematter",
+        government,
+        "You may not record this council's matters.",
     )
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
@@ -222,7 +227,9 @@ def matter_create(
 @transaction.atomic
 def matter_update(*, acting_user: Person, matter: LegislativeMatter, **fields: Any) -> LegislativeMatter:
     """Change a matter's fields."""
-    access.require(acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter.")
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown matter fields: {', '.join(sorted(unknown))}")
@@ -249,7 +256,9 @@ def matter_action_add(
     seconder_name: str = "",
 ) -> MatterAction:
     """Append a row to a matter's action history."""
-    access.require(acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter.")
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     sequence = matter.actions.filter(action_date=action_date).count()
     action = MatterAction(
         matter=matter,
@@ -301,7 +310,9 @@ def matter_attachment_add(
     *, acting_user: Person, matter: LegislativeMatter, name: str, url: str = "", position: int | None = None
 ) -> MatterAttachment:
     """Attach a document to a matter (last unless a position is given)."""
-    access.require(acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter.")
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     if position is None:
         position = matter.attachments.count()
     attachment = MatterAttachment(matter=matter, name=name, url=url, position=position)
@@ -342,7 +353,9 @@ def agreement_link_initiatives(
     *, acting_user: Person, agreement: Agreement, initiatives: Sequence[Any]
 ) -> Agreement:
     """Say which initiatives an agreement puts in place (the approval gate looks for it)."""
-    access.require(acting_user, "agreements.change_agreement", agreement, "Only coordinators link agreements.")
+    access.require(
+        acting_user, "agreements.change_agreement", agreement, "Only coordinators link agreements."
+    )
     others = sorted(str(i) for i in initiatives if i.collaborative_id != agreement.collaborative_id)
     if others:
         raise ValidationError(f"Initiatives of another collaborative: {', '.join(others)}.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from interlocal import access
 from interlocal.audit.models import AuditEvent
@@ -26,3 +27,28 @@ def activity_for_user(
     if not insider:
         qs = qs.filter(is_public=True)
     return qs.order_by("-at", "-id")[:limit]
+
+
+def public_changes(limit: int = 50) -> list[AuditEvent]:
+    """Events the public may read: public events of published records of published collaboratives."""
+    from interlocal.agreements.models import Agreement, LegislativeMatter
+    from interlocal.collaboratives.models import Collaborative
+    from interlocal.governments.models import Government
+    from interlocal.initiatives.models import Initiative
+
+    qs = AuditEvent.objects.filter(is_public=True).filter(
+        Q(collaborative__isnull=True) | Q(collaborative__is_published=True)
+    )
+    qs = qs.filter(Q(government__isnull=True) | Q(government__is_published=True))
+    # A record unpublished since the event was written is hidden again.
+    for model, hidden in (
+        (Collaborative, Collaborative.objects.filter(is_published=False)),
+        (Initiative, Initiative.objects.filter(Q(is_published=False) | Q(collaborative__is_published=False))),
+        (Agreement, Agreement.objects.filter(Q(is_published=False) | Q(collaborative__is_published=False))),
+        (LegislativeMatter, LegislativeMatter.objects.filter(is_published=False)),
+        (Government, Government.objects.filter(is_published=False)),
+    ):
+        label = model._meta.label_lower
+        ids = hidden.annotate(key=Cast("pk", CharField())).values("key")
+        qs = qs.exclude(model=label, object_id__in=ids)
+    return list(qs.select_related("collaborative").order_by("-at", "-id")[:limit])

@@ -94,4 +94,8 @@ class Membership(models.Model):
 
     def is_current_on(self, day: dt.date) -> bool:
         """Whether the membership is accepted and covers the given day."""
-        return self.status == MembershipStatus.ACCEPTED and self.joined_on <= day and (self.left_on is None or self.left_on >= day)
+        return (
+            self.status == MembershipStatus.ACCEPTED
+            and self.joined_on <= day
+            and (self.left_on is None or self.left_on >= day)
+        )

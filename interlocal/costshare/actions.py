@@ -73,7 +73,9 @@ def scenario_create(
     subject = agreement_version.agreement if agreement_version is not None else initiative
     assert subject is not None
     collaborative = subject.collaborative
-    access.require(acting_user, "costshare.change_scenario", collaborative, "Only coordinators build scenarios.")
+    access.require(
+        acting_user, "costshare.change_scenario", collaborative, "Only coordinators build scenarios."
+    )
     if not partners:
         raise ValidationError("A scenario needs at least one partner.")
     if len({g.pk for g in partners}) != len(partners):

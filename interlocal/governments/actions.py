@@ -53,7 +53,9 @@ def government_create(
 @transaction.atomic
 def government_update(*, acting_user: Person, government: Government, **fields: Any) -> Government:
     """Change a government's fields."""
-    access.require(acting_user, "governments.change_government", government, "You may not edit this government.")
+    access.require(
+        acting_user, "governments.change_government", government, "You may not edit this government."
+    )
     unknown = set(fields) - set(_GOVERNMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown government fields: {', '.join(sorted(unknown))}")
@@ -70,7 +72,9 @@ def government_set_neighbours(
     *, acting_user: Person, government: Government, neighbours: list[Government]
 ) -> Government:
     """Replace a government's neighbours; adjacency is symmetric."""
-    access.require(acting_user, "governments.change_government", government, "You may not edit this government.")
+    access.require(
+        acting_user, "governments.change_government", government, "You may not edit this government."
+    )
     before = sorted(g.name for g in government.neighbours.all())
     government.neighbours.set(neighbours)
     after = sorted(g.name for g in neighbours)

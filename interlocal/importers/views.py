@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interlocal import access
 from interlocal.importers.base import Report, run_import
 from interlocal.importers.sources import SOURCES
 from interlocal.importers.sources.spreadsheet import RECORD_TYPES, template_csv, template_xlsx
@@ -32,8 +31,7 @@ def upload_dir() -> Path:
 
 def require_importer(request: HttpRequest) -> None:
     """Only coordinators and administrators import."""
-    user: Any = request.user
-    if not (access.is_admin(user) or getattr(user, "is_coordinator", False)):
+    if not request.user.has_perm("importers.import_records"):
         raise PermissionDenied("Only coordinators and administrators may import records.")
 
 

@@ -115,10 +115,14 @@ def initiative_create(
     **fields: Any,
 ) -> Initiative:
     """Create an initiative with its vocabulary terms and partners."""
-    access.require(acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here.")
+    access.require(
+        acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here."
+    )
     _check_fields(fields)
     if fields.get("is_published"):
-        access.require(acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish.")
+        access.require(
+            acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
+        )
     _check_plan(collaborative, fields)
     initiative = Initiative(collaborative=collaborative, title=title, **fields)
     initiative.full_clean(exclude=["terms"])
@@ -141,10 +145,14 @@ def initiative_create(
 @transaction.atomic
 def initiative_update(*, acting_user: Person, initiative: Initiative, **fields: Any) -> Initiative:
     """Change an initiative's fields."""
-    access.require(acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
     _check_fields(fields)
     if "is_published" in fields and bool(fields["is_published"]) != initiative.is_published:
-        access.require(acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish.")
+        access.require(
+            acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish."
+        )
     _check_plan(initiative.collaborative, fields)
     changes = apply_changes(initiative, fields)
     if changes:
@@ -185,7 +193,9 @@ def initiative_set_terms(
     *, acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]
 ) -> Initiative:
     """Replace the initiative's terms of the given vocabularies."""
-    access.require(acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
     _set_terms(acting_user, initiative, terms)
     return initiative
 
@@ -218,7 +228,9 @@ def initiative_set_partners(
     *, acting_user: Person, initiative: Initiative, partners: Mapping[str, Sequence[Government]]
 ) -> Initiative:
     """Replace the initiative's partners in the given roles."""
-    access.require(acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
     _set_partners(acting_user, initiative, partners)
     return initiative
 
@@ -265,9 +277,13 @@ def initiative_bulk_create(
     # The caller checks that no (plan, code) repeats, once per batch; the database constraint still guards it.
     from interlocal.audit.actions import audit_records_bulk
 
-    access.require(acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here.")
+    access.require(
+        acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here."
+    )
     if any(row.get("is_published") for row in rows):
-        access.require(acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish.")
+        access.require(
+            acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
+        )
     initiatives = []
     for row in rows:
         _check_fields({k: v for k, v in row.items() if k != "title"})
@@ -310,7 +326,9 @@ def gate_configure(
     *, acting_user: Person, collaborative: Collaborative, stage: str, conditions: list[str]
 ) -> StageGate:
     """Set what an initiative must have to enter a stage in this collaborative."""
-    access.require(acting_user, "initiatives.change_stagegate", collaborative, "Only coordinators set stage gates.")
+    access.require(
+        acting_user, "initiatives.change_stagegate", collaborative, "Only coordinators set stage gates."
+    )
     unknown = gates.unknown_codes(conditions)
     if unknown or stage not in Stage.values:
         raise ValidationError(f"Unknown stage or gate conditions: {', '.join(unknown) or stage}")
@@ -330,7 +348,9 @@ def initiative_advance(
     """Move an initiative to a stage, if the stage's gate is met; refusals list the unmet conditions."""
     from interlocal.initiatives.queries import unmet_conditions
 
-    access.require(acting_user, "initiatives.change_initiative", initiative, "You may not move this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not move this initiative."
+    )
     if to_stage not in Stage.values:
         raise ValidationError(f"Unknown stage {to_stage!r}.")
     if not reason.strip():
@@ -398,7 +418,9 @@ def criteria_set_create(
     scale: tuple[int, int] = (1, 5),
 ) -> CriteriaSet:
     """Start a new version of the criteria; earlier versions and their scores stay as they were."""
-    access.require(acting_user, "initiatives.add_criteriaset", collaborative, "Only coordinators set criteria.")
+    access.require(
+        acting_user, "initiatives.add_criteriaset", collaborative, "Only coordinators set criteria."
+    )
     if not criteria:
         raise ValidationError("A criteria set needs at least one criterion.")
     if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):

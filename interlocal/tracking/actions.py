@@ -42,9 +42,7 @@ def kpi_create(
     weight: Decimal = Decimal(1),
 ) -> Kpi:
     """Add a KPI to an initiative."""
-    access.require(
-        acting_user, "tracking.add_kpi", initiative, "You may not add KPIs to this initiative."
-    )
+    access.require(acting_user, "tracking.add_kpi", initiative, "You may not add KPIs to this initiative.")
     if (baseline is None) != (baseline_on is None) or (target is None) != (target_on is None):
         raise ValidationError("A baseline or target needs both a value and a date.")
     if baseline_on and target_on and target_on <= baseline_on:

@@ -135,10 +135,15 @@ class StatementSource(Source):
             report.add(UNCHANGED, "membership", str(government))
             return
         with row_guard(report, None, "parties"):
-            collab_actions.membership_add(
+            membership = collab_actions.membership_propose(
                 acting_user=self.acting_user, collaborative=collab, government=government, joined_on=joined_on
             )
-            report.add(NEW, "membership", str(government), f"from {joined_on}")
+            # A site administrator may accept for the government; anyone else leaves it proposed.
+            if self.acting_user.has_perm("collaboratives.accept_membership", membership):
+                collab_actions.membership_accept(acting_user=self.acting_user, membership=membership)
+                report.add(NEW, "membership", str(government), f"from {joined_on}")
+            else:
+                report.add(NEW, "membership", str(government), f"proposed from {joined_on}")
 
     def _agreement(
         self, collab: Collaborative, rec: StatementOfPurpose, parties: list[Government], report: Report
