@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from interlocal.collaboratives.actions import collaborative_create, membership_propose, membership_end
+from interlocal.collaboratives.actions import collaborative_create, membership_end, membership_propose
 from interlocal.testkit import World
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from interlocal import access
 from interlocal.agreements import actions as agreement_actions
 from interlocal.agreements.models import Agreement
 from interlocal.collaboratives import actions as collab_actions
@@ -124,7 +125,12 @@ class StatementSource(Source):
                 continue
             parties.append(government)
             self._membership(collab, government, joined_on, report)
-        self._agreement(collab, rec, parties, report)
+        # Only governments that consented (accepted, current members) may be named as parties.
+        members = access.current_member_ids(collab)
+        waiting = [g.name for g in parties if g.pk not in members]
+        if waiting:
+            report.note(f"not yet parties, until they accept membership: {', '.join(waiting)}")
+        self._agreement(collab, rec, [g for g in parties if g.pk in members], report)
         for idea in rec.ideas:
             self._idea(collab, idea, report)
 
