@@ -7,7 +7,6 @@ from django.db.models.fields.related import ForeignKey
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 
-from interlocal import access
 from interlocal.adminkit import AuditedAdmin, EditableInline
 from interlocal.collaboratives.queries import visible_collaboratives
 from interlocal.initiatives.gates import CONDITIONS, unknown_codes
@@ -42,37 +41,6 @@ class InitiativeAdmin(AuditedAdmin):
     autocomplete_fields = ["collaborative", "plan", "owner", "terms"]
     list_select_related = ["collaborative"]
     inlines = [PartnerInline]
-
-    def check_inline(self, request: HttpRequest, parent: Any, instance: Any) -> None:
-        # Naming a partner needs its consent: an accepted, current membership.
-        if instance.government_id not in access.current_member_ids(parent.collaborative):
-            raise PermissionDenied(f"{instance.government} is not a current member.")
-
-    fieldsets = [
-        (
-            None,
-            {"fields": ["collaborative", "plan", "plan_position", "code", "title", "description", "status"]},
-        ),
-        ("Type", {"fields": ["is_project", "is_partnership", "is_policy"]}),
-        ("Vocabularies", {"fields": ["terms"]}),
-        ("Considerations", {"fields": ["equity_considerations", "sustainability_considerations"]}),
-        (
-            "Cost and timeline",
-            {"fields": ["cost_band", "cost_estimate", "timeline_band", "start_on", "end_on"]},
-        ),
-        (
-            "Tracking",
-            {
-                "fields": [
-                    "tracking_implementation",
-                    "tracking_success",
-                    "if_overperforming",
-                    "if_underperforming",
-                ]
-            },
-        ),
-        (None, {"fields": ["owner", "services", "is_published"]}),
-    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Initiative]:
         return visible_initiatives(request.user).select_related("collaborative")
