@@ -137,11 +137,17 @@ class AuditedAdmin(ScopedPickers, admin.ModelAdmin):
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
+        # The admin's change message reads these lists, which formset.save() would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue
             instance = inline_form.instance
             created = instance.pk is None
+            if created:
+                formset.new_objects.append(instance)
+            else:
+                formset.changed_objects.append((instance, list(inline_form.changed_data)))
             setattr(instance, formset.fk.name, form.instance)
             self.check_inline(request, form.instance, instance)
             admin_save(

@@ -49,6 +49,7 @@ def collaborative_create(
     )
     collab.full_clean()
     collab.save()
+    access.facts_changed()
     audit_record(
         acting_user=acting_user, verb="collaborative_create", obj=collab, changes=snapshot(collab, _FIELDS)
     )

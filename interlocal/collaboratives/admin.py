@@ -43,6 +43,7 @@ class CollaborativeAdmin(AuditedAdmin):
             super().save_formset(request, form, formset, change)
             return
         user: Any = request.user
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for row in formset.forms:
             if not row.has_changed() or row in formset.deleted_forms:
                 continue
