@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from interlocal.audit.models import AuditEvent
 from interlocal.audit.queries import public_changes
+from interlocal.collaboratives.actions import membership_accept, membership_decline
+from interlocal.collaboratives.queries import get_proposal_for_user, proposals_for_user
 from interlocal.initiatives.actions import (
     GateRefused,
     criteria_set_hide_scores,
@@ -200,7 +202,32 @@ def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     """What the signed-in person must act on: the same list their e-mail digest carries."""
     today = timezone.localdate()
-    return render(request, "portal/my_work.html", {"digest": digest_for(request.user, today), "today": today})
+    context = {
+        "digest": digest_for(request.user, today),
+        "today": today,
+        "proposals": proposals_for_user(request.user),
+    }
+    return render(request, "portal/my_work.html", context)
+
+
+@login_required
+@require_POST
+def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The joining government's editor accepts or declines a proposed membership."""
+    membership = get_proposal_for_user(request.user, pk)
+    decisions = {"accept": membership_accept, "decline": membership_decline}
+    decide = decisions.get(request.POST.get("do", ""))
+    if decide is None:
+        messages.error(request, "Choose accept or decline.")
+        return redirect("portal:my_work")
+    try:
+        decided = decide(acting_user=signed_in(request), membership=membership)
+        messages.success(
+            request, f"{decided.collaborative}: membership {decided.get_status_display().lower()}."
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("portal:my_work")
 
 
 class PublicChangesFeed(Feed):
