@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -60,6 +61,7 @@ class _Facts:
     key: tuple[Any, ...]
     member: frozenset[int]  # collaboratives the user's government facilitates or currently belongs to
     coordinated: frozenset[int]  # collaboratives the user coordinates
+    fellow_governments: frozenset[int] | None = None  # current members and facilitators of those, on demand
 
 
 def _government_id(user: Any) -> int | None:
@@ -98,6 +100,19 @@ def _facts(user: Any) -> _Facts:
 def member_collaborative_ids(user: Any) -> frozenset[int]:
     """Collaboratives the user's government facilitates or currently belongs to (accepted memberships)."""
     return _facts(user).member
+
+
+def fellow_government_ids(user: Any) -> frozenset[int]:
+    """Governments that facilitate or currently belong to the user's collaboratives (memoized on first use)."""
+    from interlocal.collaboratives.models import Collaborative, Membership
+
+    facts = _facts(user)
+    if facts.fellow_governments is None:
+        members = Membership.objects.filter(current_memberships(), collaborative_id__in=facts.member)
+        ids = set(members.values_list("government_id", flat=True))
+        ids |= set(Collaborative.objects.filter(pk__in=facts.member).values_list("facilitator_id", flat=True))
+        facts.fellow_governments = frozenset(ids)
+    return facts.fellow_governments
 
 
 def coordinated_collaborative_ids(user: Any) -> frozenset[int]:
@@ -216,6 +231,12 @@ def own_government(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
+def is_fellow_government(user: Any, government: Any) -> bool:
+    """The government facilitates or currently belongs to one of the user's collaboratives."""
+    return government is not None and government.pk in fellow_government_ids(user)
+
+
+@rules.predicate
 def is_joining_government(user: Any, membership: Any) -> bool:
     """The membership is of the user's own government."""
     gov = _government_id(user)
@@ -285,7 +306,7 @@ _member_reader = belongs_to | coordinates
 
 PERMISSIONS: dict[str, Any] = {
     # governments
-    "governments.view_government": is_published | own_government,
+    "governments.view_government": is_published | own_government | is_fellow_government,
     "governments.add_government": is_coordinator,
     "governments.change_government": _editor_of_own,
     "governments.add_person": is_coordinator & own_government,
@@ -345,6 +366,16 @@ PERMISSIONS: dict[str, Any] = {
 
 for _name, _predicate in PERMISSIONS.items():
     rules.add_perm(_name, _predicate)
+
+
+class PasswordBackend(ModelBackend):
+    """Signs people in by password; permissions come only from the rules above, never from groups."""
+
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
 
 
 def perm_name(model: Any, verb: str) -> str:

@@ -107,7 +107,7 @@ AUTH_USER_MODEL = "governments.Person"
 # Object permissions come from the predicates in interlocal.access (django-rules); passwords from the database.
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "interlocal.access.PasswordBackend",
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"

@@ -13,24 +13,14 @@ from interlocal.governments.models import Government
 
 def visible_governments(user: Any) -> QuerySet[Government]:
     """Published governments, plus the user's own (and its departments) and its collaboratives' current members."""
-    from interlocal.collaboratives.models import Collaborative, Membership
-
     qs = Government.objects.all()
     if access.is_admin(user):
         return qs
     gov = getattr(user, "government_id", None) if user.is_authenticated else None
     if gov is None:
         return qs.filter(is_published=True)
-    collabs = access.member_collaborative_ids(user)
-    members = Membership.objects.filter(access.current_memberships(), collaborative_id__in=collabs)
-    facilitators = Collaborative.objects.filter(pk__in=collabs)
-    return qs.filter(
-        Q(is_published=True)
-        | Q(pk=gov)
-        | Q(parent_id=gov)
-        | Q(pk__in=members.values("government_id"))
-        | Q(pk__in=facilitators.values("facilitator_id"))
-    )
+    fellows = access.fellow_government_ids(user)
+    return qs.filter(Q(is_published=True) | Q(pk=gov) | Q(parent_id=gov) | Q(pk__in=fellows))
 
 
 def get_government_for_user(user: Any, slug: str) -> Government:
