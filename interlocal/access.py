@@ -271,7 +271,7 @@ def owns_kpi(user: Any, kpi: Any) -> bool:
 @rules.predicate
 def is_public_event(user: Any, event: Any) -> bool:
     """An audit event about a published record of a published collaborative (or of no collaborative)."""
-    if event is None or not event.is_public:
+    if event is None or not getattr(event, "is_public", False):
         return False
     return event.collaborative is None or bool(event.collaborative.is_published)
 

@@ -212,3 +212,53 @@ def test_it_hides_unpublished_governments_and_collaboratives_in_the_admin(world:
     )
     assert picker.status_code == 200 and "Hidden Town" not in picker.content.decode()
     assert "Hidden Town" in _login(world.admin).get("/admin/governments/government/").content.decode()
+
+
+def test_it_only_proposes_memberships_added_in_the_admin(world: World) -> None:
+    from interlocal.collaboratives.models import Membership
+
+    collab = world.collaborative
+    rows = list(collab.memberships.order_by("pk"))
+    data = {
+        "name": collab.name,
+        "slug": collab.slug,
+        "short_name": "",
+        "purpose": "",
+        "facilitator": collab.facilitator_id,
+        "formed_on": "",
+        "is_published": "on",
+        "memberships-TOTAL_FORMS": str(len(rows) + 1),
+        "memberships-INITIAL_FORMS": str(len(rows)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for i, m in enumerate(rows):
+        data.update(
+            {
+                f"memberships-{i}-id": m.pk,
+                f"memberships-{i}-collaborative": collab.pk,
+                f"memberships-{i}-government": m.government_id,
+                f"memberships-{i}-role": m.role,
+                f"memberships-{i}-joined_on": m.joined_on.isoformat(),
+                f"memberships-{i}-left_on": "",
+                f"memberships-{i}-authorising_matter": "",
+            }
+        )
+    n = len(rows)
+    data.update(
+        {
+            f"memberships-{n}-collaborative": collab.pk,
+            f"memberships-{n}-government": world.kansas_city.pk,
+            f"memberships-{n}-role": "member",
+            f"memberships-{n}-joined_on": "2024-01-01",
+            f"memberships-{n}-left_on": "",
+            f"memberships-{n}-authorising_matter": "",
+        }
+    )
+    response = _login(world.coordinator).post(
+        f"/admin/collaboratives/collaborative/{collab.pk}/change/", data
+    )
+    assert response.status_code == 302
+    added = Membership.objects.get(collaborative=collab, government=world.kansas_city)
+    assert added.status == "proposed"
+    assert AuditEvent.objects.filter(verb="membership_propose", object_id=str(added.pk)).exists()
