@@ -132,6 +132,8 @@ STATICFILES_DIRS = [VENDOR_STATIC_DIR] if VENDOR_STATIC_DIR.exists() else []
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Previewed but unapplied imports under var/imports/ are deleted after this many hours.
+IMPORT_UPLOAD_TTL_HOURS = env_int("INTERLOCAL_IMPORT_TTL_HOURS", 24)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from interlocal.costshare import actions, queries, report
 from interlocal.costshare.actions import DriverSpec, Formula
 from interlocal.costshare.choices import CostModel, Method, ScenarioStatus
 from interlocal.costshare.forms import AdoptForm, SavingsEntryForm, ScenarioForm
+from interlocal.csvsafe import SafeCsvWriter
 from interlocal.governments.models import Government
 
 
@@ -155,13 +155,11 @@ def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def scenario_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The scenario's results as CSV."""
+    """The scenario's results as CSV; names that look like formulas are written as text."""
     scenario = queries.get_scenario_for_user(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.pk}.csv"'
-    writer = csv.writer(response)
-    for row in report.csv_rows(scenario):
-        writer.writerow(row)
+    SafeCsvWriter(response).writerows(report.csv_rows(scenario))
     return response
 
 
