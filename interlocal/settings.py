@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     # Before django.contrib.auth so its audited changepassword command replaces Django's.
     "interlocal.governments",
+    "rules",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,7 +78,9 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username+address is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Object permissions come from the predicates in interlocal.access (django-rules); passwords from the database.
+    "rules.permissions.ObjectPermissionBackend",
+    "interlocal.access.PasswordBackend",
 ]
 
 ROOT_URLCONF = "interlocal.urls"
