@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from interlocal.agreements import actions as agreements
-from interlocal.agreements.models import Agreement, AgreementVersion, LegislativeMatter
+from interlocal.agreements.models import Adoption, Agreement, AgreementVersion, LegislativeMatter
+from interlocal.audit.models import AuditEvent
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative
+from interlocal.costshare import actions as costshare
+from interlocal.costshare.models import SavingsEntry, Scenario
 from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import actions as initiatives
-from interlocal.initiatives.models import Initiative
+from interlocal.initiatives.models import CriteriaSet, Initiative, Plan, StageGate, Term
+from interlocal.tracking import actions as tracking
+from interlocal.tracking.models import Kpi
 from interlocal.vocab import AgreementKind, GovernmentKind, PartnerRole, Role, TermKind, VersionKind
 
 PASSWORD = "correct-horse-battery"
@@ -160,9 +166,7 @@ class MatrixWorld:
     ours: Collaborative  # published, facilitated by MARC; Lee's Summit and Blue Springs are members
     pilot: Collaborative  # unpublished, facilitated by MARC, same members
     theirs: Collaborative  # published, facilitated by St. Louis County; Kansas City is a member
-    lees_summit: (
-        Government  # the member editor's government; it left St. Louis County's collaborative in 2017
-    )
+    lees_summit: Government  # the member editor's; it left St. Louis County's collaborative in 2017
     blue_springs: Government  # the viewer's government
     blue_springs_matter: LegislativeMatter  # published; Blue Springs has not adopted anything with it
     grain_valley: Government  # unpublished
@@ -174,34 +178,27 @@ class MatrixWorld:
     hidden_agreement: Agreement  # unpublished, ours
     version: AgreementVersion  # of agreement; parties Lee's Summit (adopted) and Blue Springs (not yet)
     hidden_version: AgreementVersion  # of hidden_agreement; Lee's Summit adopted it
-    adoption: Any  # Lee's Summit adopting version
-    hidden_adoption: Any  # Lee's Summit adopting hidden_version
-    kpi: Any  # on initiative
-    hidden_kpi: Any  # on hidden_initiative
-    scenario: Any  # ours, for version, computed
-    hidden_scenario: Any  # ours, for hidden_initiative, a draft
-    savings: Any  # Lee's Summit's, on initiative, uncertified with evidence
-    hidden_savings: Any  # Blue Springs's, on hidden_initiative, uncertified with evidence
-    plan: Any  # ours
-    hidden_plan: Any  # pilot's
-    gate: Any  # ours
-    hidden_gate: Any  # pilot's
-    criteria: Any  # ours, current
-    hidden_criteria: Any  # pilot's, current
-    term: Any
-    event: Any  # a public audit event of ours
-    hidden_event: Any  # a private audit event of ours
+    adoption: Adoption  # Lee's Summit adopting version
+    hidden_adoption: Adoption  # Lee's Summit adopting hidden_version
+    kpi: Kpi  # on initiative
+    hidden_kpi: Kpi  # on hidden_initiative
+    scenario: Scenario  # ours, for version, computed
+    hidden_scenario: Scenario  # ours, for hidden_initiative, a draft
+    savings: SavingsEntry  # Lee's Summit's, on initiative, uncertified with evidence
+    hidden_savings: SavingsEntry  # Blue Springs's, on hidden_initiative, uncertified with evidence
+    plan: Plan  # ours
+    hidden_plan: Plan  # pilot's
+    gate: StageGate  # ours
+    hidden_gate: StageGate  # pilot's
+    criteria: CriteriaSet  # ours, current
+    hidden_criteria: CriteriaSet  # pilot's, current
+    term: Term
+    event: AuditEvent  # a public audit event of ours
+    hidden_event: AuditEvent  # a private audit event of ours
 
 
 def build_matrix_world() -> MatrixWorld:
     """Two collaboratives with published and unpublished records of every kind, made through the actions."""
-    from decimal import Decimal
-    from typing import cast
-
-    from interlocal.audit.models import AuditEvent
-    from interlocal.costshare import actions as costshare
-    from interlocal.tracking import actions as tracking
-
     admin = governments.person_create(
         acting_user=None, username="admin", government=None, role=Role.COORDINATOR, password=PASSWORD,
         is_superuser=True,
@@ -311,7 +308,7 @@ def build_matrix_world() -> MatrixWorld:
         adopted_on=dt.date(2021, 5, 1),
     )  # fmt: skip
 
-    def kpi(by: Person, on: Initiative, name: str) -> Any:
+    def kpi(by: Person, on: Initiative, name: str) -> Kpi:
         return tracking.kpi_create(
             acting_user=by, initiative=on, name=name, unit="calls", baseline=Decimal(10),
             baseline_on=dt.date(2020, 1, 1), target=Decimal(20), target_on=dt.date(2030, 1, 1),
@@ -337,7 +334,7 @@ def build_matrix_world() -> MatrixWorld:
         initiative=theirs_hidden, partners=[kc], methods=["equal"], total_cost=Decimal("1000.00"),
     )  # fmt: skip
 
-    def savings(on: Initiative, government: Government, note: str) -> Any:
+    def savings(on: Initiative, government: Government, note: str) -> SavingsEntry:
         return costshare.savings_entry_create(
             acting_user=coordinator, initiative=on, government=government, fiscal_year=2025,
             recurrence="recurring", baseline_cost=Decimal(1000), projected_saving=Decimal(100),
