@@ -331,6 +331,12 @@ PAGES: dict[str, Url] = {
         get=        "login  405    405    405    405    405    405",
         post=       "login  403    403    403    404    404    404",
     ),
+    # A preview waits for its uploader alone; none waits here, so the token is unknown to everyone.
+    "importers:pending": Url(
+        args=lambda w: (("0" * 32,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  403    403    403    404    404    404",
+    ),
     "importers:template": Url(
         args=lambda w: (("governments", "csv"),),
         #            public viewer member outsdr o-crd  coord  admin
