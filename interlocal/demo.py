@@ -577,7 +577,7 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         name="St. Louis County Comprehensive Plan",
         slug="stl-county-plan",
     )
-    scales = ["Countywide", "Municipalities"]
+    # LR.32 and LR.34 are placeholders from LR.33's previous/next links, which give only a code and a title.
     initiatives.initiative_create(
         acting_user=planner,
         collaborative=collab,
@@ -588,7 +588,6 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         title="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026",
         description="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026 "
         "(the title as the plan's page abbreviates it).",
-        terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
     initiatives.initiative_create(
         acting_user=planner,
@@ -608,14 +607,12 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         owner=planner,
         is_published=True,
         services="Shared services and intergovernmental cooperation",
+        # As the plan-page importer reads seed 000's markers ("X" selected, "Not X" not).
         terms={
-            TermKind.GEOGRAPHIC_SCALE: scales,
-            TermKind.TOPIC_AREA: [
-                "Infrastructure Cost-burden",
-                "Social & Environmental Resilience",
-                "Economic Development",
-                "Transportation & Infrastructure",
-            ],
+            TermKind.PLAN_GOAL: ["Inclusive Economies", "Complete Communities", "Leading the Region"],
+            TermKind.KEY_ISSUE: ["Infrastructure Cost-burden", "Social & Environmental Resilience"],
+            TermKind.TOPIC_AREA: ["Economic Development", "Transportation & Infrastructure"],
+            TermKind.GEOGRAPHIC_SCALE: ["Countywide"],
             TermKind.FUNDING_SOURCE: ["General operating revenue"],
         },
         partners={
@@ -633,7 +630,6 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         title="Organize an annual countywide meeting that encourages direct engagement between municip\u2026",
         description="Organize an annual countywide meeting that encourages direct engagement between municip\u2026 "
         "(the title as the plan's page abbreviates it).",
-        terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
 
 

@@ -39,7 +39,7 @@ class Plan(models.Model):
 
 
 class Term(models.Model):
-    """A value of an extensible vocabulary: topic area, geographic scale, key issue or funding source."""
+    """A value of an extensible vocabulary: plan goal, topic area, geographic scale, key issue or funding source."""
 
     kind = models.CharField(max_length=32, choices=TermKind.choices, help_text="Which vocabulary this is in.")
     name = models.CharField(max_length=200, help_text="The label shown to readers.")

@@ -98,6 +98,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "initiative": initiative,
         "previous": previous,
         "next": following,
+        "goals": initiative.terms_of(TermKind.PLAN_GOAL),
         "scales": initiative.terms_of(TermKind.GEOGRAPHIC_SCALE),
         "key_issues": initiative.terms_of(TermKind.KEY_ISSUE),
         "topics": initiative.terms_of(TermKind.TOPIC_AREA),

@@ -6,6 +6,7 @@ from django.test import Client
 from interlocal.agreements.models import AgreementVersion
 from interlocal.audit.models import AuditEvent
 from interlocal.initiatives.models import Initiative
+from interlocal.vocab import TermKind
 
 
 def test_it_loads_the_demo_once(db: None) -> None:
@@ -43,3 +44,15 @@ def test_it_serves_the_seed_facts(db: None, client: Client) -> None:
         assert city in collab
     v2 = AgreementVersion.objects.get(title="Statement of Common Purpose (2021)")
     assert v2.is_in_force and v2.parties.count() == 5
+
+
+def test_it_gives_lr33_the_terms_seed_000_marks(db: None) -> None:
+    call_command("demo", stdout=StringIO())
+    lr33 = Initiative.objects.get(code="LR.33")
+    assert {k: sorted(t.name for t in lr33.terms_of(k)) for k in TermKind.values} == {
+        TermKind.PLAN_GOAL: ["Complete Communities", "Inclusive Economies", "Leading the Region"],
+        TermKind.GEOGRAPHIC_SCALE: ["Countywide"],
+        TermKind.KEY_ISSUE: ["Infrastructure Cost-burden", "Social & Environmental Resilience"],
+        TermKind.TOPIC_AREA: ["Economic Development", "Transportation & Infrastructure"],
+        TermKind.FUNDING_SOURCE: ["General operating revenue"],
+    }
