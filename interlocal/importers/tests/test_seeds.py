@@ -86,9 +86,10 @@ def terms(initiative: Initiative) -> dict[str, list[str]]:
     return out
 
 
-def section(page: str, element_id: str) -> list[str]:
-    """The items of the list with this id on a page."""
-    match = re.search(rf'<ul[^>]* id="{element_id}">(.*?)</ul>', page, re.S)
+def section(page: str, element_id: str, tag: str = "ul") -> list[str]:
+    """The items of the (first) list with this id on a page."""
+    ident = f' id="{element_id}"' if element_id else ""
+    match = re.search(rf"<{tag}[^>]*{ident}>(.*?)</{tag}>", page, re.S)
     assert match, element_id
     return [
         html.unescape(re.sub(r"<[^>]+>", "", li)).strip()
@@ -146,6 +147,17 @@ def test_it_imports_res_21_08_with_its_action_and_attachments(world: World) -> N
     assert rows == [(dt.date(2021, 4, 13), "1", "City Council - Regular Session", "adopted", "Pass")]
     assert [a.name for a in matter.attachments.all()] == ["Resolution", "Statement of Common Purpose"]
     assert "changed: matter RES. NO. 21-08" in out
+
+
+def test_it_shows_res_21_08s_sections_and_bullets_on_its_page(world: World, client: Client) -> None:
+    assert import_legislation(world)[0] == 0
+    page = client.get(f"/legislation/{world.matter.pk}/").content.decode()
+    text = page[page.index('id="text"') :]
+    headings = re.findall(r"<h3>(.*?)</h3>", text)
+    assert headings == ["Issue/Request", "Proposed City Council Motion", "Background", "Impact/Analysis"]
+    background = text[text.index("<h3>Background</h3>") : text.index("<h3>Impact/Analysis</h3>")]
+    assert background.count("<p>") == 4 and "Regional 911 System" in background
+    assert len(section(text, "", tag="ul")) == 5
 
 
 def test_it_reports_no_changes_when_the_legislation_is_imported_again(world: World) -> None:

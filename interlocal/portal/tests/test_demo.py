@@ -1,12 +1,18 @@
 from io import StringIO
+from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from interlocal.agreements.models import AgreementVersion
+from interlocal.agreements.models import AgreementVersion, LegislativeMatter
 from interlocal.audit.models import AuditEvent
+from interlocal.demo import RES_21_08_TEXT
+from interlocal.importers.parsers.legistar_detail import parse_legislation_text
 from interlocal.initiatives.models import Initiative
 from interlocal.vocab import TermKind
+
+SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
 
 
 def test_it_loads_the_demo_once(db: None) -> None:
@@ -56,3 +62,28 @@ def test_it_gives_lr33_the_terms_seed_000_marks(db: None) -> None:
         TermKind.TOPIC_AREA: ["Economic Development", "Transportation & Infrastructure"],
         TermKind.FUNDING_SOURCE: ["General operating revenue"],
     }
+
+
+def test_it_keeps_res_21_08s_text_and_makes_its_attachments_downloadable(db: None, client: Client) -> None:
+    call_command("demo", stdout=StringIO())
+    matter = LegislativeMatter.objects.get(file_number="RES. NO. 21-08")
+    page = client.get(f"/legislation/{matter.pk}/").content.decode()
+    assert "<h3>Background</h3>" in page and "<h3>Impact/Analysis</h3>" in page
+    assert "Regional 911 System" in page
+    attachments = list(matter.attachments.all())
+    assert [a.name for a in attachments] == ["Resolution", "Statement of Common Purpose"]
+    for attachment in attachments:
+        url = f"/legislation/{matter.pk}/attachments/{attachment.pk}/"
+        assert url in page
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "GENERATED FOR THE INTERLOCAL DEMONSTRATION" in body and "RES. NO. 21-08" in body
+    assert "not the document attached in Legistar" in page
+
+
+def test_it_gives_res_21_08_the_text_the_importer_reads_from_seed_001() -> None:
+    seed = SHARED / "seeds" / "001_00bf90cbba7d7d2b.txt"
+    if not seed.is_file():
+        pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
+    assert parse_legislation_text(seed.read_text(encoding="utf-8")).value.text == RES_21_08_TEXT
