@@ -137,10 +137,13 @@ LR33_DESCRIPTION = (
     "aim of promoting efficiency, reducing costs, and improving service delivery through collaboration between "
     "different levels of government and municipalities within the County."
 )
+# Seed 000 prints both considerations under "Equity Considerations"; the second is the sustainability one.
 LR33_EQUITY = (
-    "Shared services / intergovernmental cooperation and collaboration has the opportunity to provide a more "
-    "equitable and equivalent level of service to all communities\n\n"
-    "Shared services / intergovernmental cooperation and collaboration has the opportunity to improve public "
+    "- Shared services / intergovernmental cooperation and collaboration has the opportunity to provide a more "
+    "equitable and equivalent level of service to all communities"
+)
+LR33_SUSTAINABILITY = (
+    "- Shared services / intergovernmental cooperation and collaboration has the opportunity to improve public "
     "services with a greater economic efficiency"
 )
 STL_SUPPORTING = [
@@ -684,6 +687,7 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         status=InitiativeStatus.NEW,
         is_policy=True,
         equity_considerations=LR33_EQUITY,
+        sustainability_considerations=LR33_SUSTAINABILITY,
         tracking_implementation="Hire consultant to complete plan with County Task Force oversight.",
         tracking_success=["Publish the Action Plan."],
         if_overperforming="Publish updates and educate.",

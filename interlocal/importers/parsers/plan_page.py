@@ -301,9 +301,20 @@ def parse_plan_page(text: str) -> Parsed[PlanRecommendation]:
     else:
         types = frozenset(x.lower() for x in chosen["types"][0])
 
-    sustainability = list(items("sustainability_considerations"))
+    equity = items("equity_considerations")
+    sustainability = items("sustainability_considerations")
     stray = captions.get("sustainability_considerations", [])
-    if stray and not sustainability:
+    if not sustainability and "sustainability_considerations" in seen_headings and len(equity) == 2:
+        # This layout prints both headings, then both texts under "Equity Considerations", equity's first:
+        # LR.38's page, whose text layer keeps the two apart, shows the order.
+        equity, sustainability = equity[:1], equity[1:]
+        problems.append(
+            ParseProblem(
+                "sustainability_considerations",
+                "read as the second paragraph under Equity Considerations, where this page layout prints it",
+            )
+        )
+    elif stray and not sustainability:
         # The page layout drops a legend caption here; it is not a consideration.
         problems.append(
             ParseProblem(
@@ -341,8 +352,8 @@ def parse_plan_page(text: str) -> Parsed[PlanRecommendation]:
         key_issues_unselected=chosen["key_issues"][1],
         topic_areas=chosen["topic_areas"][0],
         topic_areas_unselected=chosen["topic_areas"][1],
-        equity_considerations=items("equity_considerations"),
-        sustainability_considerations=tuple(sustainability),
+        equity_considerations=equity,
+        sustainability_considerations=sustainability,
         cost_band=cost_band,
         cost_options=tuple(label for label, _ in cost_seen),
         timeline_band=timeline_band,

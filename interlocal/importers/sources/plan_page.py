@@ -67,7 +67,11 @@ class PlanPageSource(Source):
             return None
         parsed = parse_plan_page(text)
         for problem in parsed.problems:
-            if problem.field in UNKNOWABLE:
+            if problem.field == "markers" or (
+                problem.field in UNKNOWABLE and getattr(parsed.value, problem.field, None)
+            ):
+                report.note(f"{problem.field}: {problem.message}")
+            elif problem.field in UNKNOWABLE:
                 report.note(f"{problem.field} left unknown: {problem.message}")
             else:
                 report.reject_parse(problem)

@@ -55,8 +55,14 @@ def test_it_reads_the_lr33_recommendation_page() -> None:
     )
     assert rec.topic_areas == ("Economic Development", "Transportation & Infrastructure")
     assert rec.topic_areas_unselected == ("Housing", "Land Use & Development", "Open Space & Environment")
-    assert len(rec.equity_considerations) == 2
-    assert rec.equity_considerations[0].endswith("equivalent level of service to all communities")
+    assert rec.equity_considerations == (
+        "Shared services / intergovernmental cooperation and collaboration has the opportunity to provide a "
+        "more equitable and equivalent level of service to all communities",
+    )
+    assert rec.sustainability_considerations == (
+        "Shared services / intergovernmental cooperation and collaboration has the opportunity to improve "
+        "public services with a greater economic efficiency",
+    )
     assert rec.lead_partners == ("St. Louis County Department of Planning",)
     assert rec.supporting_partners == SUPPORTING
     assert rec.funding_sources == ("General operating revenue",)
@@ -81,7 +87,6 @@ def test_it_leaves_cost_and_timeline_unset_when_nothing_marks_the_choice() -> No
     assert len(parsed.value.timeline_options) == 4
     fields = {p.field for p in parsed.problems}
     assert fields == {"cost_band", "timeline_band", "sustainability_considerations"}
-    assert parsed.value.sustainability_considerations == ()
 
 
 def test_it_never_reads_icon_captions_or_theme_headings_as_content() -> None:

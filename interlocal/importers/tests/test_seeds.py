@@ -57,6 +57,8 @@ def test_it_imports_the_plan_page_as_lr33(world: World) -> None:
     assert [t.name for t in lr33.terms.filter(kind=TermKind.FUNDING_SOURCE)] == ["General operating revenue"]
     assert terms(lr33) == LR33_TERMS
     assert "more equitable and equivalent level of service" in lr33.equity_considerations
+    assert "greater economic efficiency" not in lr33.equity_considerations
+    assert "greater economic efficiency" in lr33.sustainability_considerations
     assert (
         lr33.tracking_implementation == "Hire consultant to complete plan with County Task Force oversight."
     )

@@ -87,3 +87,14 @@ def test_it_gives_res_21_08_the_text_the_importer_reads_from_seed_001() -> None:
     if not seed.is_file():
         pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
     assert parse_legislation_text(seed.read_text(encoding="utf-8")).value.text == RES_21_08_TEXT
+
+
+def test_it_matches_what_importing_seed_000_would_give_lr33(db: None) -> None:
+    seed = SHARED / "seeds" / "000_e4373412cf413f25.txt"
+    if not seed.is_file():
+        pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
+    call_command("demo", stdout=StringIO())
+    out = StringIO()
+    args = ["--as", "stl-planner", "--collaborative", "st-louis-county", "--plan", "stl-county-plan"]
+    call_command("import", "plan-page", str(seed), *args, stdout=out)
+    assert "unchanged: initiative LR.33\n" in out.getvalue()
