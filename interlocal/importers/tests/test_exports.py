@@ -94,7 +94,11 @@ def test_it_exports_attachments_by_file_name_without_their_bytes(world: World) -
     from interlocal.agreements.actions import matter_attachment_add
 
     matter_attachment_add(
-        acting_user=world.clerk, matter=world.matter, name="Resolution", file_name="r.txt", content=b"RESOLVED"
+        acting_user=world.clerk,
+        matter=world.matter,
+        name="Resolution",
+        file_name="r.txt",
+        content=b"RESOLVED",
     )
     (row,) = json.loads(export("matter-attachments", "--format", "json"))
     assert row["file_name"] == "r.txt" and "content" not in row
