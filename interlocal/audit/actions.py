@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from interlocal.audit.models import AuditEvent
+from interlocal.pagecache import bump_generation
 
 _JSON_READY = frozenset({str, int, float, bool, type(None)})
 
@@ -39,6 +40,8 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit event for a write to obj; collaborative and government place it in activity feeds."""
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    # Cached pages are keyed on the data generation: raise it once the write is visible to others.
+    transaction.on_commit(bump_generation)
     return AuditEvent.objects.create(
         actor=actor,
         verb=verb,
@@ -71,8 +74,6 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, tuple[Any, 
 
 def admin_save(*, acting_user: Any, instance: models.Model, changed_fields: list[str], created: bool) -> None:
     """Save a record edited in the back office and audit exactly what the form changed."""
-    from django.db import transaction
-
     with transaction.atomic():
         before: dict[str, Any] = {}
         if not created:
@@ -111,6 +112,7 @@ def audit_records_bulk(
 
     if not objects:
         return
+    transaction.on_commit(bump_generation)
     conn = connections[DEFAULT_DB_ALIAS]
     meta = AuditEvent._meta
     actor_id = acting_user.pk if getattr(acting_user, "is_authenticated", False) else None
