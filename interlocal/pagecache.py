@@ -1,38 +1,45 @@
-"""A full-page cache for anonymous reads, keyed on a data generation that every committed write raises.
+"""A full-page cache for anonymous reads, keyed on a data generation that every committed write renews.
 
 Every write goes through an action that writes an audit event; audit_record and audit_records_bulk call
-bump_generation after the transaction commits, so a page cached before a write is never served after it.
+bump_generation after the transaction commits, so a page cached before a write is never served after it. The
+generation lives in a file (PAGE_CACHE_STAMP_FILE): reading it costs no database round trip, and every process
+on the host sees a write at once. Several hosts must share that file, or run with PAGE_CACHE_SECONDS=0.
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 
-_TABLE = "portal_datageneration"
 _SKIPPED_HEADERS = {"set-cookie"}
 
 
-def current_generation() -> int:
-    """The number of committed writes so far (one indexed lookup)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {_TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
+def _stamp_file() -> Path:
+    return Path(settings.PAGE_CACHE_STAMP_FILE)
+
+
+def current_generation() -> str:
+    """The token of the last committed write, shared by every process on the host through one small file."""
+    try:
+        return _stamp_file().read_text()
+    except FileNotFoundError:
+        return "0"
 
 
 def bump_generation() -> None:
-    """Raise the generation; run it from transaction.on_commit so readers see the write first."""
-    from interlocal.portal.models import DataGeneration
-
-    if not DataGeneration.objects.filter(pk=1).update(value=F("value") + 1):
-        DataGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+    """Give the data a new generation; run it from transaction.on_commit so readers see the write first."""
+    # A fresh random token, not a counter: two writers bumping at once can never leave the old value behind.
+    path = _stamp_file()
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+    temporary.write_text(uuid.uuid4().hex)
+    os.replace(temporary, path)
 
 
 def _request_is_cacheable(request: HttpRequest) -> bool:

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and authentication, so a cached anonymous page costs one small query.
+    # Before sessions and authentication, so a cached anonymous page costs no database query.
     "interlocal.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,9 +106,10 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
-# Anonymous pages are cached per process, keyed on the data generation every committed write raises
+# Anonymous pages are cached per process, keyed on the data generation every committed write renews
 # (interlocal/pagecache.py); the timeout only bounds memory, never staleness. 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_STAMP_FILE = env_str("PAGE_CACHE_STAMP_FILE", str(VAR_DIR / "data-generation"))
 PAGE_CACHE_ALIAS = "pages"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

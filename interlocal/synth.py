@@ -45,26 +45,105 @@ from interlocal.vocab import (
 )
 
 STATES = ["MO", "KS", "IL", "IA", "NE", "OK", "AR", "KY", "TN"]
-_PREFIXES = ["Oak", "Maple", "Cedar", "River", "Lake", "Spring", "Fair", "Green", "Pleasant", "Mount",
-             "Clear", "Elm", "Pine", "Rock", "Sun", "Willow", "Ash", "Bright", "Stone", "Glen"]  # fmt: skip
-_SUFFIXES = ["ville", "ton", "field", "wood", "port", "dale", "view", "brook", "ford", "ridge", "haven",
-             "burg", "land", "mont", "crest"]  # fmt: skip
-_SERVICES = ["911 dispatch", "radio maintenance", "HR back office", "IT help desk", "cybersecurity",
-             "firefighter training", "recycling", "fleet maintenance", "building inspection",
-             "stormwater management", "animal control", "public health nursing", "procurement",
-             "payroll", "GIS mapping", "snow removal", "street sweeping", "code enforcement"]  # fmt: skip
+_PREFIXES = [
+    "Oak",
+    "Maple",
+    "Cedar",
+    "River",
+    "Lake",
+    "Spring",
+    "Fair",
+    "Green",
+    "Pleasant",
+    "Mount",
+    "Clear",
+    "Elm",
+    "Pine",
+    "Rock",
+    "Sun",
+    "Willow",
+    "Ash",
+    "Bright",
+    "Stone",
+    "Glen",
+]
+_SUFFIXES = [
+    "ville",
+    "ton",
+    "field",
+    "wood",
+    "port",
+    "dale",
+    "view",
+    "brook",
+    "ford",
+    "ridge",
+    "haven",
+    "burg",
+    "land",
+    "mont",
+    "crest",
+]
+_SERVICES = [
+    "911 dispatch",
+    "radio maintenance",
+    "HR back office",
+    "IT help desk",
+    "cybersecurity",
+    "firefighter training",
+    "recycling",
+    "fleet maintenance",
+    "building inspection",
+    "stormwater management",
+    "animal control",
+    "public health nursing",
+    "procurement",
+    "payroll",
+    "GIS mapping",
+    "snow removal",
+    "street sweeping",
+    "code enforcement",
+]
 _VERBS = ["Share", "Consolidate", "Jointly procure", "Coordinate", "Pool", "Regionalise", "Study sharing"]
 TERMS = {
-    TermKind.TOPIC_AREA: ["Public Safety", "Transportation", "Environment", "Economic Development",
-                          "Health", "Housing", "Government Operations", "Parks and Recreation"],
+    TermKind.TOPIC_AREA: [
+        "Public Safety",
+        "Transportation",
+        "Environment",
+        "Economic Development",
+        "Health",
+        "Housing",
+        "Government Operations",
+        "Parks and Recreation",
+    ],
     TermKind.GEOGRAPHIC_SCALE: ["Municipal", "County", "Regional", "Statewide"],
     TermKind.KEY_ISSUE: ["Cost savings", "Service quality", "Equity", "Resilience", "Workforce"],
     TermKind.FUNDING_SOURCE: ["General fund", "State grant", "Federal grant", "Sales tax", "User fees"],
-}  # fmt: skip
-_ACTION_STEPS = [("Introduced", ""), ("Referred to committee", ""), ("Recommended for approval", "Pass"),
-                 ("Adopted", "Pass")]  # fmt: skip
-_COUNCILLORS = ["Alvarez", "Brooks", "Chen", "Dubois", "Evans", "Fischer", "Garcia", "Hughes", "Ito",
-                "Jackson", "Kowalski", "Lopez", "Meyer", "Nguyen", "Owens", "Patel"]  # fmt: skip
+}
+_ACTION_STEPS = [
+    ("Introduced", ""),
+    ("Referred to committee", ""),
+    ("Recommended for approval", "Pass"),
+    ("Adopted", "Pass"),
+]
+_COUNCILLORS = [
+    "Alvarez",
+    "Brooks",
+    "Chen",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jackson",
+    "Kowalski",
+    "Lopez",
+    "Meyer",
+    "Nguyen",
+    "Owens",
+    "Patel",
+]
 CHUNK = 5000
 START = dt.date(2015, 1, 1)
 
@@ -187,17 +266,29 @@ def _governments(
         state = STATES[i % len(STATES)]
         name = f"{rng.choice(_PREFIXES)}{rng.choice(_SUFFIXES)} County"
         rows.append(
-            Government(kind=GovernmentKind.COUNTY, name=name, slug=f"{slugify(name)}-{i + 1}", state=state,
-                       county_name=name, geoid=f"99{i:03d}", population=rng.randrange(20_000, 900_000),
-                       population_year=2020, population_source="Synthetic")  # fmt: skip
+            Government(
+                kind=GovernmentKind.COUNTY,
+                name=name,
+                slug=f"{slugify(name)}-{i + 1}",
+                state=state,
+                county_name=name,
+                geoid=f"99{i:03d}",
+                population=rng.randrange(20_000, 900_000),
+                population_year=2020,
+                population_source="Synthetic",
+            )
         )
     counties = _bulk(acting_user, "government_create", rows, ["kind", "name", "slug", "state"])
     rows = []
     for i in range(n_councils):
         name = f"{rng.choice(_PREFIXES)} Regional Council {i + 1}"
         rows.append(
-            Government(kind=GovernmentKind.REGIONAL_COUNCIL, name=name, slug=slugify(name),
-                       state=counties[i % len(counties)].state)  # fmt: skip
+            Government(
+                kind=GovernmentKind.REGIONAL_COUNCIL,
+                name=name,
+                slug=slugify(name),
+                state=counties[i % len(counties)].state,
+            )
         )
     councils = _bulk(acting_user, "government_create", rows, ["kind", "name", "slug", "state"])
     rows = []
@@ -205,11 +296,20 @@ def _governments(
         county = counties[i % len(counties)]
         name = f"{rng.choice(_PREFIXES)}{rng.choice(_SUFFIXES)}"
         rows.append(
-            Government(kind=GovernmentKind.CITY, name=name, slug=f"{slugify(name)}-{i + 1}",
-                       state=county.state, county_name=county.name, parent_id=county.pk,
-                       geoid=f"98{i:07d}", population=rng.randrange(800, 250_000), population_year=2020,
-                       population_source="Synthetic", website=f"https://{slugify(name)}-{i + 1}.example.gov",
-                       is_published=rng.random() > 0.02)  # fmt: skip
+            Government(
+                kind=GovernmentKind.CITY,
+                name=name,
+                slug=f"{slugify(name)}-{i + 1}",
+                state=county.state,
+                county_name=county.name,
+                parent_id=county.pk,
+                geoid=f"98{i:07d}",
+                population=rng.randrange(800, 250_000),
+                population_year=2020,
+                population_source="Synthetic",
+                website=f"https://{slugify(name)}-{i + 1}.example.gov",
+                is_published=rng.random() > 0.02,
+            )
         )
     cities = _bulk(acting_user, "government_create", rows, ["kind", "name", "slug", "state", "parent"])
     return [*counties, *councils, *cities], councils, cities
@@ -235,8 +335,12 @@ def _collaboratives(
         )
         chosen = rng.sample(cities, min(len(cities), rng.randint(8, 30)))
         rows = [
-            Membership(collaborative=collab, government=council, role=MembershipRole.FACILITATOR,
-                       joined_on=collab.formed_on)  # fmt: skip
+            Membership(
+                collaborative=collab,
+                government=council,
+                role=MembershipRole.FACILITATOR,
+                joined_on=collab.formed_on,
+            )
         ]
         for gov in chosen:
             joined = _day(rng, start=collab.formed_on or START, span=1500)
@@ -262,9 +366,17 @@ def _people(
         ]
         for username, gov, role in staff:
             rows.append(
-                Person(username=username, government=gov, role=role, password=hashed, is_staff=role != Role.VIEWER,
-                       first_name=username.split("-")[0].title(), last_name=str(k + 1),
-                       email=f"{username}@example.gov", date_joined=timezone.now())  # fmt: skip
+                Person(
+                    username=username,
+                    government=gov,
+                    role=role,
+                    password=hashed,
+                    is_staff=role != Role.VIEWER,
+                    first_name=username.split("-")[0].title(),
+                    last_name=str(k + 1),
+                    email=f"{username}@example.gov",
+                    date_joined=timezone.now(),
+                )
             )
     return _bulk(acting_user, "person_create", rows, ["username", "government", "role"])
 
@@ -285,19 +397,27 @@ def _matters(
             service = rng.choice(_SERVICES)
             rows.append(
                 LegislativeMatter(
-                    government=gov, client=gov.slug[:80], matter_id=serial + j,
+                    government=gov,
+                    client=gov.slug[:80],
+                    matter_id=serial + j,
                     file_number=f"{'RES' if kind == 'Resolution' else 'ORD'}. NO. {intro:%y}-{j + 1:04d}",
-                    name=f"{service.title()} agreement", type_name=kind,
+                    name=f"{service.title()} agreement",
+                    type_name=kind,
                     status_name="Passed" if passed else "In Committee",
                     title=f"A {kind.lower()} of {gov.name} authorising participation in shared {service}.",
-                    body_name="City Council", intro_date=intro, agenda_date=intro + dt.timedelta(days=7),
-                    passed_date=passed, enactment_number=f"{intro:%Y}-{j + 1}" if passed else "",
-                    version="1", sponsors=rng.sample(_COUNCILLORS, 2), indexes=[service],
+                    body_name="City Council",
+                    intro_date=intro,
+                    agenda_date=intro + dt.timedelta(days=7),
+                    passed_date=passed,
+                    enactment_number=f"{intro:%Y}-{j + 1}" if passed else "",
+                    version="1",
+                    sponsors=rng.sample(_COUNCILLORS, 2),
+                    indexes=[service],
                     text=f"WHEREAS the {gov.name} may cooperate with other governments to provide {service}; "
                     "NOW, THEREFORE, BE IT RESOLVED that the City Manager is authorised to sign the agreement.",
                     is_published=rng.random() > 0.05,
                 )
-            )  # fmt: skip
+            )
         serial += n
         by_gov[gov.pk] = rows
         batch.append((gov, rows))
@@ -333,16 +453,31 @@ def _flush_matters(
         steps = _ACTION_STEPS if m.passed_date else _ACTION_STEPS[: rng.randint(1, 2)]
         assert m.intro_date is not None
         for n, (name, flag) in enumerate(steps):
-            when = m.passed_date if name == "Adopted" and m.passed_date else m.intro_date + dt.timedelta(days=7 * n)
+            when = (
+                m.passed_date
+                if name == "Adopted" and m.passed_date
+                else m.intro_date + dt.timedelta(days=7 * n)
+            )
             actions.append(
                 MatterAction(
-                    matter=m, action_date=when, version="1", action_body_name="City Council", action_name=name,
-                    passed_flag_name=flag, tally="7:0" if flag else "", sequence=0,
+                    matter=m,
+                    action_date=when,
+                    version="1",
+                    action_body_name="City Council",
+                    action_name=name,
+                    passed_flag_name=flag,
+                    tally="7:0" if flag else "",
+                    sequence=0,
                     mover_name=rng.choice(_COUNCILLORS) if flag else "",
                     seconder_name=rng.choice(_COUNCILLORS) if flag else "",
                 )
-            )  # fmt: skip
-    _bulk(acting_user, "matter_action_add", actions, ["action_date", "version", "action_body_name", "action_name"])
+            )
+    _bulk(
+        acting_user,
+        "matter_action_add",
+        actions,
+        ["action_date", "version", "action_body_name", "action_name"],
+    )
     counts.matters += len(every)
     counts.actions += len(actions)
 
@@ -366,9 +501,12 @@ def _initiatives(
         if not n:
             continue
         plan = initiative_actions.plan_create(
-            acting_user=acting_user, collaborative=collab, name=f"{collab.short_name} work plan",
-            slug=f"{collab.slug}-plan", adopted_on=collab.formed_on,
-        )  # fmt: skip
+            acting_user=acting_user,
+            collaborative=collab,
+            name=f"{collab.short_name} work plan",
+            slug=f"{collab.slug}-plan",
+            adopted_on=collab.formed_on,
+        )
         owner = coordinators.get(collab.facilitator_id)
         rows = []
         for j in range(n):
@@ -377,24 +515,33 @@ def _initiatives(
             start = _day(rng, start=dt.date(2020, 1, 1), span=2500)
             rows.append(
                 {
-                    "plan": plan, "plan_position": j + 1, "code": f"{collab.short_name}.{j + 1}",
+                    "plan": plan,
+                    "plan_position": j + 1,
+                    "code": f"{collab.short_name}.{j + 1}",
                     "title": f"{rng.choice(_VERBS)} {service}",
                     "description": f"Member governments would {service} together to cut duplicated cost "
                     f"and improve service. Recommendation {j + 1} of the {plan.name}.",
                     "status": rng.choice(InitiativeStatus.values),
-                    "is_project": rng.random() < 0.4, "is_partnership": rng.random() < 0.7,
+                    "is_project": rng.random() < 0.4,
+                    "is_partnership": rng.random() < 0.7,
                     "is_policy": rng.random() < 0.2,
                     "equity_considerations": "Smaller members pay by population so no one is priced out.",
                     "sustainability_considerations": "Fewer duplicate vehicles and facilities.",
-                    "cost_band": CostBand.LOW if estimate < 1_000_000 else CostBand.MEDIUM if estimate < 10_000_000 else CostBand.HIGH,
-                    "cost_estimate": estimate, "timeline_band": rng.choice(TimelineBand.values),
-                    "start_on": start, "end_on": start + dt.timedelta(days=rng.randrange(365, 3650)),
+                    "cost_band": CostBand.LOW
+                    if estimate < 1_000_000
+                    else CostBand.MEDIUM
+                    if estimate < 10_000_000
+                    else CostBand.HIGH,
+                    "cost_estimate": estimate,
+                    "timeline_band": rng.choice(TimelineBand.values),
+                    "start_on": start,
+                    "end_on": start + dt.timedelta(days=rng.randrange(365, 3650)),
                     "tracking_implementation": "The coordinator reports progress each quarter.",
                     "tracking_success": [f"Cost per resident for {service} falls."],
                     "owner": owner if rng.random() < 0.3 else None,
                     "is_published": collab.is_published and rng.random() < 0.85,
                 }
-            )  # fmt: skip
+            )
         created = initiative_actions.initiative_bulk_create(
             acting_user=acting_user, collaborative=collab, rows=rows
         )
@@ -416,16 +563,23 @@ def _partners_and_terms(
     partners, partner_diffs, links, term_diffs = [], [], [], []
     for initiative in created:
         chosen = rng.sample(pool, min(len(pool), rng.randint(1, 6)))
-        roles = [PartnerRole.LEAD] + [rng.choice([PartnerRole.SUPPORTING, PartnerRole.PARTICIPATING])
-                                      for _ in chosen[1:]]  # fmt: skip
+        roles = [PartnerRole.LEAD] + [
+            rng.choice([PartnerRole.SUPPORTING, PartnerRole.PARTICIPATING]) for _ in chosen[1:]
+        ]
         rows = [
             InitiativePartner(initiative_id=initiative.pk, government_id=g.pk, role=r, position=p)
             for p, (g, r) in enumerate(zip(chosen, roles, strict=True))
         ]
         partners.extend(rows)
-        partner_diffs.append({"partners": ([], sorted(f"{r}:{g.name}" for g, r in zip(chosen, roles, strict=True)))})
-        picked = [rng.choice(terms[TermKind.TOPIC_AREA]), rng.choice(terms[TermKind.GEOGRAPHIC_SCALE]),
-                  *rng.sample(terms[TermKind.KEY_ISSUE], 2), rng.choice(terms[TermKind.FUNDING_SOURCE])]  # fmt: skip
+        partner_diffs.append(
+            {"partners": ([], sorted(f"{r}:{g.name}" for g, r in zip(chosen, roles, strict=True)))}
+        )
+        picked = [
+            rng.choice(terms[TermKind.TOPIC_AREA]),
+            rng.choice(terms[TermKind.GEOGRAPHIC_SCALE]),
+            *rng.sample(terms[TermKind.KEY_ISSUE], 2),
+            rng.choice(terms[TermKind.FUNDING_SOURCE]),
+        ]
         links.extend((initiative.pk, t.pk) for t in set(picked))
         term_diffs.append({"terms": ([], sorted({t.name for t in picked}))})
     insert_objects(partners)
@@ -434,9 +588,13 @@ def _partners_and_terms(
     public = [i.is_published for i in created]
     for verb, diffs in (("initiative_set_partners", partner_diffs), ("initiative_set_terms", term_diffs)):
         audit_records_bulk(
-            acting_user=acting_user, verb=verb, objects=list(created), changes=diffs,
-            collaborative=collab, public=public,
-        )  # fmt: skip
+            acting_user=acting_user,
+            verb=verb,
+            objects=list(created),
+            changes=diffs,
+            collaborative=collab,
+            public=public,
+        )
 
 
 def _kpis(
@@ -453,11 +611,17 @@ def _kpis(
         baseline_on = _day(rng, start=dt.date(2021, 1, 1), span=800)
         baseline = Decimal(rng.randrange(10, 500))
         kpis.append(
-            Kpi(initiative=initiative, name="Cost per call" if rng.random() < 0.5 else "Average response days",
-                unit="dollars", direction=Direction.LOWER, baseline=baseline, baseline_on=baseline_on,
+            Kpi(
+                initiative=initiative,
+                name="Cost per call" if rng.random() < 0.5 else "Average response days",
+                unit="dollars",
+                direction=Direction.LOWER,
+                baseline=baseline,
+                baseline_on=baseline_on,
                 target=(baseline * Decimal("0.8")).quantize(Decimal("0.01")),
                 target_on=baseline_on + dt.timedelta(days=1095),
-                owner=coordinators.get(initiative.collaborative.facilitator_id))  # fmt: skip
+                owner=coordinators.get(initiative.collaborative.facilitator_id),
+            )
         )
     fields = ["name", "unit", "direction", "baseline", "baseline_on", "target", "target_on", "owner"]
     _bulk(acting_user, "kpi_create", kpis, fields)
@@ -466,9 +630,13 @@ def _kpis(
         assert kpi.baseline is not None and kpi.baseline_on is not None
         for q in range(1, rng.randint(1, 5)):
             measurements.append(
-                Measurement(kpi=kpi, measured_on=kpi.baseline_on + dt.timedelta(days=90 * q),
-                            value=(kpi.baseline * Decimal(rng.uniform(0.75, 1.05))).quantize(Decimal("0.01")),
-                            entered_by=kpi.owner or acting_user, entered_at=timezone.now())  # fmt: skip
+                Measurement(
+                    kpi=kpi,
+                    measured_on=kpi.baseline_on + dt.timedelta(days=90 * q),
+                    value=(kpi.baseline * Decimal(rng.uniform(0.75, 1.05))).quantize(Decimal("0.01")),
+                    entered_by=kpi.owner or acting_user,
+                    entered_at=timezone.now(),
+                )
             )
     _bulk(acting_user, "measurement_record", measurements, ["kpi", "measured_on", "value"])
     counts.kpis, counts.measurements = len(kpis), len(measurements)
@@ -490,11 +658,13 @@ def _agreements(
     for collab in collabs:
         for n, kind in enumerate(kinds):
             agreement = agreement_actions.agreement_create(
-                acting_user=acting_user, collaborative=collab, kind=kind,
+                acting_user=acting_user,
+                collaborative=collab,
+                kind=kind,
                 title=f"{collab.short_name} {AgreementKind(kind).label} {n + 1}",
                 summary="The parties share the service's cost by population and calls for service.",
                 is_published=collab.is_published and n != 2,
-            )  # fmt: skip
+            )
             linked = by_collab.get(collab.pk, [])[n * 3 : n * 3 + 3]
             if linked:
                 agreement_actions.agreement_link_initiatives(
@@ -503,10 +673,15 @@ def _agreements(
             parties = members[collab.pk][: rng.randint(2, 8)]
             effective = _day(rng, start=dt.date(2019, 1, 1), span=1500)
             version = agreement_actions.agreement_version_create(
-                acting_user=acting_user, agreement=agreement, kind=VersionKind.ORIGINAL,
-                title=f"{effective.year} text", parties=parties, effective_on=effective, term_months=60,
+                acting_user=acting_user,
+                agreement=agreement,
+                kind=VersionKind.ORIGINAL,
+                title=f"{effective.year} text",
+                parties=parties,
+                effective_on=effective,
+                term_months=60,
                 renewal_on=effective + dt.timedelta(days=1826),
-            )  # fmt: skip
+            )
             # Most parties have adopted; the last sometimes has not, so some versions are not yet in force.
             adopting = parties if rng.random() < 0.6 else parties[:-1]
             for gov in adopting:
@@ -514,7 +689,10 @@ def _agreements(
                 if not passed:
                     continue
                 agreement_actions.agreement_adopt(
-                    acting_user=acting_user, version=version, government=gov, matter=passed[0],
+                    acting_user=acting_user,
+                    version=version,
+                    government=gov,
+                    matter=passed[0],
                     adopted_on=passed[0].passed_date or effective,
-                )  # fmt: skip
+                )
             counts.agreements += 1

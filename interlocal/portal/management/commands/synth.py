@@ -13,12 +13,22 @@ class Command(BaseCommand):
     help = "Load seeded synthetic state-scale data into an empty database (for load tests, never production)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--governments", type=int, default=1000, help="how many governments (default 1000)")
-        parser.add_argument("--initiatives", type=int, default=10000, help="how many initiatives (default 10000)")
-        parser.add_argument("--matters", type=int, default=100000, help="how many legislative matters (default 100000)")
-        parser.add_argument("--seed", type=int, default=8, help="random seed; the same seed gives the same data")
         parser.add_argument(
-            "--password", default="", help="password for the synthetic staff accounts (default: none, no sign-in)"
+            "--governments", type=int, default=1000, help="how many governments (default 1000)"
+        )
+        parser.add_argument(
+            "--initiatives", type=int, default=10000, help="how many initiatives (default 10000)"
+        )
+        parser.add_argument(
+            "--matters", type=int, default=100000, help="how many legislative matters (default 100000)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=8, help="random seed; the same seed gives the same data"
+        )
+        parser.add_argument(
+            "--password",
+            default="",
+            help="password for the synthetic staff accounts (default: none, no sign-in)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
