@@ -238,7 +238,7 @@ def synth_generate(
     progress(f"{len(govs)} governments")
     collabs, members = _collaboratives(acting_user, rng, councils, cities)
     counts.collaboratives = len(collabs)
-    counts.memberships = sum(len(m) for m in members.values())
+    counts.memberships = Membership.objects.count()
     people = _people(acting_user, collabs, members, password)
     counts.people = len(people)
     counts.usernames = {p.username: p.role for p in people}
@@ -333,17 +333,18 @@ def _collaboratives(
             # One in eight is still being organised and not yet public.
             is_published=k % 8 != 7,
         )
+        formed = collab.formed_on or START
         chosen = rng.sample(cities, min(len(cities), rng.randint(8, 30)))
         rows = [
             Membership(
                 collaborative=collab,
                 government=council,
                 role=MembershipRole.FACILITATOR,
-                joined_on=collab.formed_on,
+                joined_on=formed,
             )
         ]
         for gov in chosen:
-            joined = _day(rng, start=collab.formed_on or START, span=1500)
+            joined = _day(rng, start=formed, span=1500)
             left = joined + dt.timedelta(days=rng.randrange(200, 1500)) if rng.random() < 0.1 else None
             rows.append(Membership(collaborative=collab, government=gov, joined_on=joined, left_on=left))
         _bulk(acting_user, "membership_add", rows, ["government", "role", "joined_on"], collaborative=collab)
@@ -557,10 +558,13 @@ def _partners_and_terms(
     collab: Collaborative,
     created: list[Initiative],
     pool: list[Government],
-    terms: dict[str, list[Term]],
+    terms: dict[TermKind, list[Term]],
     counts: SynthCounts,
 ) -> None:
-    partners, partner_diffs, links, term_diffs = [], [], [], []
+    partners: list[InitiativePartner] = []
+    partner_diffs: list[dict[str, Any]] = []
+    links: list[tuple[int, int]] = []
+    term_diffs: list[dict[str, Any]] = []
     for initiative in created:
         chosen = rng.sample(pool, min(len(pool), rng.randint(1, 6)))
         roles = [PartnerRole.LEAD] + [

@@ -44,8 +44,9 @@ def _client(world: World, role: str) -> Client:
             role=Role.VIEWER,
             password=PASSWORD,
         )
-    if users[role] is not None:
-        client.force_login(users[role])
+    user = users[role]
+    if user is not None:
+        client.force_login(user)
     return client
 
 
