@@ -8,14 +8,18 @@ on the host sees a write at once. Several hosts must share that file, or run wit
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 _SKIPPED_HEADERS = {"set-cookie"}
@@ -91,3 +95,54 @@ class AnonymousPageCacheMiddleware:
             cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+T = TypeVar("T")
+
+
+def remember(key: str, compute: Callable[[], T]) -> T:
+    """compute()'s result, kept until the next committed write (for reads shared by many visitors)."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    full_key = f"data:{current_generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    found = cache.get(full_key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        cache.set(full_key, found, settings.PAGE_CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+_MISSING = object()
+
+
+class GenerationPaginator(Paginator):
+    """A paginator over a queryset that remembers its total and each page's keys until the next write.
+
+    The total and the sorted keys of a page cost a scan of every visible row; the page's rows are then
+    fetched by primary key. The SQL (filters and the visitor's scope included) is the cache key.
+    """
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int) -> None:
+        super().__init__(object_list, per_page)
+        self._rows = object_list
+        self._sql = str(object_list.query)
+
+    @cached_property
+    def count(self) -> int:
+        """The number of rows, remembered for this data generation."""
+        return remember(f"count:{self._sql}", lambda: self._rows.count())
+
+    def page(self, number: Any) -> Page:
+        """One page: its keys remembered, its rows fetched by key with everything the queryset prefetches."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        pks = remember(
+            f"pks:{bottom}:{top}:{self._sql}",
+            lambda: list(self._rows.values_list("pk", flat=True)[bottom:top]),
+        )
+        rows = {row.pk: row for row in self._rows.filter(pk__in=pks)}
+        return Page([rows[pk] for pk in pks if pk in rows], number, self)

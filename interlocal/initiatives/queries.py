@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from interlocal import access
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
-from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage
+from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage, TermKind
 
 if TYPE_CHECKING:
     from interlocal.initiatives.gates import Condition, Facts
@@ -137,6 +137,21 @@ def partners_in_use(user: Any) -> QuerySet[Any]:
 
     named = InitiativePartner.objects.filter(government_id=OuterRef("pk"))
     return visible_governments(user).filter(Exists(named)).order_by("name")
+
+
+def partner_choices(user: Any) -> list[tuple[str, str]]:
+    """(slug, name) of partners_in_use, remembered until the next write for everyone with the same scope."""
+    from interlocal.pagecache import remember
+
+    found = partners_in_use(user)
+    return remember(f"partner-choices:{found.query}", lambda: [(g.slug, g.name) for g in found])
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the topic areas, remembered until the next write."""
+    from interlocal.pagecache import remember
+
+    return remember("topic-choices", lambda: [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)])
 
 
 def terms_in_use(kind: str) -> QuerySet[Term]:

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,11 +29,12 @@ from interlocal.initiatives.queries import (
     get_initiative_for_user,
     list_initiatives_for_user,
     neighbours_in_plan,
-    partners_in_use,
-    terms_in_use,
+    partner_choices,
+    topic_choices,
     unmet_by_stage,
     visible_initiatives,
 )
+from interlocal.pagecache import GenerationPaginator
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure
@@ -69,11 +69,11 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
-    topics = [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)]
-    partners = [(g.slug, g.name) for g in partners_in_use(request.user)]
+    topics, partners = topic_choices(), partner_choices(request.user)
     form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
     filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
-    page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
+    found = list_initiatives_for_user(request.user, filters)
+    page = GenerationPaginator(found, 25).get_page(request.GET.get("page"))
     template = (
         "portal/_initiative_results.html"
         if request.headers.get("HX-Request")

@@ -6,8 +6,9 @@ from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 
-from interlocal.initiatives.actions import initiative_update
-from interlocal.pagecache import current_generation
+from interlocal.initiatives.actions import initiative_create, initiative_update
+from interlocal.initiatives.queries import InitiativeFilters, list_initiatives_for_user
+from interlocal.pagecache import GenerationPaginator, current_generation
 from interlocal.testkit import World
 
 
@@ -68,3 +69,21 @@ def test_it_keeps_the_htmx_results_apart_from_the_full_list(
     assert results["X-Page-Cache"] == "miss"
     assert b"<html" in full.content and b"<html" not in results.content
     assert b"<html" not in client.get("/initiatives/", HTTP_HX_REQUEST="true").content
+
+
+def test_it_pages_like_the_plain_list_and_recounts_after_a_write(
+    world: World, page_cache: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    def found() -> Any:
+        return list_initiatives_for_user(world.coordinator, InitiativeFilters())
+
+    paginator = GenerationPaginator(found(), 1)
+    assert [list(paginator.page(n)) for n in paginator.page_range] == [[i] for i in found()]
+    assert paginator.count == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative_create(
+            acting_user=world.coordinator, collaborative=world.collaborative, title="Third idea"
+        )
+    again = GenerationPaginator(found(), 1)
+    assert again.count == 3
+    assert [i.title for n in again.page_range for i in again.page(n)] == [i.title for i in found()]
