@@ -169,14 +169,23 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8108, help="gunicorn's port")
     parser.add_argument("--nginx-port", type=int, default=8109)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        choices=["sync", "gthread"],
+        help="gthread (default) keeps connections alive; sync closes each one",
+    )
+    parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="seconds of load on our server before each page"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and server")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--no-cache", action="store_true", help="turn the anonymous page cache off")
     args = parser.parse_args()
     if args.quick:
-        args.duration = 3
+        args.duration, args.warmup = 3, 1
     for tool in ("wrk", "/usr/sbin/nginx"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed (apt-get install wrk nginx-light)")
@@ -228,7 +237,7 @@ def main() -> None:
             "warning",
         ]
         if args.worker_class == "gthread":
-            gunicorn += ["--threads", "4"]
+            gunicorn += ["--threads", str(args.worker_threads)]
         processes.append(subprocess.Popen(gunicorn, env=env, cwd=ROOT, start_new_session=True))
         ours = f"http://127.0.0.1:{args.port}"
         wait_for(ours + "/")
@@ -267,7 +276,9 @@ def main() -> None:
 
         print(
             f"\n{setup['counts']['initiatives']:,} initiatives, {setup['counts']['matters']:,} matters; gunicorn "
-            f"{args.workers} {args.worker_class} workers vs nginx {args.workers} workers; wrk {args.threads} "
+            f"{args.workers} {args.worker_class} workers"
+            + (f" x {args.worker_threads} threads" if args.worker_class == "gthread" else "")
+            + f" vs nginx {args.workers} workers; wrk {args.threads} "
             f"threads, {args.connections} connections, {args.duration} s per run; page cache "
             f"{'off' if args.no_cache else 'on'}"
         )
@@ -282,6 +293,8 @@ def main() -> None:
         print("-" * len(header))
         for role, with_cookie in roles:
             for name, path in pages.items():
+                # Every worker (and thread) renders the page once and fills its cache before the measured run.
+                wrk(ours + path, argparse.Namespace(**{**vars(args), "duration": args.warmup}), with_cookie)
                 rps, p99, errors = wrk(ours + path, args, with_cookie)
                 n_rps, n_p99, n_errors = wrk(f"{nginx}/{files[(role, name)]}", args)
                 goal = name in GOAL_PAGES
