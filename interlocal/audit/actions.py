@@ -40,9 +40,7 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit event for a write to obj; collaborative and government place it in activity feeds."""
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    # Cached pages are keyed on the data generation: raise it once the write is visible to others.
-    transaction.on_commit(bump_generation)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor,
         verb=verb,
         model=obj._meta.label_lower,
@@ -54,6 +52,11 @@ def audit_record(
         government=government,
         is_public=is_public,
     )
+    # Cached pages are keyed on the data generation: renew it once the write is visible to others (after the
+    # event, which activity feeds show). Robust: a stamp that cannot be written is logged as an error rather
+    # than failing a write already committed.
+    transaction.on_commit(bump_generation, robust=True)
+    return event
 
 
 def apply_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -112,7 +115,6 @@ def audit_records_bulk(
 
     if not objects:
         return
-    transaction.on_commit(bump_generation)
     conn = connections[DEFAULT_DB_ALIAS]
     meta = AuditEvent._meta
     actor_id = acting_user.pk if getattr(acting_user, "is_authenticated", False) else None
@@ -147,3 +149,4 @@ def audit_records_bulk(
             for pk, obj, diff, is_public in zip(ids, objects, changes, flags, strict=True)
         ),
     )
+    transaction.on_commit(bump_generation, robust=True)
