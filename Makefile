@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install Interlocal with its development tools
 
-assets: install  ## Download the pinned, hash-checked USWDS and htmx into var/static-vendor
+assets: install  ## Download the pinned, hash-checked USWDS, htmx and Swagger UI into var/static-vendor
 	$(BIN)/python -m interlocal.assets
 
 migrate: assets  ## Create or update the database (SQLite in var/ unless DATABASE_URL is set)
@@ -38,9 +38,10 @@ test: assets  ## Set up and run the whole test suite (end-to-end tests need Debi
 test-postgres: assets  ## Run the suite against PostgreSQL (DATABASE_URL, default the local server)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/interlocal} $(BIN)/python -m pytest
 
-lint: install  ## ruff lint and format check
+lint: install  ## ruff lint and format check, and the house conventions ruff has no rule for
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -p no:randomly interlocal/tests/test_conventions.py
 
 format: install  ## Reformat the code with ruff
 	$(BIN)/ruff format .

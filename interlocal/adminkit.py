@@ -4,12 +4,74 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from interlocal.audit.actions import admin_save, audit_record
+from interlocal.audit.queries import record_history
+from interlocal.conflicts import EditConflict
+
+
+def _version(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _conflict_message(instance: Any, seen: int) -> str:
+    history = record_history(instance, limit=1)
+    who = ""
+    if history:
+        event = history[0]
+        actor = event.actor.get_username() if event.actor else "an automatic process"
+        who = f" by {actor} at {event.at:%Y-%m-%d %H:%M %Z}"
+    return (
+        f"{instance} was changed{who} since you opened this form (you edited version {seen}, version "
+        f"{instance.lock_version} is stored). Nothing was saved. The fields below keep your values; "
+        "compare them with the stored record, and save again to replace it with what you see here."
+    )
+
+
+def versioned_form(form_class: type[ModelForm]) -> type[ModelForm]:
+    """The admin form, refusing to validate when the record changed since the form was shown."""
+
+    def clean(self: ModelForm) -> dict[str, Any] | None:
+        data = form_class.clean(self)
+        seen = _version(self.data.get("_lock_version"))
+        stored = getattr(self.instance, "lock_version", None)
+        if self.instance.pk is not None and seen is not None and stored is not None and seen != stored:
+            raise ValidationError(_conflict_message(self.instance, seen), code="edit_conflict")
+        return data
+
+    return type(form_class.__name__, (form_class,), {"clean": clean})
+
+
+class _SeenVersionField(forms.IntegerField):
+    # The version a row was shown at is not an edit: a stale value must not mark the row as changed.
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return False
+
+
+class VersionedInlineForm(ModelForm):
+    """An inline row that carries the version it was shown at and refuses a stale edit."""
+
+    lock_version_seen = _SeenVersionField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version_seen"].initial = getattr(self.instance, "lock_version", None)
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        seen = (data or {}).get("lock_version_seen")
+        stored = getattr(self.instance, "lock_version", None)
+        if self.instance.pk is not None and self.has_changed() and seen is not None and seen != stored:
+            raise ValidationError(_conflict_message(self.instance, seen), code="edit_conflict")
+        return data
 
 
 def _is_backoffice_user(request: HttpRequest) -> bool:
@@ -19,6 +81,26 @@ def _is_backoffice_user(request: HttpRequest) -> bool:
 
 class AuditedAdmin(admin.ModelAdmin):
     """Role-checked, audited, never deletes; subclasses say who may edit through can_edit()."""
+
+    # Carries the record's version, so that a stale change form is refused instead of overwriting.
+    change_form_template = "admin/versioned_change_form.html"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        return versioned_form(super().get_form(request, obj, change, **kwargs))
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            # Someone saved between the form's check and ours: everything was rolled back.
+            messages.error(request, f"{conflict} Review the stored record and make your change again.")
+            return HttpResponseRedirect(request.path)
 
     def can_edit(self, request: HttpRequest, obj: Any) -> bool:
         """Whether the user may change this object; subclasses narrow it."""
@@ -51,7 +133,11 @@ class AuditedAdmin(admin.ModelAdmin):
         if not self.can_edit(request, obj):
             raise PermissionDenied("You may not save this record.")
         admin_save(
-            acting_user=request.user, instance=obj, changed_fields=list(form.changed_data), created=not change
+            acting_user=request.user,
+            instance=obj,
+            changed_fields=list(form.changed_data),
+            created=not change,
+            expected_version=_version(request.POST.get("_lock_version")) if change else None,
         )
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
@@ -72,19 +158,27 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
+        # The admin's change message reads these lists, which formset.save() would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue
             instance = inline_form.instance
             created = instance.pk is None
+            if created:
+                formset.new_objects.append(instance)
+            else:
+                formset.changed_objects.append((instance, list(inline_form.changed_data)))
             setattr(instance, formset.fk.name, form.instance)
             admin_save(
                 acting_user=request.user,
                 instance=instance,
                 changed_fields=list(inline_form.changed_data),
                 created=created,
+                expected_version=None if created else inline_form.cleaned_data.get("lock_version_seen"),
             )
-            inline_form.save_m2m()
+            # save_m2m exists only after save(commit=False); the row was saved by admin_save instead.
+            inline_form._save_m2m()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -101,7 +195,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class EditableInline(admin.TabularInline):
-    """An inline whose rows may be added and changed but never deleted."""
+    """An inline whose rows may be added and changed but never deleted, nor changed from a stale copy."""
 
     extra = 0
     can_delete = False
+    form = VersionedInlineForm
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        return fields if "lock_version_seen" in fields else [*fields, "lock_version_seen"]

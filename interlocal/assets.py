@@ -1,4 +1,4 @@
-"""Fetch the pinned front-end packages (USWDS, htmx) from the npm registry into a static folder."""
+"""Fetch the pinned front-end packages (USWDS, htmx, Swagger UI) from the npm registry into a static folder."""
 
 # Runs as the first set-up step, before Django is configured, so it must use the standard
 # library only and must not import Django (or anything in the project that does).

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from interlocal import vocab_core as core
+
 
 class GovernmentKind(models.TextChoices):
     CITY = "city", "City"
@@ -84,15 +86,16 @@ class VersionKind(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    IDEA = "idea", "Idea"
-    EXPLORING = "exploring", "Exploring"
-    PROPOSED = "proposed", "Proposed"
-    APPROVED = "approved", "Approved"
-    IMPLEMENTING = "implementing", "Implementing"
-    OPERATING = "operating", "Operating"
-    EVALUATED = "evaluated", "Evaluated"
-    ON_HOLD = "on_hold", "On hold"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    # Values come from vocab_core so the Django-free stage gates key on the same strings.
+    IDEA = core.Stage.IDEA.value, "Idea"
+    EXPLORING = core.Stage.EXPLORING.value, "Exploring"
+    PROPOSED = core.Stage.PROPOSED.value, "Proposed"
+    APPROVED = core.Stage.APPROVED.value, "Approved"
+    IMPLEMENTING = core.Stage.IMPLEMENTING.value, "Implementing"
+    OPERATING = core.Stage.OPERATING.value, "Operating"
+    EVALUATED = core.Stage.EVALUATED.value, "Evaluated"
+    ON_HOLD = core.Stage.ON_HOLD.value, "On hold"
+    WITHDRAWN = core.Stage.WITHDRAWN.value, "Withdrawn"
 
 
 class Direction(models.TextChoices):

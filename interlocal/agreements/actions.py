@@ -21,8 +21,9 @@ from interlocal.agreements.models import (
     MatterAction,
     MatterAttachment,
 )
-from interlocal.audit.actions import apply_changes, audit_record, snapshot
+from interlocal.audit.actions import audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative
+from interlocal.conflicts import apply_versioned, bump, lock_current
 from interlocal.governments.models import Government, Person
 
 _MATTER_FIELDS = [
@@ -164,7 +165,8 @@ def agreement_adopt(
     missing = version.party_rows.exclude(government__adoptions__version=version)
     if not missing.exists() and version.in_force_at is None:
         version.in_force_at = timezone.now()
-        version.save(update_fields=["in_force_at"])
+        bump(version)
+        version.save(update_fields=["in_force_at", "lock_version"])
         audit_record(
             acting_user=acting_user,
             verb="agreement_version_in_force",
@@ -215,13 +217,15 @@ def matter_create(
 
 
 @transaction.atomic
-def matter_update(*, acting_user: Person, matter: LegislativeMatter, **fields: Any) -> LegislativeMatter:
-    """Change a matter's fields."""
+def matter_update(
+    *, acting_user: Person, matter: LegislativeMatter, expected_version: int | None = None, **fields: Any
+) -> LegislativeMatter:
+    """Change a matter's fields; expected_version is the version the editor started from."""
     access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown matter fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(matter, fields)
+    changes = apply_versioned(matter, fields, expected_version=expected_version)
     if changes:
         matter.full_clean()
         matter.save()
@@ -275,7 +279,9 @@ _ACTION_FIELDS = ["version", "action_body_name", "passed_flag_name", "tally", "m
 
 
 @transaction.atomic
-def matter_action_update(*, acting_user: Person, action: MatterAction, **fields: Any) -> MatterAction:
+def matter_action_update(
+    *, acting_user: Person, action: MatterAction, expected_version: int | None = None, **fields: Any
+) -> MatterAction:
     """Correct a row of a matter's action history (e.g. its result, when a re-import says otherwise)."""
     access.require(
         access.can_edit_matter(acting_user, action.matter.government), "You may not edit this matter."
@@ -283,7 +289,7 @@ def matter_action_update(*, acting_user: Person, action: MatterAction, **fields:
     unknown = set(fields) - set(_ACTION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown matter action fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(action, fields)
+    changes = apply_versioned(action, fields, expected_version=expected_version)
     if changes:
         action.full_clean()
         action.save()
@@ -313,7 +319,7 @@ def matter_attachment_add(
 
 @transaction.atomic
 def matter_attachment_update(
-    *, acting_user: Person, attachment: MatterAttachment, **fields: Any
+    *, acting_user: Person, attachment: MatterAttachment, expected_version: int | None = None, **fields: Any
 ) -> MatterAttachment:
     """Change an attachment's name, link or position."""
     access.require(
@@ -322,7 +328,7 @@ def matter_attachment_update(
     unknown = set(fields) - {"name", "url", "position"}
     if unknown:
         raise TypeError(f"Unknown attachment fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(attachment, fields)
+    changes = apply_versioned(attachment, fields, expected_version=expected_version)
     if changes:
         attachment.full_clean()
         attachment.save()
@@ -334,14 +340,21 @@ def matter_attachment_update(
 
 @transaction.atomic
 def agreement_link_initiatives(
-    *, acting_user: Person, agreement: Agreement, initiatives: Sequence[Any]
+    *,
+    acting_user: Person,
+    agreement: Agreement,
+    initiatives: Sequence[Any],
+    expected_version: int | None = None,
 ) -> Agreement:
     """Say which initiatives an agreement puts in place (the approval gate looks for it)."""
     access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators link agreements.")
+    lock_current(agreement, expected_version=expected_version, submitted={"initiatives": initiatives})
     before = sorted(str(i) for i in agreement.initiatives.all())
     agreement.initiatives.set(initiatives)
     after = sorted(str(i) for i in initiatives)
     if before != after:
+        bump(agreement)
+        agreement.save(update_fields=["lock_version"])
         audit_record(
             acting_user=acting_user,
             verb="agreement_link_initiatives",

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
 
 from interlocal.agreements.queries import get_agreement_for_user, party_statuses
+from interlocal.api.docs import LocalSwagger
 from interlocal.initiatives.queries import (
     InitiativeFilters,
     get_initiative_for_user,
@@ -16,7 +17,7 @@ from interlocal.initiatives.queries import (
 )
 from interlocal.vocab import PartnerRole
 
-api = NinjaAPI(title="Interlocal API", version="1", urls_namespace="api")
+api = NinjaAPI(title="Interlocal API", version="1", urls_namespace="api", docs=LocalSwagger())
 
 
 class PartnerOut(Schema):

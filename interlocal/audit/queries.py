@@ -26,3 +26,12 @@ def activity_for_user(
     if not insider:
         qs = qs.filter(is_public=True)
     return qs.order_by("-at", "-id")[:limit]
+
+
+def record_history(obj: Any, *, limit: int = 5) -> list[AuditEvent]:
+    """The latest events of one record, newest first (for an editor of that record: callers check that)."""
+    return list(
+        AuditEvent.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )

@@ -11,8 +11,9 @@ from django.utils.text import slugify
 
 from interlocal import access
 from interlocal.agreements.models import LegislativeMatter
-from interlocal.audit.actions import apply_changes, audit_record, snapshot
+from interlocal.audit.actions import audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative, Membership
+from interlocal.conflicts import apply_versioned
 from interlocal.governments.models import Government, Person
 from interlocal.vocab import MembershipRole
 
@@ -56,14 +57,14 @@ def collaborative_create(
 
 @transaction.atomic
 def collaborative_update(
-    *, acting_user: Person, collaborative: Collaborative, **fields: Any
+    *, acting_user: Person, collaborative: Collaborative, expected_version: int | None = None, **fields: Any
 ) -> Collaborative:
-    """Change a collaborative's fields."""
+    """Change a collaborative's fields; expected_version is the version the editor started from."""
     access.require(access.can_edit_collaborative(acting_user, collaborative))
     unknown = set(fields) - set(_FIELDS)
     if unknown:
         raise TypeError(f"Unknown collaborative fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(collaborative, fields)
+    changes = apply_versioned(collaborative, fields, expected_version=expected_version)
     if changes:
         collaborative.full_clean()
         collaborative.save()
@@ -112,12 +113,14 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_end(*, acting_user: Person, membership: Membership, left_on: dt.date) -> Membership:
+def membership_end(
+    *, acting_user: Person, membership: Membership, left_on: dt.date, expected_version: int | None = None
+) -> Membership:
     """Record that a government left a collaborative; the row stays as history."""
     access.require(access.can_edit_collaborative(acting_user, membership.collaborative))
     if left_on < membership.joined_on:
         raise ValidationError("A membership cannot end before it began.")
-    changes = apply_changes(membership, {"left_on": left_on})
+    changes = apply_versioned(membership, {"left_on": left_on}, expected_version=expected_version)
     membership.save()
     audit_record(
         acting_user=acting_user,

@@ -6,10 +6,11 @@ import datetime as dt
 
 from django.db import models
 
+from interlocal.conflicts import Versioned
 from interlocal.vocab import MembershipRole
 
 
-class Collaborative(models.Model):
+class Collaborative(Versioned):
     """A group of governments that explore and run shared services together."""
 
     name = models.CharField(max_length=200, help_text="Full name of the collaborative.")
@@ -37,7 +38,7 @@ class Collaborative(models.Model):
         return [m for m in self.memberships.all() if m.is_current_on(day)]
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """A government's membership in a collaborative for a span of time."""
 
     collaborative = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from interlocal import access
 from interlocal.agreements.models import AgreementVersion
 from interlocal.audit.actions import audit_record, snapshot
+from interlocal.conflicts import bump, lock_current
 from interlocal.costshare import problem as problems
 from interlocal.costshare import rules
 from interlocal.costshare.choices import CostModel, Method, Recurrence, ScenarioStatus
@@ -156,13 +157,19 @@ def scenario_create(
 
 @transaction.atomic
 def scenario_set_drivers(
-    *, acting_user: Person, scenario: Scenario, drivers: Sequence[DriverSpec]
+    *,
+    acting_user: Person,
+    scenario: Scenario,
+    drivers: Sequence[DriverSpec],
+    expected_version: int | None = None,
 ) -> Scenario:
     """Replace a draft scenario's drivers (values per partner per period); earlier results are cleared."""
     access.require(
         rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators build scenarios."
     )
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    lock_current(
+        scenario, expected_version=expected_version, submitted={"drivers": [d.name for d in drivers]}
+    )
     _frozen_check(scenario)
     partner_ids = set(scenario.partners.values_list("government_id", flat=True))
     names = [d.name for d in drivers]
@@ -207,7 +214,10 @@ def scenario_set_drivers(
     scenario.inputs = scenario.results = None
     scenario.computed_at = None
     scenario.engine_version = ""
-    scenario.save(update_fields=["status", "inputs", "results", "computed_at", "engine_version"])
+    bump(scenario)
+    scenario.save(
+        update_fields=["status", "inputs", "results", "computed_at", "engine_version", "lock_version"]
+    )
     audit_record(
         acting_user=acting_user,
         verb="scenario_set_drivers",
@@ -219,12 +229,14 @@ def scenario_set_drivers(
 
 
 @transaction.atomic
-def scenario_compute(*, acting_user: Person, scenario: Scenario) -> Scenario:
+def scenario_compute(
+    *, acting_user: Person, scenario: Scenario, expected_version: int | None = None
+) -> Scenario:
     """Run every chosen method and store the exact inputs, results and engine version."""
     access.require(
         rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators build scenarios."
     )
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    lock_current(scenario, expected_version=expected_version)
     _frozen_check(scenario)
     problem, ids = problems.build_problem(scenario)
     results = problems.compute(problem, list(scenario.methods))
@@ -235,8 +247,17 @@ def scenario_compute(*, acting_user: Person, scenario: Scenario) -> Scenario:
     scenario.engine_version = ENGINE_VERSION
     scenario.computed_at = timezone.now()
     scenario.status = ScenarioStatus.COMPUTED
+    bump(scenario)
     scenario.save(
-        update_fields=["inputs", "results", "partner_ids", "engine_version", "computed_at", "status"]
+        update_fields=[
+            "inputs",
+            "results",
+            "partner_ids",
+            "engine_version",
+            "computed_at",
+            "status",
+            "lock_version",
+        ]
     )
     audit_record(
         acting_user=acting_user,
@@ -253,12 +274,14 @@ def scenario_compute(*, acting_user: Person, scenario: Scenario) -> Scenario:
 
 
 @transaction.atomic
-def scenario_adopt(*, acting_user: Person, scenario: Scenario, method: str) -> Scenario:
+def scenario_adopt(
+    *, acting_user: Person, scenario: Scenario, method: str, expected_version: int | None = None
+) -> Scenario:
     """Adopt one method's split; any scenario adopted earlier for the same version or initiative is superseded."""
     access.require(
         rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators adopt scenarios."
     )
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    lock_current(scenario, expected_version=expected_version, submitted={"adopted_method": method})
     _frozen_check(scenario)
     if scenario.status != ScenarioStatus.COMPUTED or not scenario.results:
         raise ValidationError("Compute the scenario before adopting it.")
@@ -276,7 +299,8 @@ def scenario_adopt(*, acting_user: Person, scenario: Scenario, method: str) -> S
     same = Scenario.objects.select_for_update().filter(status=ScenarioStatus.ADOPTED, **subject)
     for earlier in same.exclude(pk=scenario.pk):
         earlier.status = ScenarioStatus.SUPERSEDED
-        earlier.save(update_fields=["status"])
+        bump(earlier)
+        earlier.save(update_fields=["status", "lock_version"])
         audit_record(
             acting_user=acting_user,
             verb="scenario_supersede",
@@ -288,7 +312,8 @@ def scenario_adopt(*, acting_user: Person, scenario: Scenario, method: str) -> S
     scenario.adopted_method = method
     scenario.adopted_at = timezone.now()
     scenario.adopted_by = acting_user
-    scenario.save(update_fields=["status", "adopted_method", "adopted_at", "adopted_by"])
+    bump(scenario)
+    scenario.save(update_fields=["status", "adopted_method", "adopted_at", "adopted_by", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="scenario_adopt",
@@ -364,22 +389,23 @@ def savings_entry_create(
 
 
 @transaction.atomic
-def savings_entry_certify(*, acting_user: Person, entry: SavingsEntry) -> SavingsEntry:
+def savings_entry_certify(
+    *, acting_user: Person, entry: SavingsEntry, expected_version: int | None = None
+) -> SavingsEntry:
     """Certify an entry's actual saving and evidence (a coordinator or the government's finance staff)."""
     access.require(
         rules.can_certify_savings(acting_user, entry),
         "Only a coordinator or the government's own finance staff certify savings.",
     )
-    entry = (
-        SavingsEntry.objects.select_for_update().select_related("initiative__collaborative").get(pk=entry.pk)
-    )
+    lock_current(entry, expected_version=expected_version)
     if entry.is_certified:
         raise ValidationError("These figures are already certified.")
     if entry.actual_saving is None or not entry.evidence_url:
         raise ValidationError("Certify only an actual saving with its evidence document.")
     entry.certified_by = acting_user
     entry.certified_at = timezone.now()
-    entry.save(update_fields=["certified_by", "certified_at"])
+    bump(entry)
+    entry.save(update_fields=["certified_by", "certified_at", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="savings_entry_certify",

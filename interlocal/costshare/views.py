@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from decimal import Decimal
 
@@ -13,11 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from interlocal.conflicts import EditConflict
 from interlocal.costshare import actions, queries, report, rules
 from interlocal.costshare.actions import DriverSpec, Formula
 from interlocal.costshare.choices import CostModel, Method, ScenarioStatus
 from interlocal.costshare.forms import AdoptForm, SavingsEntryForm, ScenarioForm
+from interlocal.csvsafe import SafeCsvWriter
 from interlocal.governments.models import Government
+from interlocal.portal.conflict import conflict_message, posted_version
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -125,8 +127,14 @@ def scenario_compute(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the engine on the scenario's inputs."""
     scenario = queries.get_scenario_for_user(request.user, pk)
     try:
-        actions.scenario_compute(acting_user=request.user, scenario=scenario)  # type: ignore[arg-type]
+        actions.scenario_compute(
+            acting_user=request.user,  # type: ignore[arg-type]
+            scenario=scenario,
+            expected_version=posted_version(request),
+        )
         messages.success(request, "The methods were computed.")
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("costshare:scenario", pk=scenario.pk)
@@ -146,8 +154,11 @@ def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user,  # type: ignore[arg-type]
             scenario=scenario,
             method=form.cleaned_data["method"],
+            expected_version=posted_version(request),
         )
         messages.success(request, f"{scenario.name} is adopted.")
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("costshare:scenario", pk=scenario.pk)
@@ -155,13 +166,11 @@ def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def scenario_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The scenario's results as CSV."""
+    """The scenario's results as CSV; names that look like formulas are written as text."""
     scenario = queries.get_scenario_for_user(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.pk}.csv"'
-    writer = csv.writer(response)
-    for row in report.csv_rows(scenario):
-        writer.writerow(row)
+    SafeCsvWriter(response).writerows(report.csv_rows(scenario))
     return response
 
 
@@ -229,8 +238,14 @@ def savings_certify(request: HttpRequest, pk: int) -> HttpResponse:
     """Certify a ledger entry's actual saving."""
     entry = queries.get_savings_entry_for_user(request.user, pk)
     try:
-        actions.savings_entry_certify(acting_user=request.user, entry=entry)  # type: ignore[arg-type]
+        actions.savings_entry_certify(
+            acting_user=request.user,  # type: ignore[arg-type]
+            entry=entry,
+            expected_version=posted_version(request),
+        )
         messages.success(request, "The saving is certified.")
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("costshare:savings", slug=entry.initiative.collaborative.slug)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from interlocal.conflicts import Versioned
 from interlocal.vocab import GovernmentKind, Role
 
 
-class Government(models.Model):
+class Government(Versioned):
     """A local government or partner organisation, identified the way Census and OCD identify it."""
 
     kind = models.CharField(

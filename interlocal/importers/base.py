@@ -22,6 +22,14 @@ STATUSES = (NEW, CHANGED, UNCHANGED, REJECTED)
 
 # The preview lists rows one by one; beyond this many only the counts grow, so 50 MB stays small.
 MAX_LISTED_ROWS = 1000
+# A file of bad rows gets a report a person can read: the first problems listed, the rest counted up to
+# a point where the import stops rather than spend minutes and gigabytes listing the same mistake.
+MAX_LISTED_PROBLEMS = 100
+MAX_PROBLEMS = 1000
+
+
+class TooManyProblems(Exception):
+    """Raised by Report.reject when the import has met MAX_PROBLEMS problems and stops."""
 
 
 @dataclass(frozen=True)
@@ -32,10 +40,11 @@ class Problem:
     row: int | None
     column: str
     reason: str
+    unit: str = "row"
 
     def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}, row {self.row}"
-        return f"{where}, column {self.column}: {self.reason}"
+        where = self.file if self.row is None else f"{self.file}, {self.unit} {self.row}"
+        return f"{where}, {'field' if self.unit == 'feature' else 'column'} {self.column}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     applied: bool = False
+    problem_count: int = 0
+    stopped: bool = False
 
     @property
     def ok(self) -> bool:
@@ -77,18 +88,33 @@ class Report:
         if len(self.rows) < MAX_LISTED_ROWS:
             self.rows.append(RowOutcome(status, record, key, detail))
 
-    def reject(self, row: int | None, column: str, reason: str, file: str | None = None) -> None:
-        """Reject the input because of one row's column."""
+    def reject(
+        self, row: int | None, column: str, reason: str, file: str | None = None, unit: str = "row"
+    ) -> None:
+        """Reject the input because of one row's column; stop the import once there are too many problems."""
         self.counts[REJECTED] += 1
-        self.problems.append(Problem(file or self.file, row, column, reason))
+        self.problem_count += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(file or self.file, row, column, reason, unit))
+        if self.problem_count >= MAX_PROBLEMS:
+            self.stopped = True
+            raise TooManyProblems
 
     def reject_parse(self, problem: ParseProblem) -> None:
         """Reject the input because of a parser's problem."""
-        self.reject(problem.row, problem.field, problem.message, problem.file or self.file)
+        self.reject(problem.row, problem.field, problem.message, problem.file or self.file, problem.unit)
 
     def note(self, text: str) -> None:
         """Say something the reader should know that does not stop the import."""
         self.notes.append(text)
+
+    @property
+    def unlisted_problems(self) -> str:
+        """The line that follows the listed problems when there were more, or ""."""
+        more = self.problem_count - len(self.problems)
+        if more <= 0:
+            return ""
+        return f"… and {more} more problems{'; stopped' if self.stopped else ''}"
 
     def summary(self) -> str:
         """One line: what happened."""
@@ -103,6 +129,8 @@ class Report:
     def lines(self) -> list[str]:
         """The report as text lines, problems first."""
         out = [f"error: {p}" for p in self.problems]
+        if self.unlisted_problems:
+            out.append(f"error: {self.unlisted_problems}")
         out += [f"note: {n}" for n in self.notes]
         out += [f"{r.status}: {r.record} {r.key}{f' ({r.detail})' if r.detail else ''}" for r in self.rows]
         if self.counts.total() > len(self.rows) + self.counts[REJECTED]:
@@ -168,6 +196,9 @@ def run_import(source: Source, path: Path, *, dry_run: bool = False, label: str 
                 report.applied = True
             else:
                 transaction.set_rollback(True)
+    except TooManyProblems:
+        # Leaving the atomic block by the exception rolled everything back.
+        report.applied = False
     except DatabaseError as exc:
         # The transaction is already rolled back; say why rather than leave a traceback.
         report.applied = False

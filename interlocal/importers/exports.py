@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from django.apps import apps
 from django.db import models
 
 from interlocal.agreements.models import LegislativeMatter, MatterAction
+from interlocal.csvsafe import SafeCsvWriter
 
 
 class Writer(Protocol):
@@ -62,9 +62,9 @@ def rows(model: type[models.Model]) -> Iterator[dict[str, Any]]:
 
 
 def write_csv(model: type[models.Model], out: Writer) -> int:
-    """Write a CSV with one header row; lists and objects become JSON in their cell."""
+    """Write a CSV with one header row; lists and objects become JSON in their cell; formulas become text."""
     fields = columns(model)
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow([f.attname for f in fields])
     count = 0
     for row in rows(model):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,19 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from interlocal import access
 from interlocal.importers.base import Report, run_import
+from interlocal.importers.queries import get_pending_upload_for_user
 from interlocal.importers.sources import SOURCES
 from interlocal.importers.sources.spreadsheet import RECORD_TYPES, template_csv, template_xlsx
+from interlocal.importers.uploads import PendingUpload, discard_upload, purge_expired, save_upload
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # The first bytes each kind of file must start with; text files must simply hold no NUL byte.
 MAGIC = {".xlsx": b"PK\x03\x04", ".pdf": b"%PDF-"}
-
-
-def upload_dir() -> Path:
-    """Where uploads wait between preview and apply."""
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def require_importer(request: HttpRequest) -> None:
@@ -65,6 +58,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     require_importer(request)
     if request.method == "GET":
         return render(request, "importers/upload.html", _context())
+    # Each upload clears away the previews nobody applied in time.
+    purge_expired()
     name = request.POST.get("source", "")
     cls = SOURCES.get(name)
     upload_file = request.FILES.get("file")
@@ -76,24 +71,25 @@ def upload(request: HttpRequest) -> HttpResponse:
     if refused:
         return render(request, "importers/upload.html", _context(error=refused), status=400)
     options = {o.dest: request.POST.get(f"{name}__{o.dest}", "").strip() or None for o in cls.options}
-    label = upload_file.name or "upload"
-    token = secrets.token_hex(16)
-    path = upload_dir() / f"{token}{Path(label).suffix.lower()}"
-    with path.open("wb") as out:
-        for chunk in upload_file.chunks():
-            out.write(chunk)
-    report = run_import(cls(acting_user=request.user, **options), path, dry_run=True, label=label)  # type: ignore[arg-type]
-    if report.ok and report.changes:
-        request.session["import"] = {
-            "token": token,
-            "path": path.name,
-            "source": name,
-            "options": options,
-            "label": label,
-        }
-    else:
-        path.unlink(missing_ok=True)
-    return render(request, "importers/preview.html", _context(report=report, by_status=_by_status(report)))
+    pending = save_upload(
+        upload_file.chunks(),
+        uploader_id=int(request.user.pk or 0),
+        source=name,
+        options=options,
+        label=upload_file.name or "upload",
+    )
+    report = _preview(request, pending)
+    if not (report.ok and report.changes):
+        discard_upload(pending)
+    return _render_report(request, report, pending if report.ok and report.changes else None)
+
+
+@login_required
+def pending(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an upload's preview again; only to its uploader, until it expires."""
+    require_importer(request)
+    found = get_pending_upload_for_user(request.user, token)
+    return _render_report(request, _preview(request, found), found)
 
 
 @login_required
@@ -101,22 +97,33 @@ def upload(request: HttpRequest) -> HttpResponse:
 def apply(request: HttpRequest) -> HttpResponse:
     """Apply the previewed import in one transaction."""
     require_importer(request)
-    pending = request.session.pop("import", None)
-    if not pending or pending.get("token") != request.POST.get("token"):
-        raise Http404("No previewed import to apply; upload the file again.")
-    path = upload_dir() / Path(pending["path"]).name
-    if not path.is_file():
-        raise Http404("The uploaded file is gone; upload it again.")
-    cls = SOURCES[pending["source"]]
+    found = get_pending_upload_for_user(request.user, request.POST.get("token", ""))
+    cls = SOURCES.get(found.source)
+    if cls is None:
+        raise Http404("That source no longer exists; upload the file again.")
     try:
         report = run_import(
-            cls(acting_user=request.user, **pending["options"]),  # type: ignore[arg-type]
-            path,
-            label=pending["label"],
+            cls(acting_user=request.user, **found.options),  # type: ignore[arg-type]
+            found.path,
+            label=found.label,
         )
     finally:
-        path.unlink(missing_ok=True)
-    return render(request, "importers/preview.html", _context(report=report, by_status=_by_status(report)))
+        discard_upload(found)
+    return _render_report(request, report, None)
+
+
+def _preview(request: HttpRequest, found: PendingUpload) -> Report:
+    cls = SOURCES[found.source]
+    source = cls(acting_user=request.user, **found.options)  # type: ignore[arg-type]
+    return run_import(source, found.path, dry_run=True, label=found.label)
+
+
+def _render_report(request: HttpRequest, report: Report, found: PendingUpload | None) -> HttpResponse:
+    return render(
+        request,
+        "importers/preview.html",
+        _context(report=report, by_status=_by_status(report), pending=found),
+    )
 
 
 def _by_status(report: Report) -> dict[str, list[Any]]:

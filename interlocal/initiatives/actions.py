@@ -15,6 +15,7 @@ from interlocal import access
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.bulk import insert_objects
 from interlocal.collaboratives.models import Collaborative
+from interlocal.conflicts import apply_versioned, bump, bump_rows, lock_current
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import gates, scoring
 from interlocal.initiatives.models import (
@@ -132,11 +133,13 @@ def initiative_create(
 
 
 @transaction.atomic
-def initiative_update(*, acting_user: Person, initiative: Initiative, **fields: Any) -> Initiative:
-    """Change an initiative's fields."""
+def initiative_update(
+    *, acting_user: Person, initiative: Initiative, expected_version: int | None = None, **fields: Any
+) -> Initiative:
+    """Change an initiative's fields; expected_version is the version the editor started from."""
     access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
     _check_fields(fields)
-    changes = apply_changes(initiative, fields)
+    changes = apply_versioned(initiative, fields, expected_version=expected_version)
     if changes:
         initiative.full_clean(exclude=["terms"])
         initiative.save()
@@ -151,7 +154,13 @@ def initiative_update(*, acting_user: Person, initiative: Initiative, **fields: 
     return initiative
 
 
-def _set_terms(acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]) -> None:
+def _bump_initiative(initiative: Initiative) -> None:
+    # Terms and partners are part of the record as editors see it, so changing them is a new version.
+    bump(initiative)
+    initiative.save(update_fields=["lock_version", "updated_at"])
+
+
+def _set_terms(acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]) -> bool:
     before = sorted(str(t) for t in initiative.terms.all())
     kept = [t for t in initiative.terms.all() if t.kind not in terms]
     chosen = [
@@ -168,21 +177,28 @@ def _set_terms(acting_user: Person, initiative: Initiative, terms: Mapping[str, 
             obj=initiative,
             changes={"terms": (before, after)},
         )
+    return before != after
 
 
 @transaction.atomic
 def initiative_set_terms(
-    *, acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    terms: Mapping[str, Sequence[str]],
+    expected_version: int | None = None,
 ) -> Initiative:
     """Replace the initiative's terms of the given vocabularies."""
     access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
-    _set_terms(acting_user, initiative, terms)
+    lock_current(initiative, expected_version=expected_version, submitted={"terms": terms})
+    if _set_terms(acting_user, initiative, terms):
+        _bump_initiative(initiative)
     return initiative
 
 
 def _set_partners(
     acting_user: Person, initiative: Initiative, partners: Mapping[str, Sequence[Government]]
-) -> None:
+) -> bool:
     for role in partners:
         if role not in PartnerRole.values:
             raise ValueError(f"Unknown partner role {role!r}")
@@ -201,27 +217,40 @@ def _set_partners(
             obj=initiative,
             changes={"partners": (before, after)},
         )
+    return before != after
 
 
 @transaction.atomic
 def initiative_set_partners(
-    *, acting_user: Person, initiative: Initiative, partners: Mapping[str, Sequence[Government]]
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    partners: Mapping[str, Sequence[Government]],
+    expected_version: int | None = None,
 ) -> Initiative:
     """Replace the initiative's partners in the given roles."""
     access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
-    _set_partners(acting_user, initiative, partners)
+    lock_current(initiative, expected_version=expected_version, submitted={"partners": partners})
+    if _set_partners(acting_user, initiative, partners):
+        _bump_initiative(initiative)
     return initiative
 
 
 @transaction.atomic
-def initiative_publish(*, acting_user: Person, initiative: Initiative, published: bool = True) -> Initiative:
+def initiative_publish(
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    published: bool = True,
+    expected_version: int | None = None,
+) -> Initiative:
     """Show or hide an initiative on the public portal; coordinators decide."""
     access.require(
         access.can_edit_collaborative(acting_user, initiative.collaborative), "Only coordinators publish."
     )
-    changes = apply_changes(initiative, {"is_published": published})
+    changes = apply_versioned(initiative, {"is_published": published}, expected_version=expected_version)
     if changes:
-        initiative.save(update_fields=["is_published", "updated_at"])
+        initiative.save(update_fields=["is_published", "lock_version", "updated_at"])
         audit_record(
             acting_user=acting_user,
             verb="initiative_publish",
@@ -297,7 +326,12 @@ class GateRefused(ValidationError):
 
 @transaction.atomic
 def gate_configure(
-    *, acting_user: Person, collaborative: Collaborative, stage: str, conditions: list[str]
+    *,
+    acting_user: Person,
+    collaborative: Collaborative,
+    stage: str,
+    conditions: list[str],
+    expected_version: int | None = None,
 ) -> StageGate:
     """Set what an initiative must have to enter a stage in this collaborative."""
     access.require(
@@ -307,7 +341,7 @@ def gate_configure(
     if unknown or stage not in Stage.values:
         raise ValidationError(f"Unknown stage or gate conditions: {', '.join(unknown) or stage}")
     gate, _ = StageGate.objects.get_or_create(collaborative=collaborative, stage=stage)
-    changes = apply_changes(gate, {"conditions": list(conditions)})
+    changes = apply_versioned(gate, {"conditions": list(conditions)}, expected_version=expected_version)
     gate.save()
     audit_record(
         acting_user=acting_user, verb="gate_configure", obj=gate, changes=changes, collaborative=collaborative
@@ -317,12 +351,20 @@ def gate_configure(
 
 @transaction.atomic
 def initiative_advance(
-    *, acting_user: Person, initiative: Initiative, to_stage: str, reason: str
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    to_stage: str,
+    reason: str,
+    expected_version: int | None = None,
 ) -> StageTransition:
     """Move an initiative to a stage, if the stage's gate is met; refusals list the unmet conditions."""
     from interlocal.initiatives.queries import unmet_conditions
 
     access.require(access.can_edit_initiative(acting_user, initiative), "You may not move this initiative.")
+    lock_current(
+        initiative, expected_version=expected_version, submitted={"stage": to_stage, "reason": reason}
+    )
     if to_stage not in Stage.values:
         raise ValidationError(f"Unknown stage {to_stage!r}.")
     if not reason.strip():
@@ -342,7 +384,10 @@ def initiative_advance(
         reason=reason,
     )
     changes = apply_changes(initiative, {"stage": to_stage, "stage_changed_at": now, "last_progress_at": now})
-    initiative.save(update_fields=["stage", "stage_changed_at", "last_progress_at", "updated_at"])
+    bump(initiative)
+    initiative.save(
+        update_fields=["stage", "stage_changed_at", "last_progress_at", "lock_version", "updated_at"]
+    )
     audit_record(
         acting_user=acting_user,
         verb="initiative_advance",
@@ -398,7 +443,7 @@ def criteria_set_create(
     if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):
         raise ValidationError("Criterion weights must be non-negative and not all zero.")
     latest = collaborative.criteria_sets.order_by("-version").first()
-    collaborative.criteria_sets.filter(is_current=True).update(is_current=False)
+    bump_rows(collaborative.criteria_sets.filter(is_current=True), is_current=False)
     criteria_set = CriteriaSet.objects.create(
         collaborative=collaborative,
         version=(latest.version + 1) if latest else 1,
@@ -421,11 +466,13 @@ def criteria_set_create(
 
 
 @transaction.atomic
-def criteria_set_hide_scores(*, acting_user: Person, criteria_set: CriteriaSet, hidden: bool) -> CriteriaSet:
+def criteria_set_hide_scores(
+    *, acting_user: Person, criteria_set: CriteriaSet, hidden: bool, expected_version: int | None = None
+) -> CriteriaSet:
     """Hide or reveal members' scores from each other."""
     access.require(access.can_edit_collaborative(acting_user, criteria_set.collaborative))
-    changes = apply_changes(criteria_set, {"scores_hidden": hidden})
-    criteria_set.save(update_fields=["scores_hidden"])
+    changes = apply_versioned(criteria_set, {"scores_hidden": hidden}, expected_version=expected_version)
+    criteria_set.save(update_fields=["scores_hidden", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="criteria_set_hide_scores",
@@ -445,6 +492,7 @@ def score_record(
     government: Government,
     value: int,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> Score:
     """Record or change one member government's score of an initiative on a criterion."""
     criteria_set = criterion.criteria_set
@@ -467,6 +515,9 @@ def score_record(
             f"A score must be between {criteria_set.scale_min} and {criteria_set.scale_max}, not {value}."
         )
     score = Score.objects.filter(criterion=criterion, initiative=initiative, government=government).first()
+    if score is not None:
+        lock_current(score, expected_version=expected_version, submitted={"value": value, "comment": comment})
+        bump(score)
     old = None if score is None else score.value
     if score is None:
         score = Score(criterion=criterion, initiative=initiative, government=government)

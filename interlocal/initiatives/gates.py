@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from interlocal.vocab import Stage
+from interlocal.vocab_core import Stage
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from interlocal import access
@@ -22,6 +23,7 @@ from interlocal.agreements.queries import (
 )
 from interlocal.audit.queries import activity_for_user
 from interlocal.collaboratives.queries import get_collaborative_for_user, visible_collaboratives
+from interlocal.conflicts import EditConflict
 from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
 from interlocal.initiatives.queries import (
@@ -35,6 +37,7 @@ from interlocal.initiatives.queries import (
     visible_initiatives,
 )
 from interlocal.pagecache import GenerationPaginator
+from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure
@@ -215,11 +218,23 @@ def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {f: getattr(government, f) for f in GovernmentForm.base_fields}
     form = GovernmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        values = {
+        values: dict[str, Any] = {
             k: ("" if v is None and k in ("website", "population_source") else v)
             for k, v in form.cleaned_data.items()
         }
-        government_update(acting_user=signed_in(request), government=government, **values)
+        version = values.pop("lock_version")
+        try:
+            government_update(
+                acting_user=signed_in(request), government=government, expected_version=version, **values
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                conflict,
+                form_class=GovernmentForm,
+                record_name=government.name,
+                back_url=reverse("portal:government", args=[government.slug]),
+            )
         messages.success(request, f"{government.name} was updated.")
         return redirect("portal:government", slug=government.slug)
     return render(request, "portal/government_edit.html", {"government": government, "form": form})

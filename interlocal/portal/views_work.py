@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from interlocal import access
 from interlocal.audit.models import AuditEvent
+from interlocal.conflicts import EditConflict
 from interlocal.initiatives.actions import (
     GateRefused,
     criteria_set_hide_scores,
@@ -33,6 +35,7 @@ from interlocal.initiatives.queries import (
     may_see_all_scores,
     visible_scores,
 )
+from interlocal.portal.conflict import conflict_message, conflict_response, posted_version
 from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure, measurement_record
@@ -53,9 +56,15 @@ def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a stage and say why.")
     else:
+        values = dict(form.cleaned_data)
+        version = values.pop("lock_version")
         try:
-            initiative_advance(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
+            initiative_advance(
+                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
+            )
             messages.success(request, f"Moved to {initiative.get_stage_display()}.")
+        except EditConflict as conflict:
+            messages.error(request, conflict_message(conflict))
         except GateRefused as refused:
             messages.error(request, str(refused.message))
         except ValidationError as error:
@@ -74,7 +83,20 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(initiative, f) for f in InitiativeEditForm.base_fields}
     form = InitiativeEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        initiative_update(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
+        values = dict(form.cleaned_data)
+        version = values.pop("lock_version")
+        try:
+            initiative_update(
+                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                conflict,
+                form_class=InitiativeEditForm,
+                record_name=str(initiative),
+                back_url=reverse("portal:initiative", args=[pk]),
+            )
         messages.success(request, "The initiative was updated.")
         return redirect("portal:initiative", pk=pk)
     return render(request, "portal/initiative_edit.html", {"initiative": initiative, "form": form})
@@ -138,23 +160,54 @@ def initiative_score(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            for c in criteria:
-                value = form.cleaned_data[f"c{c.pk}"]
-                if value is not None:
-                    score_record(
-                        acting_user=user,
-                        initiative=initiative,
-                        criterion=c,
-                        government=government,
-                        value=value,
-                        comment=form.cleaned_data[f"c{c.pk}_comment"],
-                    )
+            # All of the page's scores or none: a refused one must not leave the others half saved.
+            with transaction.atomic():
+                for c in criteria:
+                    value = form.cleaned_data[f"c{c.pk}"]
+                    if value is not None:
+                        score_record(
+                            acting_user=user,
+                            initiative=initiative,
+                            criterion=c,
+                            government=government,
+                            value=value,
+                            comment=form.cleaned_data[f"c{c.pk}_comment"],
+                            expected_version=form.cleaned_data.get(f"c{c.pk}_version"),
+                        )
             messages.success(request, f"{government}'s scores were saved.")
             return redirect("portal:ranking", slug=initiative.collaborative.slug)
+        except EditConflict as conflict:
+            form = _rebased_score_form(request, form, conflict, criteria, criteria_set, prior)
         except ValidationError as error:
             form.add_error(None, error)
     context = {"initiative": initiative, "form": form, "criteria_set": criteria_set, "government": government}
     return render(request, "portal/initiative_score.html", context)
+
+
+def _rebased_score_form(
+    request: HttpRequest,
+    form: ScoreForm,
+    conflict: EditConflict,
+    criteria: list[Any],
+    criteria_set: Any,
+    prior: Any,
+) -> ScoreForm:
+    # Keep the person's entries, now on top of the stored score, and say what is stored.
+    stored: Any = conflict.current
+    data = request.POST.copy()
+    data[f"c{stored.criterion_id}_version"] = str(stored.lock_version)
+    rebased = ScoreForm(
+        data, criteria=criteria, scale=(criteria_set.scale_min, criteria_set.scale_max), initial_scores=prior
+    )
+    rebased.is_valid()
+    name = next(c.name for c in criteria if c.pk == stored.criterion_id)
+    rebased.add_error(
+        None,
+        f"{name}: {conflict_message(conflict)} The stored score is {stored.value}"
+        f"{f' ({stored.comment})' if stored.comment else ''}; yours is {data.get(f'c{stored.criterion_id}')}. "
+        "Save again to replace it with yours.",
+    )
+    return rebased
 
 
 def ranking(request: HttpRequest, slug: str) -> HttpResponse:
@@ -188,7 +241,16 @@ def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"Ranking frozen as {label!r}.")
     else:
         hidden = request.POST.get("do") == "hide"
-        criteria_set_hide_scores(acting_user=signed_in(request), criteria_set=criteria_set, hidden=hidden)
+        try:
+            criteria_set_hide_scores(
+                acting_user=signed_in(request),
+                criteria_set=criteria_set,
+                hidden=hidden,
+                expected_version=posted_version(request),
+            )
+        except EditConflict as conflict:
+            messages.error(request, conflict_message(conflict))
+            return redirect("portal:ranking", slug=slug)
         messages.success(
             request, "Members now see only their own scores." if hidden else "Members now see every score."
         )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from interlocal import access
 from interlocal.audit.actions import audit_record, snapshot
+from interlocal.conflicts import bump_rows
 from interlocal.governments.models import Person
 from interlocal.initiatives.models import Initiative
 from interlocal.tracking import trajectory
@@ -113,8 +114,10 @@ def measurement_record(
     latest = kpi.measurements.order_by("-measured_on", "-id").first()
     assessment = assess_kpi(kpi, latest)
     old_status = kpi.status
-    kpi.status = assessment.status
-    kpi.save(update_fields=["status"])
+    if assessment.status != old_status:
+        # The status is part of the KPI record: a change of it is a new version, checked atomically.
+        bump_rows(Kpi.objects.filter(pk=kpi.pk), status=assessment.status)
+        kpi.refresh_from_db(fields=["status", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="measurement_record",

@@ -221,3 +221,17 @@ def test_it_lets_only_a_coordinator_or_finance_staff_certify_on_the_page(world: 
     assert client.post(f"/costshare/savings/{entry.pk}/certify/").status_code == 302
     entry.refresh_from_db()
     assert entry.certified_by == finance
+
+
+def test_it_exports_formula_looking_names_as_text_and_negative_numbers_as_numbers(world: World) -> None:
+    governments.government_update(acting_user=world.admin, government=world.blue_springs, name="@SUM(A1:A9)")
+    scenario = total_scenario(world, name='=HYPERLINK("http://evil.example/","bill")')
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                _as(world.clerk).get(f"/costshare/scenarios/{scenario.pk}/export.csv").content.decode()
+            )
+        )
+    )
+    assert ["scenario", '\'=HYPERLINK("http://evil.example/","bill")'] in rows
+    assert ["'@SUM(A1:A9)", "equal", "150000.00", "90000.00", "-60000.00", "-66.7", "no"] in rows

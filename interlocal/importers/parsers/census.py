@@ -62,6 +62,51 @@ def _geometry(raw: Any) -> MultiPolygon | None:
     return tuple(out)
 
 
+def _non_finite(value: Any, path: str) -> tuple[str, float] | None:
+    """The path and value of the first NaN or infinity (Python's json reads both, and 1e400 as inf)."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path, value)
+    if isinstance(value, dict):
+        items: Iterable[tuple[str, Any]] = ((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for sub_path, sub in items:
+        found = _non_finite(sub, sub_path)
+        if found:
+            return found
+    return None
+
+
+def _geometry_problem(geometry: MultiPolygon, multi: bool) -> tuple[str, str] | None:
+    """The field and reason that make a parsed geometry unusable: range, open ring, invalid polygon."""
+    from shapely import MultiPolygon as ShapelyMultiPolygon
+    from shapely import Polygon as ShapelyPolygon
+    from shapely.validation import explain_validity
+
+    shapes = []
+    for p, polygon in enumerate(geometry):
+        base = f"geometry.coordinates[{p}]" if multi else "geometry.coordinates"
+        for r, ring in enumerate(polygon):
+            for i, (lon, lat) in enumerate(ring):
+                if not -180 <= lon <= 180:
+                    return f"{base}[{r}][{i}]", f"longitude {lon} is outside -180..180"
+                if not -90 <= lat <= 90:
+                    return f"{base}[{r}][{i}]", f"latitude {lat} is outside -90..90"
+            if ring[0] != ring[-1]:
+                return f"{base}[{r}]", f"ring is not closed: it starts at {ring[0]} and ends at {ring[-1]}"
+        shape = ShapelyPolygon(polygon[0], polygon[1:])
+        if not shape.is_valid:
+            return base, f"invalid polygon: {explain_validity(shape)}"
+        shapes.append(shape)
+    if len(shapes) > 1:
+        whole = ShapelyMultiPolygon(shapes)
+        if not whole.is_valid:
+            return "geometry.coordinates", f"invalid multipolygon: {explain_validity(whole)}"
+    return None
+
+
 def _json_int(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -74,24 +119,39 @@ def parse_place_boundaries(data: Any, file: str | None = None) -> Parsed[tuple[P
     """Read a TIGER/Line places GeoJSON FeatureCollection (already decoded)."""
     problems: list[ParseProblem] = []
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-        return Parsed((), (ParseProblem("features", "not a GeoJSON FeatureCollection", None, file),))
+        return Parsed(
+            (), (ParseProblem("features", "not a GeoJSON FeatureCollection", None, file, "feature"),)
+        )
     places: list[PlaceRecord] = []
     for index, feature in enumerate(data["features"]):
+
+        def problem(field: str, message: str, index: int = index) -> None:
+            problems.append(ParseProblem(field, message, index, file, "feature"))
+
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
-            problems.append(ParseProblem("properties", "feature has no properties object", index, file))
+            problem("properties", "feature has no properties object")
             continue
         geoid = props.get("GEOID")
         if not isinstance(geoid, str) or not geoid.isdigit():
-            problems.append(ParseProblem("GEOID", f"missing or not a digit string: {geoid!r}", index, file))
+            problem("GEOID", f"missing or not a digit string: {geoid!r}")
             continue
-        geometry = _geometry(feature.get("geometry"))
+        bad_number = _non_finite(feature, "")
+        if bad_number:
+            problem(bad_number[0], f"GEOID {geoid}: {bad_number[1]} is not a finite number")
+            continue
+        raw_geometry = feature.get("geometry")
+        geometry = _geometry(raw_geometry)
         if geometry is None:
-            problems.append(ParseProblem("geometry", "missing or not a Polygon/MultiPolygon", index, file))
+            problem("geometry", "missing or not a Polygon/MultiPolygon")
+            continue
+        invalid = _geometry_problem(geometry, multi=raw_geometry["type"] == "MultiPolygon")
+        if invalid:
+            problem(invalid[0], f"GEOID {geoid}: {invalid[1]}")
             continue
         land = _json_int(props.get("ALAND"))
         if land is None:
-            problems.append(ParseProblem("ALAND", f"not an integer: {props.get('ALAND')!r}", index, file))
+            problem("ALAND", f"not an integer: {props.get('ALAND')!r}")
         places.append(
             PlaceRecord(
                 geoid=geoid,
@@ -107,9 +167,9 @@ def parse_place_boundaries(data: Any, file: str | None = None) -> Parsed[tuple[P
     return Parsed(tuple(places), tuple(problems))
 
 
-def read_place_boundaries(path: str | Path) -> Parsed[tuple[PlaceRecord, ...]]:
-    """Read a TIGER/Line places GeoJSON file."""
-    name = str(path)
+def read_place_boundaries(path: str | Path, label: str | None = None) -> Parsed[tuple[PlaceRecord, ...]]:
+    """Read a TIGER/Line places GeoJSON file; problems name it by label (default: its path)."""
+    name = label or str(path)
     try:
         data = json.loads(Path(path).read_bytes())
     except (OSError, ValueError) as exc:

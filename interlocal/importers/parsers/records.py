@@ -17,6 +17,8 @@ class ParseProblem:
     message: str
     row: int | None = None
     file: str | None = None
+    # What the row number counts: "row" for tables, "feature" for GeoJSON.
+    unit: str = "row"
 
 
 @dataclass(frozen=True)

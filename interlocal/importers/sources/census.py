@@ -12,6 +12,7 @@ from interlocal.governments import actions
 from interlocal.governments.models import Government
 from interlocal.importers.base import (
     CHANGED,
+    MAX_PROBLEMS,
     NEW,
     UNCHANGED,
     Option,
@@ -63,16 +64,16 @@ class CensusBoundariesSource(Source):
 
     def parse(self, path: Path, report: Report) -> tuple[PlaceRecord, ...]:
         """Read the features; a feature without GEOID, geometry or land area rejects the file."""
-        parsed = read_place_boundaries(path)
+        parsed = read_place_boundaries(path, report.file)
         for problem in parsed.problems:
             report.reject_parse(problem)
         seen: set[str] = set()
         for index, place in enumerate(parsed.value):
             if place.geoid in seen:
-                report.reject(index, "GEOID", f"duplicate GEOID {place.geoid}")
+                report.reject(index, "GEOID", f"duplicate GEOID {place.geoid}", unit="feature")
             seen.add(place.geoid)
             if place.geoid[:2] not in STATE_USPS:
-                report.reject(index, "GEOID", f"unknown state code {place.geoid[:2]!r}")
+                report.reject(index, "GEOID", f"unknown state code {place.geoid[:2]!r}", unit="feature")
             if (place.class_fp or "C").startswith("U"):
                 report.note(f"{place.name}: census-designated place, not a government; skipped")
         return tuple(p for p in parsed.value if not (p.class_fp or "C").startswith("U"))
@@ -153,6 +154,9 @@ class CensusPopulationSource(Source):
         def rows() -> Iterator[tuple[list[ParseProblem], PopulationEstimateRow]]:
             for row in iter_population_estimates(path, problems):
                 yield problems, row
+                if len(problems) >= MAX_PROBLEMS:
+                    # Report now: the import is going to stop, and a file of bad rows must not fill memory.
+                    break
             for problem in problems:
                 report.reject_parse(problem)
 
@@ -186,7 +190,7 @@ class CensusPopulationSource(Source):
             if government is None:
                 unknown += 1
                 continue
-            values = {
+            values: dict[str, Any] = {
                 "population": row.estimate(year),
                 "population_year": year,
                 "population_source": f"Census Bureau population estimates (Vintage {max(years)}), July 1 {year}",

@@ -16,6 +16,7 @@ from django.utils.text import capfirst, slugify
 
 from interlocal.collaboratives import actions as collab_actions
 from interlocal.collaboratives.models import Collaborative, Membership
+from interlocal.csvsafe import SafeCsvWriter, safe_row
 from interlocal.governments import actions as gov_actions
 from interlocal.governments.models import Government
 from interlocal.importers.base import (
@@ -28,6 +29,8 @@ from interlocal.importers.base import (
     differences,
     row_guard,
 )
+from interlocal.importers.parsers.records import ParseProblem
+from interlocal.importers.parsers.xlsx import iter_xlsx_rows
 from interlocal.initiatives import actions as initiative_actions
 from interlocal.initiatives.models import Initiative
 
@@ -103,7 +106,7 @@ def template_rows(record_type: str) -> list[list[str]]:
 def template_csv(record_type: str) -> str:
     """The template as CSV text."""
     out = io.StringIO()
-    csv.writer(out).writerows(template_rows(record_type))
+    SafeCsvWriter(out).writerows(template_rows(record_type))
     return out.getvalue()
 
 
@@ -116,7 +119,7 @@ def template_xlsx(record_type: str) -> bytes:
     assert sheet is not None
     sheet.title = record_type
     for row in template_rows(record_type):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -246,25 +249,22 @@ def iter_rows(path: Path, report: Report) -> Iterator[tuple[int, dict[str, Any]]
 
 
 def _xlsx_rows(path: Path, report: Report) -> Iterator[tuple[int, dict[str, Any]]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        report.reject(None, "<file>", f"not a readable XLSX workbook: {exc}")
-        return
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        for line, cells in enumerate(rows, start=2):
+    problems: list[ParseProblem] = []
+    rows = iter_xlsx_rows(path, problems)
+    first = next(rows, None)
+    if first is not None:
+        header = [str(h).strip() if h is not None else "" for h in first[1]]
+        while header and not header[-1]:
+            header.pop()
+        for line, cells in rows:
             if all(c is None or str(c).strip() == "" for c in cells):
                 continue
+            if any(c is not None and str(c).strip() for c in cells[len(header) :]):
+                report.reject(line, "<row>", f"a cell right of the last of {len(header)} headings")
+                continue
             yield line, dict(zip(header, cells, strict=False))
-    finally:
-        book.close()
+    for problem in problems:
+        report.reject(problem.row, problem.field, problem.message)
 
 
 class SpreadsheetSource(Source):

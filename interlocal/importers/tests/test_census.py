@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,85 @@ def test_it_sets_population_with_year_and_source(world: World) -> None:
     code, out = run("census-population", str(shared(*POPULATION)), "--as", world.admin.username)
     assert (code, "No changes" in out) == (0, True)
     assert fingerprint() == before
+
+
+def _collection(*geometries: object) -> dict[str, object]:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"GEOID": f"29{90001 + i}", "NAME": f"Testville {i}", "ALAND": 1000},
+                "geometry": {"type": "Polygon", "coordinates": geometry},
+            }
+            for i, geometry in enumerate(geometries)
+        ],
+    }
+
+
+GOOD = [[[-94.0, 39.0], [-93.9, 39.0], [-93.9, 39.1], [-94.0, 39.1], [-94.0, 39.0]]]
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "reason"),
+    [
+        (
+            [[[-94.0, 39.0], [float("nan"), 39.0], [-93.9, 39.1], [-94.0, 39.0]]],
+            "geometry.coordinates[0][1][0]",
+            "nan is not a finite number",
+        ),
+        (
+            [[[-94.0, 39.0], [-93.9, float("inf")], [-93.9, 39.1], [-94.0, 39.0]]],
+            "geometry.coordinates[0][1][1]",
+            "inf is not a finite number",
+        ),
+        (
+            [[[-94.0, 39.0], [-93.9, 39.0], [-93.9, 39.1], [-94.0, 39.1]]],
+            "geometry.coordinates[0]",
+            "ring is not closed",
+        ),
+        (
+            [[[-94.0, 39.0], [-93.9, 39.1], [-93.9, 39.0], [-94.0, 39.1], [-94.0, 39.0]]],
+            "geometry.coordinates",
+            "invalid polygon: Self-intersection",
+        ),
+        (
+            [[[-500.0, 39.0], [-93.9, 39.0], [-93.9, 39.1], [-500.0, 39.0]]],
+            "geometry.coordinates[0][0]",
+            "longitude -500.0 is outside -180..180",
+        ),
+        (
+            [[[-94.0, 39.0], [-93.9, 95.0], [-93.9, 39.1], [-94.0, 39.0]]],
+            "geometry.coordinates[0][1]",
+            "latitude 95.0 is outside -90..90",
+        ),
+    ],
+)
+def test_it_refuses_bad_geometry_naming_file_feature_and_field(
+    world: World, tmp_path: Path, bad: object, field: str, reason: str
+) -> None:
+    path = tmp_path / "places.geojson"
+    # json.dumps writes NaN and Infinity, as the files the attacker sent did.
+    path.write_text(json.dumps(_collection(GOOD, bad)))
+    before = fingerprint()
+    code, out = run("census-boundaries", str(path), "--as", world.admin.username)
+    assert code == 1, out
+    assert f"error: {path}, feature 1, field {field}: GEOID 2990002: {reason}" in out
+    assert "Traceback" not in out
+    # All or nothing: the good feature was not imported either.
+    assert fingerprint() == before
+    assert not Government.objects.filter(geoid="2990001").exists()
+
+
+def test_it_refuses_numbers_too_large_for_a_float(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "places.geojson"
+    path.write_text(json.dumps(_collection(GOOD)).replace("1000", "1e400"))
+    code, out = run("census-boundaries", str(path), "--as", world.admin.username)
+    assert code == 1 and "feature 0, field properties.ALAND: GEOID 2990001: inf is not a finite number" in out
+
+
+def test_it_imports_a_valid_polygon(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "places.geojson"
+    path.write_text(json.dumps(_collection(GOOD)))
+    code, out = run("census-boundaries", str(path), "--as", world.admin.username)
+    assert code == 0 and "1 new" in out, out

@@ -71,3 +71,20 @@ def test_it_exports_matters_and_actions_in_the_ocd_shape(world: World) -> None:
 def test_it_prints_an_import_template(world: World) -> None:
     header = export("memberships", "--template").splitlines()[0]
     assert header == "Collaborative,Government,Role,Joined on,Left on"
+
+
+def test_it_exports_formula_looking_cells_as_text(world: World) -> None:
+    from interlocal.governments.actions import government_update
+
+    government_update(
+        acting_user=world.admin,
+        government=world.lees_summit,
+        name='=HYPERLINK("http://evil.example/","x")',
+        website="https://www.cityofls.net/",
+    )
+    government_update(acting_user=world.admin, government=world.blue_springs, name="@SUM(A1:A9)")
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(export("governments", "--format", "csv")))}
+    assert rows[world.lees_summit.slug]["name"] == '\'=HYPERLINK("http://evil.example/","x")'
+    assert rows[world.blue_springs.slug]["name"] == "'@SUM(A1:A9)"
+    # JSON is not opened by spreadsheets; it keeps the value exactly.
+    assert any(r["name"] == "@SUM(A1:A9)" for r in json.loads(export("governments", "--format", "json")))

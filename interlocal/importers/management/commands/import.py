@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from interlocal.governments.models import Person
 from interlocal.importers.base import run_import
 from interlocal.importers.sources import SOURCES
+from interlocal.importers.uploads import purge_expired, upload_dir
 
 MAX_DOWNLOAD = 200 * 1024 * 1024
 
@@ -51,7 +52,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """One sub-command per source, each with its own options."""
-        sub = parser.add_subparsers(dest="source", required=True, title="sources", metavar="SOURCE")
+        parser.add_argument(
+            "--purge-expired",
+            action="store_true",
+            help="delete previewed uploads under var/imports/ older than INTERLOCAL_IMPORT_TTL_HOURS, and stop",
+        )
+        sub = parser.add_subparsers(dest="source", title="sources", metavar="SOURCE")
         for name, cls in SOURCES.items():
             source_parser = sub.add_parser(name, help=cls.help, description=cls.help)
             source_parser.add_argument("file", help="path or http(s) URL of the input")
@@ -70,6 +76,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the import and print its report; exit non-zero when anything was rejected."""
+        if options["purge_expired"]:
+            removed = purge_expired()
+            self.stdout.write(f"Deleted {removed} expired upload(s) from {upload_dir()}.")
+            return
+        if not options.get("source"):
+            raise CommandError(f"name a SOURCE: {', '.join(SOURCES)}")
         cls = SOURCES[options["source"]]
         user = acting_user(options.get("as_user"))
         source = cls(acting_user=user, **{o.dest: options.get(o.dest) for o in cls.options})
@@ -85,4 +97,4 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
-            raise CommandError(f"{len(report.problems)} problem(s); nothing was changed", returncode=1)
+            raise CommandError(f"{report.problem_count} problem(s); nothing was changed", returncode=1)
