@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('collaboratives', '0003_lock_version'),
-        ('initiatives', '0004_lock_version'),
+        ('initiatives', '0005_term_kind_plan_goal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
