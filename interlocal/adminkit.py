@@ -7,9 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from interlocal import access
 from interlocal.audit.actions import admin_save, audit_record
 from interlocal.audit.queries import record_history
 from interlocal.conflicts import EditConflict
@@ -76,11 +79,53 @@ class VersionedInlineForm(ModelForm):
 
 def _is_backoffice_user(request: HttpRequest) -> bool:
     user: Any = request.user
-    return bool(user.is_active and user.is_staff and (user.is_superuser or user.government_id))
+    return bool(user.is_active and user.is_staff and user.has_perm("portal.use_backoffice"))
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Role-checked, audited, never deletes; subclasses say who may edit through can_edit()."""
+def scoped_queryset(user: Any, model: type[models.Model]) -> QuerySet[Any] | None:
+    """The records of a model the user may see, for pickers; None when the model is not scoped."""
+    from interlocal.agreements.models import Agreement, AgreementVersion, LegislativeMatter
+    from interlocal.agreements.queries import visible_agreements, visible_matters
+    from interlocal.collaboratives.models import Collaborative
+    from interlocal.collaboratives.queries import visible_collaboratives
+    from interlocal.governments.models import Government
+    from interlocal.governments.queries import visible_governments
+    from interlocal.initiatives.models import Initiative, Plan
+    from interlocal.initiatives.queries import visible_initiatives
+
+    scopes: dict[type[models.Model], Any] = {
+        Government: visible_governments,
+        Collaborative: visible_collaboratives,
+        Initiative: visible_initiatives,
+        Agreement: visible_agreements,
+        LegislativeMatter: visible_matters,
+        AgreementVersion: lambda u: AgreementVersion.objects.filter(agreement__in=visible_agreements(u)),
+        Plan: lambda u: Plan.objects.filter(collaborative__in=visible_collaboratives(u)),
+    }
+    scope = scopes.get(model)
+    return None if scope is None else scope(user)
+
+
+class ScopedPickers:
+    """Pickers and list filters offer only records the user may see."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "queryset" not in kwargs:
+            qs = scoped_queryset(request.user, db_field.related_model)
+            if qs is not None:
+                kwargs["queryset"] = qs
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "queryset" not in kwargs:
+            qs = scoped_queryset(request.user, db_field.related_model)
+            if qs is not None:
+                kwargs["queryset"] = qs
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class AuditedAdmin(ScopedPickers, admin.ModelAdmin):
+    """Permission-checked through has_perm, audited, never deletes; records outside get_queryset are 404s."""
 
     # Carries the record's version, so that a stale change form is refused instead of overwriting.
     change_form_template = "admin/versioned_change_form.html"
@@ -102,13 +147,25 @@ class AuditedAdmin(admin.ModelAdmin):
             messages.error(request, f"{conflict} Review the stored record and make your change again.")
             return HttpResponseRedirect(request.path)
 
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        """Whether the user may change this object; subclasses narrow it."""
-        return bool(getattr(request.user, "is_superuser", False))
+    def perm(self, verb: str) -> str:
+        """This model's permission name for a verb."""
+        return access.perm_name(self.model, verb)
 
-    def can_add(self, request: HttpRequest) -> bool:
-        """Whether the user may add records of this type."""
-        return bool(getattr(request.user, "is_superuser", False))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        scoped = scoped_queryset(request.user, self.model)
+        return qs if scoped is None else qs.filter(pk__in=scoped.values("pk"))
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        # A related filter lists only records that appear in the user's own list.
+        out: list[Any] = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry:
+                field = self.model._meta.get_field(entry)
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            out.append(entry)
+        return out
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_backoffice_user(request)
@@ -117,21 +174,29 @@ class AuditedAdmin(admin.ModelAdmin):
         return _is_backoffice_user(request)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return _is_backoffice_user(request) and self.can_add(request)
+        return _is_backoffice_user(request) and request.user.has_perm(self.perm("add"))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not _is_backoffice_user(request):
             return False
-        return True if obj is None else self.can_edit(request, obj)
+        return True if obj is None else request.user.has_perm(self.perm("change"), obj)
 
     # Records are history: users archive or unpublish, they never hard-delete.
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def check_save(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        """Raise PermissionDenied unless the user may save this object as it will be saved."""
+        allowed = request.user.has_perm(self.perm("change" if change else "add"), obj)
+        if not allowed:
+            raise PermissionDenied("You may not save this record.")
+
+    def check_inline(self, request: HttpRequest, parent: Any, instance: Any) -> None:
+        """Raise ValidationError or PermissionDenied for an inline row the user may not save."""
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         # The add form can name a parent the user may not touch; check the object as it will be saved.
-        if not self.can_edit(request, obj):
-            raise PermissionDenied("You may not save this record.")
+        self.check_save(request, obj, form, change)
         admin_save(
             acting_user=request.user,
             instance=obj,
@@ -170,6 +235,7 @@ class AuditedAdmin(admin.ModelAdmin):
             else:
                 formset.changed_objects.append((instance, list(inline_form.changed_data)))
             setattr(instance, formset.fk.name, form.instance)
+            self.check_inline(request, form.instance, instance)
             admin_save(
                 acting_user=request.user,
                 instance=instance,
@@ -181,7 +247,7 @@ class AuditedAdmin(admin.ModelAdmin):
             inline_form._save_m2m()
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedPickers, admin.TabularInline):
     """An inline that lists related rows without editing them."""
 
     extra = 0
@@ -194,8 +260,8 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class EditableInline(admin.TabularInline):
-    """An inline whose rows may be added and changed but never deleted, nor changed from a stale copy."""
+class EditableInline(ScopedPickers, admin.TabularInline):
+    """An inline whose rows may be added and changed (never deleted, nor from a stale copy) by those who may change the parent."""
 
     extra = 0
     can_delete = False
@@ -204,3 +270,15 @@ class EditableInline(admin.TabularInline):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_fields(request, obj))
         return fields if "lock_version_seen" in fields else [*fields, "lock_version_seen"]
+
+    def _parent_perm(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and request.user.has_perm(access.perm_name(type(obj), "change"), obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_backoffice_user(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_perm(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_perm(request, obj)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from interlocal.agreements.models import (
     MatterAction,
     MatterAttachment,
 )
-from interlocal.audit.actions import audit_record, snapshot
+from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative
 from interlocal.conflicts import apply_versioned, bump, lock_current
 from interlocal.governments.models import Government, Person
@@ -60,7 +61,7 @@ def agreement_create(
 ) -> Agreement:
     """Create an agreement (its texts come as versions)."""
     access.require(
-        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators draft agreements."
+        acting_user, "agreements.add_agreement", collaborative, "Only coordinators draft agreements."
     )
     agreement = Agreement(
         collaborative=collaborative, kind=kind, title=title, summary=summary, is_published=is_published
@@ -92,9 +93,16 @@ def agreement_version_create(
     **terms: Any,
 ) -> AgreementVersion:
     """Add the next version of an agreement with the parties who must adopt it."""
-    access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators draft agreements.")
+    access.require(
+        acting_user, "agreements.add_agreementversion", agreement, "Only coordinators draft agreements."
+    )
     if not parties:
         raise ValidationError("An agreement version needs at least one party.")
+    members = access.current_member_ids(agreement.collaborative)
+    # Naming a government as a party needs its consent: an accepted, current membership.
+    strangers = sorted(g.name for g in parties if g.pk not in members)
+    if strangers:
+        raise ValidationError(f"Not current members of {agreement.collaborative}: {', '.join(strangers)}.")
     number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = AgreementVersion(
         agreement=agreement,
@@ -138,7 +146,7 @@ def agreement_adopt(
 ) -> Adoption:
     """Record a party's adoption; the version comes into force when the last party adopts."""
     access.require(
-        access.can_edit_government(acting_user, government), "Only the party's own staff record its adoption."
+        acting_user, "agreements.add_adoption", government, "Only the party's own staff record its adoption."
     )
     # Lock the version so two clerks adopting at once cannot both miss being last.
     version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
@@ -232,7 +240,10 @@ def matter_create(
 ) -> LegislativeMatter:
     """Record a council's legislative matter."""
     access.require(
-        access.can_edit_matter(acting_user, government), "You may not record this council's matters."
+        acting_user,
+        "agreements.add_legislativematter",
+        government,
+        "You may not record this council's matters.",
     )
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
@@ -263,7 +274,9 @@ def matter_update(
     *, acting_user: Person, matter: LegislativeMatter, expected_version: int | None = None, **fields: Any
 ) -> LegislativeMatter:
     """Change a matter's fields; expected_version is the version the editor started from."""
-    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown matter fields: {', '.join(sorted(unknown))}")
@@ -290,7 +303,9 @@ def matter_action_add(
     seconder_name: str = "",
 ) -> MatterAction:
     """Append a row to a matter's action history."""
-    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     sequence = matter.actions.filter(action_date=action_date).count()
     action = MatterAction(
         matter=matter,
@@ -326,7 +341,7 @@ def matter_action_update(
 ) -> MatterAction:
     """Correct a row of a matter's action history (e.g. its result, when a re-import says otherwise)."""
     access.require(
-        access.can_edit_matter(acting_user, action.matter.government), "You may not edit this matter."
+        acting_user, "agreements.change_legislativematter", action.matter, "You may not edit this matter."
     )
     unknown = set(fields) - set(_ACTION_FIELDS)
     if unknown:
@@ -339,22 +354,54 @@ def matter_action_update(
     return action
 
 
+# Council packets run to tens of megabytes; anything larger belongs behind a link.
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def _describe_file(content: bytes) -> str:
+    # The audit log records which file, not its bytes.
+    return f"{len(content)} bytes, sha256 {hashlib.sha256(content).hexdigest()}" if content else ""
+
+
+def _check_file(file_name: str, content: bytes) -> None:
+    if bool(file_name) != bool(content):
+        raise ValidationError({"content": "A file needs both a name and its contents."})
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"content": f"The file is larger than {MAX_ATTACHMENT_BYTES // 2**20} MB."})
+
+
 @transaction.atomic
 def matter_attachment_add(
-    *, acting_user: Person, matter: LegislativeMatter, name: str, url: str = "", position: int | None = None
+    *,
+    acting_user: Person,
+    matter: LegislativeMatter,
+    name: str,
+    url: str = "",
+    position: int | None = None,
+    file_name: str = "",
+    content: bytes = b"",
+    note: str = "",
 ) -> MatterAttachment:
-    """Attach a document to a matter (last unless a position is given)."""
-    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    """Attach a document to a matter (last unless a position is given), as a link, a file or both."""
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
+    _check_file(file_name, content)
     if position is None:
         position = matter.attachments.count()
-    attachment = MatterAttachment(matter=matter, name=name, url=url, position=position)
+    attachment = MatterAttachment(
+        matter=matter, name=name, url=url, position=position, file_name=file_name, content=content, note=note
+    )
     attachment.full_clean()
     attachment.save()
     audit_record(
         acting_user=acting_user,
         verb="matter_attachment_add",
         obj=attachment,
-        changes=snapshot(attachment, ["matter", "name", "url", "position"]),
+        changes={
+            **snapshot(attachment, ["matter", "name", "url", "position", "file_name", "note"]),
+            "content": (None, _describe_file(content)),
+        },
     )
     return attachment
 
@@ -363,15 +410,24 @@ def matter_attachment_add(
 def matter_attachment_update(
     *, acting_user: Person, attachment: MatterAttachment, expected_version: int | None = None, **fields: Any
 ) -> MatterAttachment:
-    """Change an attachment's name, link or position."""
+    """Change an attachment's name, link, position, file or note."""
     access.require(
-        access.can_edit_matter(acting_user, attachment.matter.government), "You may not edit this matter."
+        acting_user, "agreements.change_legislativematter", attachment.matter, "You may not edit this matter."
     )
-    unknown = set(fields) - {"name", "url", "position"}
+    unknown = set(fields) - {"name", "url", "position", "file_name", "content", "note"}
     if unknown:
         raise TypeError(f"Unknown attachment fields: {', '.join(sorted(unknown))}")
-    changes = apply_versioned(attachment, fields, expected_version=expected_version)
+    if "content" in fields:
+        fields["content"] = bytes(fields["content"])
+    lock_current(attachment, expected_version=expected_version, submitted=fields)
+    before = bytes(attachment.content)
+    changes = apply_changes(attachment, fields)
     if changes:
+        bump(attachment)
+    if "content" in changes:
+        changes["content"] = (_describe_file(before), _describe_file(fields["content"]))
+    if changes:
+        _check_file(attachment.file_name, bytes(attachment.content))
         attachment.full_clean()
         attachment.save()
         audit_record(
@@ -389,8 +445,13 @@ def agreement_link_initiatives(
     expected_version: int | None = None,
 ) -> Agreement:
     """Say which initiatives an agreement puts in place (the approval gate looks for it)."""
-    access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators link agreements.")
+    access.require(
+        acting_user, "agreements.change_agreement", agreement, "Only coordinators link agreements."
+    )
     lock_current(agreement, expected_version=expected_version, submitted={"initiatives": initiatives})
+    others = sorted(str(i) for i in initiatives if i.collaborative_id != agreement.collaborative_id)
+    if others:
+        raise ValidationError(f"Initiatives of another collaborative: {', '.join(others)}.")
     before = sorted(str(i) for i in agreement.initiatives.all())
     agreement.initiatives.set(initiatives)
     after = sorted(str(i) for i in initiatives)

@@ -16,6 +16,7 @@ from interlocal.agreements.models import (
     AgreementParty,
     AgreementVersion,
     LegislativeMatter,
+    MatterAttachment,
 )
 from interlocal.governments.models import Government
 
@@ -87,21 +88,28 @@ def overdue_adoptions(versions: QuerySet[AgreementVersion], today: dt.date) -> l
 
 
 def visible_matters(user: Any) -> QuerySet[LegislativeMatter]:
-    """Published matters, plus the user's own government's and their coordinated members'."""
+    """Published matters, plus the user's own government's (and its departments')."""
     qs = LegislativeMatter.objects.select_related("government")
     if access.is_admin(user):
         return qs
-    own: set[int] = set()
-    if user.is_authenticated and getattr(user, "government_id", None):
-        own = {user.government_id} | access.coordinated_government_ids(user)
-    return qs.filter(Q(is_published=True) | Q(government_id__in=own))
+    gov = getattr(user, "government_id", None) if user.is_authenticated else None
+    if gov is not None:
+        return qs.filter(Q(is_published=True) | Q(government_id=gov) | Q(government__parent_id=gov))
+    return qs.filter(is_published=True)
 
 
 def get_matter_for_user(user: Any, pk: int) -> LegislativeMatter:
     """Return a matter with its actions, attachments and adoptions, or 404 whether missing or hidden."""
     qs = visible_matters(user).prefetch_related(
         "actions",
-        "attachments",
+        # The page lists attachments; their files are read only when downloaded.
+        Prefetch("attachments", queryset=MatterAttachment.objects.defer("content")),
         Prefetch("adoptions", queryset=Adoption.objects.select_related("version__agreement")),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def get_matter_attachment_for_user(user: Any, matter_pk: int, pk: int) -> MatterAttachment:
+    """Return an attachment's file of a matter the user may see, or 404 whether missing, hidden or fileless."""
+    qs = MatterAttachment.objects.filter(matter__in=visible_matters(user)).exclude(file_name="")
+    return get_object_or_404(qs, matter_id=matter_pk, pk=pk)

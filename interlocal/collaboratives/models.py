@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import models
 
 from interlocal.conflicts import Versioned
-from interlocal.vocab import MembershipRole
+from interlocal.vocab import MembershipRole, MembershipStatus
 
 
 class Collaborative(Versioned):
@@ -61,6 +61,12 @@ class Membership(Versioned):
         default=MembershipRole.MEMBER,
         help_text="Member, facilitator or supporting partner.",
     )
+    status = models.CharField(
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PROPOSED,
+        help_text="Proposed by the coordinator; only accepted by the joining government does it grant anything.",
+    )
     joined_on = models.DateField(help_text="First day of membership.")
     left_on = models.DateField(
         null=True, blank=True, help_text="Last day of membership; empty while current."
@@ -88,5 +94,9 @@ class Membership(Versioned):
         return f"{self.government} in {self.collaborative} from {self.joined_on}"
 
     def is_current_on(self, day: dt.date) -> bool:
-        """Whether the membership covers the given day."""
-        return self.joined_on <= day and (self.left_on is None or self.left_on >= day)
+        """Whether the membership is accepted and covers the given day."""
+        return (
+            self.status == MembershipStatus.ACCEPTED
+            and self.joined_on <= day
+            and (self.left_on is None or self.left_on >= day)
+        )

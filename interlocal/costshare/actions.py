@@ -15,7 +15,6 @@ from interlocal.agreements.models import AgreementVersion
 from interlocal.audit.actions import audit_record, snapshot
 from interlocal.conflicts import bump, lock_current
 from interlocal.costshare import problem as problems
-from interlocal.costshare import rules
 from interlocal.costshare.choices import CostModel, Method, Recurrence, ScenarioStatus
 from interlocal.costshare.engine import ENGINE_VERSION
 from interlocal.costshare.models import DriverValue, SavingsEntry, Scenario, ScenarioDriver, ScenarioPartner
@@ -76,7 +75,9 @@ def scenario_create(
     subject = agreement_version.agreement if agreement_version is not None else initiative
     assert subject is not None
     collaborative = subject.collaborative
-    access.require(rules.can_edit_scenarios(acting_user, collaborative), "Only coordinators build scenarios.")
+    access.require(
+        acting_user, "costshare.change_scenario", collaborative, "Only coordinators build scenarios."
+    )
     if not partners:
         raise ValidationError("A scenario needs at least one partner.")
     if len({g.pk for g in partners}) != len(partners):
@@ -167,9 +168,7 @@ def scenario_set_drivers(
     expected_version: int | None = None,
 ) -> Scenario:
     """Replace a draft scenario's drivers (values per partner per period); earlier results are cleared."""
-    access.require(
-        rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators build scenarios."
-    )
+    access.require(acting_user, "costshare.change_scenario", scenario, "Only coordinators build scenarios.")
     lock_current(
         scenario, expected_version=expected_version, submitted={"drivers": [d.name for d in drivers]}
     )
@@ -236,9 +235,7 @@ def scenario_compute(
     *, acting_user: Person, scenario: Scenario, expected_version: int | None = None
 ) -> Scenario:
     """Run every chosen method and store the exact inputs, results and engine version."""
-    access.require(
-        rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators build scenarios."
-    )
+    access.require(acting_user, "costshare.change_scenario", scenario, "Only coordinators build scenarios.")
     lock_current(scenario, expected_version=expected_version)
     _frozen_check(scenario)
     problem, ids = problems.build_problem(scenario)
@@ -281,9 +278,7 @@ def scenario_adopt(
     *, acting_user: Person, scenario: Scenario, method: str, expected_version: int | None = None
 ) -> Scenario:
     """Adopt one method's split; the split adopted earlier for the same subject, service and year is superseded."""
-    access.require(
-        rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators adopt scenarios."
-    )
+    access.require(acting_user, "costshare.change_scenario", scenario, "Only coordinators adopt scenarios.")
     lock_current(scenario, expected_version=expected_version, submitted={"adopted_method": method})
     _frozen_check(scenario)
     if scenario.status != ScenarioStatus.COMPUTED or not scenario.results:
@@ -354,9 +349,14 @@ def savings_entry_create(
 ) -> SavingsEntry:
     """Record a government's baseline cost and projected (and, once known, actual) saving for a year."""
     access.require(
-        rules.can_write_savings(acting_user, initiative, government),
+        acting_user,
+        "costshare.add_savingsentry",
+        SavingsEntry(initiative=initiative, government=government),
         "Only the government's own editors or the collaborative's coordinators record its savings.",
     )
+    # Entering figures for a government needs its consent: an accepted, current membership.
+    if government.pk not in access.current_member_ids(initiative.collaborative):
+        raise ValidationError(f"{government} is not a current member of {initiative.collaborative}.")
     if recurrence not in Recurrence.values:
         raise ValidationError(f"Recurrence must be one of {', '.join(Recurrence.values)}.")
     entry = SavingsEntry(
@@ -402,7 +402,9 @@ def savings_entry_certify(
 ) -> SavingsEntry:
     """Certify an entry's actual saving and evidence (a coordinator or the government's finance staff)."""
     access.require(
-        rules.can_certify_savings(acting_user, entry),
+        acting_user,
+        "costshare.certify_savingsentry",
+        entry,
         "Only a coordinator or the government's own finance staff certify savings.",
     )
     lock_current(entry, expected_version=expected_version)

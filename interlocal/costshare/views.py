@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interlocal.conflicts import EditConflict
-from interlocal.costshare import actions, queries, report, rules
+from interlocal.costshare import actions, queries, report
 from interlocal.costshare.actions import DriverSpec, Formula
 from interlocal.costshare.choices import CostModel, Method, ScenarioStatus
 from interlocal.costshare.forms import AdoptForm, SavingsEntryForm, ScenarioForm
@@ -34,7 +34,7 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "collaborative": collaborative,
         "scenarios": queries.scenarios_of(request.user, collaborative),
-        "can_edit": rules.can_edit_scenarios(request.user, collaborative),
+        "can_edit": request.user.has_perm("costshare.change_scenario", collaborative),
     }
     return render(request, "costshare/scenario_list.html", context)
 
@@ -43,7 +43,7 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
 def scenario_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A coordinator sets up a scenario: partners, cost model, drivers and methods."""
     collaborative = queries.get_collaborative_for_scenarios(request.user, slug)
-    if not rules.can_edit_scenarios(request.user, collaborative):
+    if not request.user.has_perm("costshare.change_scenario", collaborative):
         raise PermissionDenied("Only coordinators build scenarios.")
     form = ScenarioForm(
         request.POST or None,
@@ -106,7 +106,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Methods side by side with each partner's bill and saving, a chart, and adoption for coordinators."""
     scenario = queries.get_scenario_for_user(request.user, pk)
     table = report.comparison(scenario)
-    can_edit = rules.can_edit_scenarios(request.user, scenario.collaborative)
+    can_edit = request.user.has_perm("costshare.change_scenario", scenario)
     adopt_form = None
     if table and can_edit and scenario.status == ScenarioStatus.COMPUTED:
         adopt_form = AdoptForm(methods=[(m.code, m.label) for m in table.methods])
@@ -228,7 +228,11 @@ def savings_ledger(request: HttpRequest, slug: str) -> HttpResponse:
             ("By fiscal year", ledger.by_year),
         ],
         "form": form if governments and initiatives else None,
-        "certifiable": rules.certifiable_ids(request.user, collaborative, ledger.entries),
+        "certifiable": {
+            e.pk
+            for e in ledger.entries
+            if not e.is_certified and request.user.has_perm("costshare.certify_savingsentry", e)
+        },
     }
     return render(request, "costshare/savings_ledger.html", context)
 

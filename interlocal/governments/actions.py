@@ -38,9 +38,7 @@ def government_create(
     *, acting_user: Person, kind: str, name: str, slug: str = "", **fields: Any
 ) -> Government:
     """Register a government; administrators and coordinators only."""
-    access.require(
-        access.is_admin(acting_user) or acting_user.is_coordinator, "Only coordinators register governments."
-    )
+    access.require(acting_user, "governments.add_government", None, "Only coordinators register governments.")
     unknown = set(fields) - set(_GOVERNMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown government fields: {', '.join(sorted(unknown))}")
@@ -61,7 +59,9 @@ def government_update(
     *, acting_user: Person, government: Government, expected_version: int | None = None, **fields: Any
 ) -> Government:
     """Change a government's fields; expected_version is the version the editor started from."""
-    access.require(access.can_edit_government(acting_user, government), "You may not edit this government.")
+    access.require(
+        acting_user, "governments.change_government", government, "You may not edit this government."
+    )
     unknown = set(fields) - set(_GOVERNMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown government fields: {', '.join(sorted(unknown))}")
@@ -82,7 +82,9 @@ def government_set_neighbours(
     expected_version: int | None = None,
 ) -> Government:
     """Replace a government's neighbours; adjacency is symmetric."""
-    access.require(access.can_edit_government(acting_user, government), "You may not edit this government.")
+    access.require(
+        acting_user, "governments.change_government", government, "You may not edit this government."
+    )
     lock_current(government, expected_version=expected_version, submitted={"neighbours": neighbours})
     before = sorted(g.name for g in government.neighbours.all())
     government.neighbours.set(neighbours)
@@ -113,14 +115,14 @@ def person_create(
     title: str = "",
     is_superuser: bool = False,
 ) -> Person:
-    """Create an account; coordinators add staff of their members, administrators anyone."""
+    """Create an account; coordinators add staff of their own government, administrators anyone."""
     if acting_user is not None:
-        allowed = access.is_admin(acting_user) or (
-            not is_superuser
-            and government is not None
-            and (government.pk in access.coordinated_government_ids(acting_user))
+        access.require(
+            acting_user,
+            "governments.add_person" if not is_superuser else "governments.add_superuser",
+            government,
+            "You may not create this account.",
         )
-        access.require(allowed, "You may not create this account.")
     person = Person(
         username=username,
         government=government,
@@ -131,7 +133,7 @@ def person_create(
         title=title,
         is_superuser=is_superuser,
         # Editors work in the back office; viewers only read the portal.
-        is_staff=is_superuser or role != "viewer",
+        is_staff=is_superuser or access.works_in_backoffice(role),
     )
     if password:
         person.set_password(password)
@@ -178,7 +180,9 @@ _HIDDEN = "(hidden)"
 @transaction.atomic
 def person_update(*, acting_user: Person, person: Person, **fields: Any) -> Person:
     """Change an account's fields and privileges; site administrators only."""
-    access.require(access.is_admin(acting_user), "Only site administrators change accounts.")
+    access.require(
+        acting_user, "governments.change_person", None, "Only site administrators change accounts."
+    )
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {', '.join(sorted(unknown))}")
@@ -199,7 +203,9 @@ def person_set_access(
     permissions: Iterable[Permission] | None = None,
 ) -> Person:
     """Replace an account's groups and/or direct permissions; site administrators only."""
-    access.require(access.is_admin(acting_user), "Only site administrators change accounts.")
+    access.require(
+        acting_user, "governments.change_person", None, "Only site administrators change accounts."
+    )
     changes: dict[str, tuple[list[str], list[str]]] = {}
     if groups is not None:
         groups = list(groups)
@@ -227,8 +233,7 @@ def person_set_password(
     """Set (or, with None, disable) a password; an administrator or the person; the value is never logged."""
     if acting_user is not None:
         access.require(
-            access.is_admin(acting_user) or acting_user.pk == person.pk,
-            "You may not change this password.",
+            acting_user, "governments.set_password_person", person, "You may not change this password."
         )
     if password:
         person.set_password(password)
@@ -244,8 +249,7 @@ def person_password_changed(*, acting_user: Person | None, person: Person, note:
     """Audit a password change already saved (Django's admin view saves it itself); never the value."""
     if acting_user is not None:
         access.require(
-            access.is_admin(acting_user) or acting_user.pk == person.pk,
-            "You may not change this password.",
+            acting_user, "governments.set_password_person", person, "You may not change this password."
         )
     usable = person.has_usable_password()
     audit_record(
@@ -277,7 +281,9 @@ def person_record_lockout(
 @transaction.atomic
 def person_unlock(*, acting_user: Person, person: Person) -> int:
     """Clear a person's failed sign-ins so they may try again now; site administrators only."""
-    access.require(access.is_admin(acting_user), "Only site administrators unlock accounts.")
+    access.require(
+        acting_user, "governments.unlock_person", None, "Only site administrators unlock accounts."
+    )
     cleared = axes_reset(username=person.username)
     audit_record(
         acting_user=acting_user,
@@ -294,7 +300,7 @@ def group_save(
     *, acting_user: Person, group: Group, name: str, permissions: Iterable[Permission] | None = None
 ) -> Group:
     """Create or change a permission group; site administrators only. Groups are never deleted."""
-    access.require(access.is_admin(acting_user), "Only site administrators change groups.")
+    access.require(acting_user, "auth.change_group", None, "Only site administrators change groups.")
     created = group.pk is None
     changes: dict[str, tuple[Any, Any]] = {}
     if created or group.name != name:

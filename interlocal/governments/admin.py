@@ -32,14 +32,6 @@ class GovernmentAdmin(AuditedAdmin):
         ("Population", {"fields": ["population", "population_year", "population_source"]}),
     ]
 
-    def can_add(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
-
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        if obj.pk is None:
-            return self.can_add(request)
-        return access.can_edit_government(request.user, obj)
-
 
 @admin.register(Person)
 class PersonAdmin(UserAdmin):
@@ -51,18 +43,18 @@ class PersonAdmin(UserAdmin):
         ("Interlocal", {"fields": ["government", "role", "title"]}),
     ]
 
-    # Accounts are managed by site administrators only.
+    # Accounts are managed by site administrators only (governments.view_person is granted to nobody else).
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user)
+        return request.user.has_perm("governments.view_person")
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.is_admin(request.user)
+        return request.user.has_perm("governments.view_person")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.is_admin(request.user)
+        return request.user.has_perm("governments.view_person")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user)
+        return request.user.has_perm("governments.view_person")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

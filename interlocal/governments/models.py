@@ -93,8 +93,3 @@ class Person(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @property
-    def is_coordinator(self) -> bool:
-        """Whether this person coordinates the collaboratives their government facilitates."""
-        return self.role == Role.COORDINATOR and self.government_id is not None

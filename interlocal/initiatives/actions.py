@@ -66,7 +66,7 @@ def plan_create(
     *, acting_user: Person, collaborative: Collaborative, name: str, slug: str = "", **fields: Any
 ) -> Plan:
     """Create a plan in a collaborative."""
-    access.require(access.can_edit_collaborative(acting_user, collaborative))
+    access.require(acting_user, "initiatives.add_plan", collaborative)
     plan = Plan(collaborative=collaborative, name=name, slug=slug or slugify(name), **fields)
     plan.full_clean()
     plan.save()
@@ -85,14 +85,18 @@ def term_ensure(*, acting_user: Person, kind: str, name: str) -> Term:
     existing = Term.objects.filter(kind=kind, slug=slug).first()
     if existing is not None:
         return existing
-    access.require(
-        access.is_admin(acting_user) or acting_user.is_coordinator, "Only coordinators extend vocabularies."
-    )
+    access.require(acting_user, "initiatives.add_term", None, "Only coordinators extend vocabularies.")
     term = Term.objects.create(kind=kind, name=name, slug=slug)
     audit_record(
         acting_user=acting_user, verb="term_ensure", obj=term, changes=snapshot(term, ["kind", "name"])
     )
     return term
+
+
+def _check_plan(collaborative: Collaborative, fields: Mapping[str, Any]) -> None:
+    plan = fields.get("plan")
+    if plan is not None and plan.collaborative_id != collaborative.pk:
+        raise ValidationError(f"{plan} is a plan of another collaborative.")
 
 
 def _check_fields(fields: Mapping[str, Any]) -> None:
@@ -112,8 +116,15 @@ def initiative_create(
     **fields: Any,
 ) -> Initiative:
     """Create an initiative with its vocabulary terms and partners."""
-    access.require(access.can_add_initiative(acting_user, collaborative), "You may not add initiatives here.")
+    access.require(
+        acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here."
+    )
     _check_fields(fields)
+    if fields.get("is_published"):
+        access.require(
+            acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
+        )
+    _check_plan(collaborative, fields)
     initiative = Initiative(collaborative=collaborative, title=title, **fields)
     initiative.full_clean(exclude=["terms"])
     initiative.save()
@@ -137,8 +148,15 @@ def initiative_update(
     *, acting_user: Person, initiative: Initiative, expected_version: int | None = None, **fields: Any
 ) -> Initiative:
     """Change an initiative's fields; expected_version is the version the editor started from."""
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
     _check_fields(fields)
+    if "is_published" in fields and bool(fields["is_published"]) != initiative.is_published:
+        access.require(
+            acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish."
+        )
+    _check_plan(initiative.collaborative, fields)
     changes = apply_versioned(initiative, fields, expected_version=expected_version)
     if changes:
         initiative.full_clean(exclude=["terms"])
@@ -189,7 +207,9 @@ def initiative_set_terms(
     expected_version: int | None = None,
 ) -> Initiative:
     """Replace the initiative's terms of the given vocabularies."""
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
     lock_current(initiative, expected_version=expected_version, submitted={"terms": terms})
     if _set_terms(acting_user, initiative, terms):
         _bump_initiative(initiative)
@@ -229,7 +249,9 @@ def initiative_set_partners(
     expected_version: int | None = None,
 ) -> Initiative:
     """Replace the initiative's partners in the given roles."""
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
     lock_current(initiative, expected_version=expected_version, submitted={"partners": partners})
     if _set_partners(acting_user, initiative, partners):
         _bump_initiative(initiative)
@@ -245,9 +267,7 @@ def initiative_publish(
     expected_version: int | None = None,
 ) -> Initiative:
     """Show or hide an initiative on the public portal; coordinators decide."""
-    access.require(
-        access.can_edit_collaborative(acting_user, initiative.collaborative), "Only coordinators publish."
-    )
+    access.require(acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish.")
     changes = apply_versioned(initiative, {"is_published": published}, expected_version=expected_version)
     if changes:
         initiative.save(update_fields=["is_published", "lock_version", "updated_at"])
@@ -286,7 +306,13 @@ def initiative_bulk_create(
     # The caller checks that no (plan, code) repeats, once per batch; the database constraint still guards it.
     from interlocal.audit.actions import audit_records_bulk
 
-    access.require(access.can_add_initiative(acting_user, collaborative), "You may not add initiatives here.")
+    access.require(
+        acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here."
+    )
+    if any(row.get("is_published") for row in rows):
+        access.require(
+            acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
+        )
     initiatives = []
     for row in rows:
         _check_fields({k: v for k, v in row.items() if k != "title"})
@@ -350,7 +376,7 @@ def gate_configure(
 ) -> StageGate:
     """Set what an initiative must have to enter a stage in this collaborative."""
     access.require(
-        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators set stage gates."
+        acting_user, "initiatives.change_stagegate", collaborative, "Only coordinators set stage gates."
     )
     unknown = gates.unknown_codes(conditions)
     if unknown or stage not in Stage.values:
@@ -377,7 +403,9 @@ def initiative_advance(
     """Make a move the transition table allows; forward moves pass every gate on the way, backward ones need confirmed."""
     from interlocal.initiatives.queries import missing_for, stage_left
 
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not move this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not move this initiative."
+    )
     lock_current(
         initiative, expected_version=expected_version, submitted={"stage": to_stage, "reason": reason}
     )
@@ -392,7 +420,7 @@ def initiative_advance(
         )
     if not reason.strip():
         raise ValidationError("Say why the initiative moves: a reason is required.")
-    missing = missing_for(initiative, move)
+    [missing] = missing_for(initiative, [move])
     if missing:
         raise GateRefused(to_stage, missing)
     if move.needs_confirmation and not confirmed:
@@ -427,7 +455,7 @@ def initiative_advance(
 def initiative_report_progress(*, acting_user: Person, initiative: Initiative, text: str) -> ProgressNote:
     """Record a progress report, which resets the initiative's update clock."""
     access.require(
-        access.can_edit_initiative(acting_user, initiative), "You may not report on this initiative."
+        acting_user, "initiatives.change_initiative", initiative, "You may not report on this initiative."
     )
     if not text.strip():
         raise ValidationError("A progress report needs some text.")
@@ -459,7 +487,7 @@ def criteria_set_create(
 ) -> CriteriaSet:
     """Start a new version of the criteria; earlier versions and their scores stay as they were."""
     access.require(
-        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators set criteria."
+        acting_user, "initiatives.add_criteriaset", collaborative, "Only coordinators set criteria."
     )
     if not criteria:
         raise ValidationError("A criteria set needs at least one criterion.")
@@ -493,7 +521,7 @@ def criteria_set_hide_scores(
     *, acting_user: Person, criteria_set: CriteriaSet, hidden: bool, expected_version: int | None = None
 ) -> CriteriaSet:
     """Hide or reveal members' scores from each other."""
-    access.require(access.can_edit_collaborative(acting_user, criteria_set.collaborative))
+    access.require(acting_user, "initiatives.change_criteriaset", criteria_set)
     changes = apply_versioned(criteria_set, {"scores_hidden": hidden}, expected_version=expected_version)
     criteria_set.save(update_fields=["scores_hidden", "lock_version"])
     audit_record(
@@ -520,13 +548,10 @@ def score_record(
     """Record or change one member government's score of an initiative on a criterion."""
     criteria_set = criterion.criteria_set
     collab = initiative.collaborative
-    own = (
-        acting_user.government_id == government.pk
-        and acting_user.role != "viewer"
-        and collab.pk in access.member_collaborative_ids(acting_user)
-    )
     access.require(
-        own or access.can_edit_collaborative(acting_user, collab),
+        acting_user,
+        "initiatives.add_score",
+        Score(criterion=criterion, initiative=initiative, government=government),
         "You may score only for your own government.",
     )
     if criteria_set.collaborative_id != collab.pk or not criteria_set.is_current:
@@ -562,9 +587,7 @@ def ranking_freeze(*, acting_user: Person, criteria_set: CriteriaSet, label: str
     """Freeze the current ranking for a decision meeting."""
     from interlocal.initiatives.queries import compute_ranking
 
-    access.require(
-        access.can_edit_collaborative(acting_user, criteria_set.collaborative), "Only coordinators freeze."
-    )
+    access.require(acting_user, "initiatives.change_criteriaset", criteria_set, "Only coordinators freeze.")
     rows = compute_ranking(criteria_set)
     snapshot_ = RankingSnapshot.objects.create(
         criteria_set=criteria_set,

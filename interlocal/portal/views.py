@@ -7,17 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
-from interlocal import access
 from interlocal.agreements.models import AgreementParty
 from interlocal.agreements.queries import (
     get_agreement_for_user,
+    get_matter_attachment_for_user,
     get_matter_for_user,
     party_statuses,
     visible_agreements,
@@ -30,14 +30,15 @@ from interlocal.governments.queries import get_government_for_user, visible_gove
 from interlocal.initiatives.queries import (
     InitiativeFilters,
     allowed_transitions,
-    gate_facts,
     get_initiative_for_user,
     list_initiatives_for_user,
     missing_for,
     neighbours_in_plan,
-    terms_in_use,
+    partner_choices,
+    topic_choices,
     visible_initiatives,
 )
+from interlocal.pagecache import GenerationPaginator
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
@@ -66,21 +67,18 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(collaborative=collaborative)
         .order_by("code", "title"),
         "agreements": visible_agreements(request.user).filter(collaborative=collaborative),
-        "can_edit": access.can_edit_collaborative(request.user, collaborative),
+        "can_edit": request.user.has_perm("collaboratives.change_collaborative", collaborative),
     }
     return render(request, "portal/collaborative_detail.html", context)
 
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
-    topics = [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)]
-    partners = [
-        (g.slug, g.name)
-        for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()
-    ]
+    topics, partners = topic_choices(), partner_choices(request.user)
     form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
     filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
-    page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
+    found = list_initiatives_for_user(request.user, filters)
+    page = GenerationPaginator(found, 25).get_page(request.GET.get("page"))
     template = (
         "portal/_initiative_results.html"
         if request.headers.get("HX-Request")
@@ -103,6 +101,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "initiative": initiative,
         "previous": previous,
         "next": following,
+        "goals": initiative.terms_of(TermKind.PLAN_GOAL),
         "scales": initiative.terms_of(TermKind.GEOGRAPHIC_SCALE),
         "key_issues": initiative.terms_of(TermKind.KEY_ISSUE),
         "topics": initiative.terms_of(TermKind.TOPIC_AREA),
@@ -110,7 +109,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "leads": initiative.partners_of(PartnerRole.LEAD),
         "supporting": initiative.partners_of(PartnerRole.SUPPORTING),
         "participating": initiative.partners_of(PartnerRole.PARTICIPATING),
-        "can_edit": access.can_edit_initiative(request.user, initiative),
+        "can_edit": request.user.has_perm("initiatives.change_initiative", initiative),
         **_work_context(request, initiative),
     }
     return render(request, "portal/initiative_detail.html", context)
@@ -121,7 +120,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     today = timezone.localdate()
     rows = kpi_rows(initiative, today)
     progress, explanation = initiative_progress(rows)
-    can_edit = access.can_edit_initiative(request.user, initiative)
+    can_edit = request.user.has_perm("initiatives.change_initiative", initiative)
     moves = allowed_transitions(initiative) if can_edit else []
     timeline = sorted(
         [("move", t.at, t) for t in initiative.transitions.select_related("by")]
@@ -131,9 +130,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     )
     return {
         "kpi_rows": rows,
-        "can_measure": {r.kpi.pk: can_measure(request.user, r.kpi) for r in rows}
-        if request.user.is_authenticated
-        else {},
+        "can_measure": _can_measure_each(request.user, rows) if request.user.is_authenticated else {},
         "progress": progress,
         "progress_explanation": explanation,
         "timeline": timeline,
@@ -141,27 +138,38 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
         "advance_form": AdvanceForm(transitions=moves) if can_edit else None,
         "progress_form": ProgressForm() if can_edit else None,
         "gates": _gates(initiative, moves),
-        "can_score": request.user.is_authenticated
-        and getattr(request.user, "role", "viewer") != "viewer"
-        and initiative.collaborative_id in access.member_collaborative_ids(request.user),
+        "can_score": request.user.has_perm("initiatives.score_initiative", initiative),
     }
 
 
 def _gates(initiative: Any, moves: list[Any]) -> list[tuple[str, list[str]]]:
     # What each gated move still lacks, naming the stage passed on the way when it is not the target.
-    facts = gate_facts(initiative) if moves else None
+    gated = [move for move in moves if move.gated]
     return [
         (
             Stage(move.target).label,
             [
                 need if stage == move.target else f"{need} (to pass {Stage(stage).label})"
-                for stage, needs in missing_for(initiative, move, facts)
+                for stage, needs in missing
                 for need in needs
             ],
         )
-        for move in moves
-        if move.gated
+        for move, missing in zip(gated, missing_for(initiative, gated), strict=True)
     ]
+
+
+def _can_measure_each(user: Any, rows: list[Any]) -> dict[int, bool]:
+    # can_measure looks at a KPI's owner and its initiative, which every row shares: ask once, not per KPI.
+    shared: bool | None = None
+    answers = {}
+    for r in rows:
+        if r.kpi.owner_id is not None and r.kpi.owner_id == user.pk:
+            answers[r.kpi.pk] = True
+            continue
+        if shared is None:
+            shared = can_measure(user, r.kpi)
+        answers[r.kpi.pk] = shared
+    return answers
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -179,6 +187,14 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A legislative matter with its fields and action history, as Legistar shows it."""
     matter = get_matter_for_user(request.user, pk)
     return render(request, "portal/matter_detail.html", {"matter": matter})
+
+
+def matter_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """An attachment's file, for whoever may read its matter; 404 for anyone else."""
+    attachment = get_matter_attachment_for_user(request.user, pk, attachment_pk)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.file_name) or "attachment"
+    return response
 
 
 def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -211,7 +227,7 @@ def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "neighbours": visible_governments(request.user).filter(neighbours=government).order_by("name"),
         "matters": government.matters.filter(is_published=True).order_by("-intro_date")[:20],
-        "can_edit": access.can_edit_government(request.user, government),
+        "can_edit": request.user.has_perm("governments.change_government", government),
         "activity": activity_for_user(request.user, government_id=government.pk),
     }
     return render(request, "portal/government_detail.html", context)
@@ -221,7 +237,7 @@ def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff update their own government's website and population."""
     government = get_government_for_user(request.user, slug)
-    if not access.can_edit_government(request.user, government):
+    if not request.user.has_perm("governments.change_government", government):
         raise PermissionDenied("You may edit only your own government's records.")
     initial = {f: getattr(government, f) for f in GovernmentForm.base_fields}
     form = GovernmentForm(request.POST or None, initial=initial)

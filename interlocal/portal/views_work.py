@@ -14,10 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
-from interlocal import access
 from interlocal.audit.models import AuditEvent
+from interlocal.audit.queries import public_changes
+from interlocal.collaboratives.actions import membership_accept, membership_decline
+from interlocal.collaboratives.queries import get_proposal_for_user, proposals_for_user
 from interlocal.conflicts import EditConflict
 from interlocal.initiatives.actions import (
     ConfirmationRequired,
@@ -99,7 +102,7 @@ def _question(initiative: Any, move: Transition) -> str:
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an initiative's description, cost, timeline and services."""
     initiative = get_initiative_for_user(request.user, pk)
-    if not access.can_edit_initiative(request.user, initiative):
+    if not request.user.has_perm("initiatives.change_initiative", initiative):
         raise PermissionDenied(
             "Only the collaborative's coordinators and the lead government edit this initiative."
         )
@@ -168,7 +171,7 @@ def initiative_score(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_criteria_set_for_user(request.user, initiative.collaborative.slug)
     user: Any = request.user
     government = user.government
-    if government is None or user.role == "viewer":
+    if government is None or not user.has_perm("initiatives.score_initiative", initiative):
         raise PermissionDenied("Only staff of a member government score initiatives.")
     criteria = list(criteria_set.criteria.all())
     prior = {
@@ -247,7 +250,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "initiative__code", "government__name", "criterion__position"
         ),
         "see_all": see_all,
-        "can_edit": access.can_edit_collaborative(request.user, criteria_set.collaborative),
+        "can_edit": request.user.has_perm("initiatives.change_criteriaset", criteria_set),
         "snapshots": criteria_set.snapshots.select_related("frozen_by")[:5],
     }
     return render(request, "portal/ranking.html", context)
@@ -284,7 +287,32 @@ def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     """What the signed-in person must act on: the same list their e-mail digest carries."""
     today = timezone.localdate()
-    return render(request, "portal/my_work.html", {"digest": digest_for(request.user, today), "today": today})
+    context = {
+        "digest": digest_for(request.user, today),
+        "today": today,
+        "proposals": proposals_for_user(request.user),
+    }
+    return render(request, "portal/my_work.html", context)
+
+
+@login_required
+@require_POST
+def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The joining government's editor accepts or declines a proposed membership."""
+    membership = get_proposal_for_user(request.user, pk)
+    decisions = {"accept": membership_accept, "decline": membership_decline}
+    decide = decisions.get(request.POST.get("do", ""))
+    if decide is None:
+        messages.error(request, "Choose accept or decline.")
+        return redirect("portal:my_work")
+    try:
+        decided = decide(acting_user=signed_in(request), membership=membership)
+        messages.success(
+            request, f"{decided.collaborative}: membership {decided.get_status_display().lower()}."
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("portal:my_work")
 
 
 class PublicChangesFeed(Feed):
@@ -298,17 +326,14 @@ class PublicChangesFeed(Feed):
         return reverse("portal:home")
 
     def items(self) -> list[AuditEvent]:
-        return list(
-            AuditEvent.objects.filter(is_public=True)
-            .select_related("collaborative")
-            .order_by("-at", "-id")[:50]
-        )
+        return public_changes(50)
 
+    # Atom summaries are HTML; notes and stage reasons are plain text typed by people, so escape them.
     def item_title(self, item: AuditEvent) -> str:
         return f"{item.verb.replace('_', ' ')}: {item.object_repr}"
 
     def item_description(self, item: AuditEvent) -> str:
-        return item.note or ", ".join(item.changes)
+        return escape(item.note or ", ".join(item.changes))
 
     def item_link(self, item: AuditEvent) -> str:
         if item.collaborative is not None:

@@ -23,11 +23,7 @@ from interlocal.vocab import Direction, KpiStatus
 
 def can_measure(user: Person, kpi: Kpi) -> bool:
     """The KPI's owner, the initiative's editors, and editors of its partner governments may enter values."""
-    if kpi.owner_id == getattr(user, "pk", None) or access.can_edit_initiative(user, kpi.initiative):
-        return True
-    if getattr(user, "role", None) != "member_editor" or not user.government_id:
-        return False
-    return kpi.initiative.partners.filter(government_id=user.government_id).exists()
+    return user.has_perm("tracking.add_measurement", kpi)
 
 
 @transaction.atomic
@@ -47,9 +43,7 @@ def kpi_create(
     weight: Decimal = Decimal(1),
 ) -> Kpi:
     """Add a KPI to an initiative."""
-    access.require(
-        access.can_edit_initiative(acting_user, initiative), "You may not add KPIs to this initiative."
-    )
+    access.require(acting_user, "tracking.add_kpi", initiative, "You may not add KPIs to this initiative.")
     if (baseline is None) != (baseline_on is None) or (target is None) != (target_on is None):
         raise ValidationError("A baseline or target needs both a value and a date.")
     if baseline_on and target_on and target_on <= baseline_on:
@@ -97,7 +91,7 @@ def measurement_record(
     *, acting_user: Person, kpi: Kpi, measured_on: dt.date, value: Decimal, note: str = ""
 ) -> Measurement:
     """Enter a KPI value; its status is recomputed and an over- or underperformance triggers the response."""
-    access.require(can_measure(acting_user, kpi), "You may not enter values for this KPI.")
+    access.require(acting_user, "tracking.add_measurement", kpi, "You may not enter values for this KPI.")
     if measured_on > timezone.localdate():
         raise ValidationError(f"A measurement cannot be dated in the future ({measured_on}).")
     if kpi.baseline_on and measured_on < kpi.baseline_on:

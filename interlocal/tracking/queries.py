@@ -17,7 +17,7 @@ from interlocal.initiatives.models import Initiative
 from interlocal.initiatives.queries import visible_initiatives
 from interlocal.tracking import trajectory
 from interlocal.tracking.models import Kpi, Measurement
-from interlocal.vocab import Role, Stage
+from interlocal.vocab import Stage
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,13 @@ def kpis_prefetch() -> Prefetch:
 
 
 def kpi_rows(initiative: Initiative, today: dt.date) -> list[KpiRow]:
-    """The initiative's KPIs with status, in three queries."""
-    fetched = Initiative.objects.prefetch_related(kpis_prefetch()).get(pk=initiative.pk)
-    return kpi_rows_from(list(fetched.kpis.all()), today)
+    """The initiative's KPIs with status, in two queries."""
+    # Through the related manager, so each KPI knows its initiative without fetching it again.
+    measurements = Measurement.objects.order_by("measured_on", "id")
+    kpis = initiative.kpis.select_related("owner").prefetch_related(
+        Prefetch("measurements", queryset=measurements)
+    )
+    return kpi_rows_from(list(kpis), today)
 
 
 def kpi_rows_from(kpis: list[Kpi], today: dt.date) -> list[KpiRow]:
@@ -152,7 +156,7 @@ def digest_for(person: Any, today: dt.date) -> Digest:
         kpi_scope |= Q(initiative__collaborative_id__in=coordinated)
         initiative_scope |= Q(collaborative_id__in=coordinated)
         version_scope |= Q(agreement__collaborative_id__in=coordinated)
-    if person.role == Role.MEMBER_EDITOR:
+    if person.has_perm("tracking.receive_liaison_digest"):
         # A member editor is their government's liaison: the KPIs their colleagues own, what it leads, its agreements.
         kpi_scope |= Q(owner__government_id=person.government_id)
         initiative_scope |= Q(partners__government_id=person.government_id, partners__role="lead")

@@ -16,13 +16,15 @@ from interlocal.agreements.actions import (
 from interlocal.agreements.models import AgreementVersion
 from interlocal.agreements.queries import overdue_adoptions
 from interlocal.audit.models import AuditEvent
+from interlocal.collaboratives.actions import membership_accept, membership_propose
 from interlocal.testkit import World
 from interlocal.vocab import VersionKind
 
 
 def _bs_matter(world: World):  # type: ignore[no-untyped-def]
+    # Blue Springs has no staff in the test world; a site administrator records for it.
     return matter_create(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         government=world.blue_springs,
         file_number="R-2021-31",
         title="Adopting the statement",
@@ -37,7 +39,7 @@ def test_it_is_not_in_force_while_a_party_has_not_adopted(world: World) -> None:
 
 def test_it_comes_into_force_exactly_when_the_last_party_adopts(world: World) -> None:
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=world.version,
         government=world.blue_springs,
         matter=_bs_matter(world),
@@ -88,7 +90,7 @@ def test_it_refuses_a_second_adoption_and_a_non_party(world: World) -> None:
 def test_it_refuses_adoption_by_another_governments_legislation(world: World) -> None:
     with pytest.raises(ValidationError, match="legislation of Lee's Summit"):
         agreement_adopt(
-            acting_user=world.coordinator,
+            acting_user=world.admin,
             version=world.version,
             government=world.blue_springs,
             matter=world.matter,
@@ -97,12 +99,29 @@ def test_it_refuses_adoption_by_another_governments_legislation(world: World) ->
 
 
 def test_it_numbers_versions_and_keeps_expansion_parties(world: World) -> None:
+    parties = [world.lees_summit, world.blue_springs, world.kansas_city]
+    proposal = membership_propose(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        government=world.kansas_city,
+        joined_on=dt.date(2021, 1, 1),
+    )
+    # Until Kansas City consents, the coordinator may not name it as a party.
+    with pytest.raises(ValidationError, match="Not current members"):
+        agreement_version_create(
+            acting_user=world.coordinator,
+            agreement=world.agreement,
+            kind=VersionKind.EXPANSION,
+            title="x",
+            parties=parties,
+        )
+    membership_accept(acting_user=world.outsider, membership=proposal)
     v2 = agreement_version_create(
         acting_user=world.coordinator,
         agreement=world.agreement,
         kind=VersionKind.EXPANSION,
         title="Five cities",
-        parties=[world.lees_summit, world.blue_springs, world.kansas_city],
+        parties=parties,
     )
     assert v2.number == 2
     assert sorted(g.name for g in v2.parties.all()) == ["Blue Springs", "Kansas City", "Lee's Summit"]
@@ -129,7 +148,7 @@ def _adopt_all(world: World, version, ls_on: dt.date, bs_on: dt.date) -> None:  
         adopted_on=ls_on,
     )
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=version,
         government=world.blue_springs,
         matter=_bs_matter(world),
@@ -178,7 +197,7 @@ def test_it_is_not_in_force_before_its_effective_date(world: World) -> None:
 def test_it_supersedes_the_earlier_version_when_a_later_comes_into_force(world: World) -> None:
     v1 = world.version
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=v1,
         government=world.blue_springs,
         matter=_bs_matter(world),
@@ -186,9 +205,7 @@ def test_it_supersedes_the_earlier_version_when_a_later_comes_into_force(world: 
     )
     v2 = _version(world, dt.date(2024, 1, 1))
     ls2 = matter_create(acting_user=world.clerk, government=world.lees_summit, file_number="R-24", title="t")
-    bs2 = matter_create(
-        acting_user=world.coordinator, government=world.blue_springs, file_number="B-24", title="t"
-    )
+    bs2 = matter_create(acting_user=world.admin, government=world.blue_springs, file_number="B-24", title="t")
     agreement_adopt(
         acting_user=world.clerk,
         version=v2,
@@ -199,7 +216,7 @@ def test_it_supersedes_the_earlier_version_when_a_later_comes_into_force(world: 
     v1.refresh_from_db()
     assert v1.superseded_by is None and v1.is_in_force
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=v2,
         government=world.blue_springs,
         matter=bs2,
@@ -221,11 +238,9 @@ def test_it_supersedes_the_earlier_version_when_a_later_comes_into_force(world: 
 def test_it_supersedes_at_once_a_version_completed_after_its_successor(world: World) -> None:
     v2 = _version(world, dt.date(2024, 1, 1))
     _adopt_all(world, v2, dt.date(2023, 12, 1), dt.date(2023, 12, 5))
-    bs1 = matter_create(
-        acting_user=world.coordinator, government=world.blue_springs, file_number="B-21", title="t"
-    )
+    bs1 = matter_create(acting_user=world.admin, government=world.blue_springs, file_number="B-21", title="t")
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=world.version,
         government=world.blue_springs,
         matter=bs1,
@@ -268,11 +283,11 @@ def test_it_names_the_parties_missing_from_an_overdue_adoption(world: World) -> 
 
 def test_it_backfills_in_force_dates_and_supersession_in_its_migration(world: World) -> None:
     migration = importlib.import_module(
-        "interlocal.agreements.migrations.0005_agreement_version_in_force_from_and_superseded"
+        "interlocal.agreements.migrations.0006_agreement_version_in_force_from_and_superseded"
     )
     v1 = world.version
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=v1,
         government=world.blue_springs,
         matter=_bs_matter(world),
@@ -280,9 +295,7 @@ def test_it_backfills_in_force_dates_and_supersession_in_its_migration(world: Wo
     )
     v2 = _version(world, dt.date(2024, 1, 1))
     ls2 = matter_create(acting_user=world.clerk, government=world.lees_summit, file_number="R-24", title="t")
-    bs2 = matter_create(
-        acting_user=world.coordinator, government=world.blue_springs, file_number="B-24", title="t"
-    )
+    bs2 = matter_create(acting_user=world.admin, government=world.blue_springs, file_number="B-24", title="t")
     agreement_adopt(
         acting_user=world.clerk,
         version=v2,
@@ -291,7 +304,7 @@ def test_it_backfills_in_force_dates_and_supersession_in_its_migration(world: Wo
         adopted_on=dt.date(2023, 12, 1),
     )
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=v2,
         government=world.blue_springs,
         matter=bs2,
@@ -308,3 +321,26 @@ def test_it_backfills_in_force_dates_and_supersession_in_its_migration(world: Wo
         dt.date(2024, 1, 1),
     )
     assert (v2.in_force_from, v2.superseded_by) == (dt.date(2024, 1, 1), None)
+
+
+def test_it_refuses_a_coordinator_recording_a_members_legislation_or_adoption(world: World) -> None:
+    # Issue 8: membership gave the coordinator power over the member's own council records.
+    with pytest.raises(PermissionDenied):
+        matter_create(
+            acting_user=world.coordinator, government=world.blue_springs, file_number="X", title="t"
+        )
+    with pytest.raises(PermissionDenied):
+        matter_action_add(
+            acting_user=world.coordinator,
+            matter=world.matter,
+            action_date=dt.date(2021, 4, 13),
+            action_name="adopted",
+        )
+    with pytest.raises(PermissionDenied):
+        agreement_adopt(
+            acting_user=world.coordinator,
+            version=world.version,
+            government=world.blue_springs,
+            matter=_bs_matter(world),
+            adopted_on=dt.date(2021, 4, 5),
+        )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0005_agreement_version_in_force_from_and_superseded'),
+        ('agreements', '0006_agreement_version_in_force_from_and_superseded'),
         ('collaboratives', '0003_lock_version'),
         ('costshare', '0002_lock_version'),
         ('initiatives', '0004_lock_version'),

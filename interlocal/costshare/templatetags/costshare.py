@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from interlocal.costshare import queries, report, rules
+from interlocal.costshare import queries, report
 
 register = template.Library()
 
@@ -19,6 +19,8 @@ def adopted_split(context: dict[str, Any], version: Any) -> dict[str, Any]:
     request = context.get("request")
     # Members may follow the link to the full scenario; the public sees only the adopted split.
     linked = bool(
-        splits and request and rules.can_see_scenarios(request.user, version.agreement.collaborative)
+        splits
+        and request
+        and request.user.has_perm("costshare.view_scenario", version.agreement.collaborative)
     )
     return {"splits": splits, "linked": linked}

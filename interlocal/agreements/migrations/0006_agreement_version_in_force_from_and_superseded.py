@@ -22,7 +22,7 @@ def date_versions_in_force(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0004_lock_version"),
+        ("agreements", "0005_matter_attachment_file_and_markdown_text"),
     ]
 
     operations = [
