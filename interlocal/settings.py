@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from interlocal.env import EnvError, env_bool, env_int, env_list, env_str
 
@@ -35,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth so its audited changepassword command replaces Django's.
+    "interlocal.governments",
+    "rules",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "interlocal.audit",
-    "interlocal.governments",
     "interlocal.collaboratives",
     "interlocal.initiatives",
     "interlocal.agreements",
@@ -51,6 +55,10 @@ INSTALLED_APPS = [
     "interlocal.costshare",
     "interlocal.api",
     "interlocal.importers",
+    "axes",
+    "csp",
+    # Serves the API docs' Swagger UI from static files instead of a CDN, so the CSP can stay 'self'.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +70,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the sign-in page's lockout message.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username+address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    # Object permissions come from the predicates in interlocal.access (django-rules); passwords from the database.
+    "rules.permissions.ObjectPermissionBackend",
+    "interlocal.access.PasswordBackend",
 ]
 
 ROOT_URLCONF = "interlocal.urls"
@@ -101,16 +120,47 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+# The laptop default (SQLite in INTERLOCAL_VAR_DIR): the only database `interlocal demo` fills unforced.
+EMBEDDED_DATABASE = not env_str("DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "governments.Person"
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 12)
+if PASSWORD_MIN_LENGTH < 12:
+    raise EnvError(f"PASSWORD_MIN_LENGTH={PASSWORD_MIN_LENGTH} is too short (12 or more)")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes): a username is locked for this address after too many failures.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1:
+    raise EnvError(f"AXES_FAILURE_LIMIT={AXES_FAILURE_LIMIT} must be 1 or more")
+if _COOLOFF_MINUTES < 1:
+    raise EnvError(f"AXES_COOLOFF_MINUTES={_COOLOFF_MINUTES} must be 1 or more")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_COOLOFF_MINUTES)
+# Keyed on username and address together, so an attacker cannot lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"
+# Axes' own admin lets anyone delete attempts; ours (interlocal.governments.admin) is read-only.
+AXES_ENABLE_ADMIN = False
+# Behind N reverse proxies that each append to X-Forwarded-For (one nginx: 1), the client is the N-th
+# address from the right; with 0 the socket address is used and X-Forwarded-For is ignored.
+REVERSE_PROXY_COUNT = env_int("REVERSE_PROXY_COUNT", 0)
+if REVERSE_PROXY_COUNT < 0:
+    raise EnvError(f"REVERSE_PROXY_COUNT={REVERSE_PROXY_COUNT} must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "interlocal.governments.signin.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "America/Chicago")
@@ -140,10 +190,35 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "interlocal@localhost")
 # The banner that says every page shows invented data; on for the demo, off for a real deployment.
 INTERLOCAL_DEMO_BANNER = env_bool("INTERLOCAL_DEMO_BANNER", True)
 
+# HTTPS: all off by default so the laptop server works over plain HTTP; README's Production turns them on.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise EnvError(f"SECURE_HSTS_SECONDS={SECURE_HSTS_SECONDS} must be 0 or more")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Only behind a proxy that sets X-Forwarded-Proto itself; otherwise a client could claim HTTPS.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Everything is served from this site: no inline script or style, no other origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -73,10 +73,13 @@ def build_world() -> World:
     collab = collaboratives.collaborative_create(
         acting_user=coordinator, name="Eastern Jackson County", facilitator=marc, is_published=True
     )
-    for member in (ls, bs):
-        collaboratives.membership_add(
+    # Joining takes the member's consent: Lee's Summit's clerk accepts; Blue Springs has no staff here, so
+    # the site administrator accepts for it.
+    for member, accepter in ((ls, clerk), (bs, admin)):
+        proposal = collaboratives.membership_propose(
             acting_user=coordinator, collaborative=collab, government=member, joined_on=dt.date(2018, 9, 1)
         )
+        collaboratives.membership_accept(acting_user=accepter, membership=proposal)
     initiative = initiatives.initiative_create(
         acting_user=coordinator,
         collaborative=collab,

@@ -29,6 +29,12 @@ class MembershipRole(models.TextChoices):
     SUPPORTING_PARTNER = "supporting_partner", "Supporting partner"
 
 
+class MembershipStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
 class PartnerRole(models.TextChoices):
     LEAD = "lead", "Lead partner"
     SUPPORTING = "supporting", "Supporting partner"

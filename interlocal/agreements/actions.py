@@ -21,8 +21,9 @@ from interlocal.agreements.models import (
     MatterAction,
     MatterAttachment,
 )
-from interlocal.audit.actions import apply_changes, audit_record, snapshot
+from interlocal.audit.actions import audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative
+from interlocal.conflicts import apply_versioned, bump, lock_current
 from interlocal.governments.models import Government, Person
 
 _MATTER_FIELDS = [
@@ -59,7 +60,7 @@ def agreement_create(
 ) -> Agreement:
     """Create an agreement (its texts come as versions)."""
     access.require(
-        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators draft agreements."
+        acting_user, "agreements.add_agreement", collaborative, "Only coordinators draft agreements."
     )
     agreement = Agreement(
         collaborative=collaborative, kind=kind, title=title, summary=summary, is_published=is_published
@@ -91,9 +92,16 @@ def agreement_version_create(
     **terms: Any,
 ) -> AgreementVersion:
     """Add the next version of an agreement with the parties who must adopt it."""
-    access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators draft agreements.")
+    access.require(
+        acting_user, "agreements.add_agreementversion", agreement, "Only coordinators draft agreements."
+    )
     if not parties:
         raise ValidationError("An agreement version needs at least one party.")
+    members = access.current_member_ids(agreement.collaborative)
+    # Naming a government as a party needs its consent: an accepted, current membership.
+    strangers = sorted(g.name for g in parties if g.pk not in members)
+    if strangers:
+        raise ValidationError(f"Not current members of {agreement.collaborative}: {', '.join(strangers)}.")
     number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = AgreementVersion(
         agreement=agreement,
@@ -137,7 +145,7 @@ def agreement_adopt(
 ) -> Adoption:
     """Record a party's adoption; the version comes into force when the last party adopts."""
     access.require(
-        access.can_edit_government(acting_user, government), "Only the party's own staff record its adoption."
+        acting_user, "agreements.add_adoption", government, "Only the party's own staff record its adoption."
     )
     # Lock the version so two clerks adopting at once cannot both miss being last.
     version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
@@ -164,7 +172,8 @@ def agreement_adopt(
     missing = version.party_rows.exclude(government__adoptions__version=version)
     if not missing.exists() and version.in_force_at is None:
         version.in_force_at = timezone.now()
-        version.save(update_fields=["in_force_at"])
+        bump(version)
+        version.save(update_fields=["in_force_at", "lock_version"])
         audit_record(
             acting_user=acting_user,
             verb="agreement_version_in_force",
@@ -188,7 +197,10 @@ def matter_create(
 ) -> LegislativeMatter:
     """Record a council's legislative matter."""
     access.require(
-        access.can_edit_matter(acting_user, government), "You may not record this council's matters."
+        acting_user,
+        "agreements.add_legislativematter",
+        government,
+        "You may not record this council's matters.",
     )
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
@@ -215,13 +227,17 @@ def matter_create(
 
 
 @transaction.atomic
-def matter_update(*, acting_user: Person, matter: LegislativeMatter, **fields: Any) -> LegislativeMatter:
-    """Change a matter's fields."""
-    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+def matter_update(
+    *, acting_user: Person, matter: LegislativeMatter, expected_version: int | None = None, **fields: Any
+) -> LegislativeMatter:
+    """Change a matter's fields; expected_version is the version the editor started from."""
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     unknown = set(fields) - set(_MATTER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown matter fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(matter, fields)
+    changes = apply_versioned(matter, fields, expected_version=expected_version)
     if changes:
         matter.full_clean()
         matter.save()
@@ -244,7 +260,9 @@ def matter_action_add(
     seconder_name: str = "",
 ) -> MatterAction:
     """Append a row to a matter's action history."""
-    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     sequence = matter.actions.filter(action_date=action_date).count()
     action = MatterAction(
         matter=matter,
@@ -275,15 +293,17 @@ _ACTION_FIELDS = ["version", "action_body_name", "passed_flag_name", "tally", "m
 
 
 @transaction.atomic
-def matter_action_update(*, acting_user: Person, action: MatterAction, **fields: Any) -> MatterAction:
+def matter_action_update(
+    *, acting_user: Person, action: MatterAction, expected_version: int | None = None, **fields: Any
+) -> MatterAction:
     """Correct a row of a matter's action history (e.g. its result, when a re-import says otherwise)."""
     access.require(
-        access.can_edit_matter(acting_user, action.matter.government), "You may not edit this matter."
+        acting_user, "agreements.change_legislativematter", action.matter, "You may not edit this matter."
     )
     unknown = set(fields) - set(_ACTION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown matter action fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(action, fields)
+    changes = apply_versioned(action, fields, expected_version=expected_version)
     if changes:
         action.full_clean()
         action.save()
@@ -296,7 +316,9 @@ def matter_attachment_add(
     *, acting_user: Person, matter: LegislativeMatter, name: str, url: str = "", position: int | None = None
 ) -> MatterAttachment:
     """Attach a document to a matter (last unless a position is given)."""
-    access.require(access.can_edit_matter(acting_user, matter.government), "You may not edit this matter.")
+    access.require(
+        acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
+    )
     if position is None:
         position = matter.attachments.count()
     attachment = MatterAttachment(matter=matter, name=name, url=url, position=position)
@@ -313,16 +335,16 @@ def matter_attachment_add(
 
 @transaction.atomic
 def matter_attachment_update(
-    *, acting_user: Person, attachment: MatterAttachment, **fields: Any
+    *, acting_user: Person, attachment: MatterAttachment, expected_version: int | None = None, **fields: Any
 ) -> MatterAttachment:
     """Change an attachment's name, link or position."""
     access.require(
-        access.can_edit_matter(acting_user, attachment.matter.government), "You may not edit this matter."
+        acting_user, "agreements.change_legislativematter", attachment.matter, "You may not edit this matter."
     )
     unknown = set(fields) - {"name", "url", "position"}
     if unknown:
         raise TypeError(f"Unknown attachment fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(attachment, fields)
+    changes = apply_versioned(attachment, fields, expected_version=expected_version)
     if changes:
         attachment.full_clean()
         attachment.save()
@@ -334,14 +356,26 @@ def matter_attachment_update(
 
 @transaction.atomic
 def agreement_link_initiatives(
-    *, acting_user: Person, agreement: Agreement, initiatives: Sequence[Any]
+    *,
+    acting_user: Person,
+    agreement: Agreement,
+    initiatives: Sequence[Any],
+    expected_version: int | None = None,
 ) -> Agreement:
     """Say which initiatives an agreement puts in place (the approval gate looks for it)."""
-    access.require(access.can_edit_agreement(acting_user, agreement), "Only coordinators link agreements.")
+    access.require(
+        acting_user, "agreements.change_agreement", agreement, "Only coordinators link agreements."
+    )
+    lock_current(agreement, expected_version=expected_version, submitted={"initiatives": initiatives})
+    others = sorted(str(i) for i in initiatives if i.collaborative_id != agreement.collaborative_id)
+    if others:
+        raise ValidationError(f"Initiatives of another collaborative: {', '.join(others)}.")
     before = sorted(str(i) for i in agreement.initiatives.all())
     agreement.initiatives.set(initiatives)
     after = sorted(str(i) for i in initiatives)
     if before != after:
+        bump(agreement)
+        agreement.save(update_fields=["lock_version"])
         audit_record(
             acting_user=acting_user,
             verb="agreement_link_initiatives",

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.fields.related import ForeignKey
 from django.forms import ModelChoiceField, ModelForm
@@ -21,7 +22,13 @@ from interlocal.agreements.models import (
 )
 from interlocal.agreements.queries import visible_agreements, visible_matters
 from interlocal.collaboratives.queries import visible_collaboratives
-from interlocal.governments.models import Government
+from interlocal.governments.queries import visible_governments
+from interlocal.initiatives.queries import visible_initiatives
+
+
+def _permitted(request: HttpRequest, qs: QuerySet[Any], perm: str) -> QuerySet[Any]:
+    """The records of qs on which the user has the permission (a picker's choices)."""
+    return qs.filter(pk__in=[obj.pk for obj in qs if request.user.has_perm(perm, obj)])
 
 
 class VersionInline(ReadOnlyInline):
@@ -47,14 +54,23 @@ class AgreementAdmin(AuditedAdmin):
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
         if db_field.name == "collaborative":
-            kwargs["queryset"] = visible_collaboratives(request.user)
+            kwargs["queryset"] = _permitted(
+                request, visible_collaboratives(request.user), "agreements.add_agreement"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def can_add(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "initiatives":
+            # Only initiatives of collaboratives the user drafts agreements for (the save checks the match).
+            mine = _permitted(request, visible_collaboratives(request.user), "agreements.add_agreement")
+            kwargs["queryset"] = visible_initiatives(request.user).filter(collaborative__in=mine)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        return access.can_edit_collaborative(request.user, obj.collaborative)
+    def check_save(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        super().check_save(request, obj, form, change)
+        chosen = form.cleaned_data.get("initiatives") or []
+        if any(i.collaborative_id != obj.collaborative_id for i in chosen):
+            raise PermissionDenied("An agreement links only initiatives of its own collaborative.")
 
 
 class PartyInline(EditableInline):
@@ -87,11 +103,11 @@ class AgreementVersionAdmin(AuditedAdmin):
             "agreement"
         )
 
-    def can_add(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
-
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        return access.can_edit_agreement(request.user, obj.agreement)
+    def check_inline(self, request: HttpRequest, parent: Any, instance: Any) -> None:
+        # Naming a party needs its consent: an accepted, current membership.
+        members = access.current_member_ids(parent.agreement.collaborative)
+        if isinstance(instance, AgreementParty) and instance.government_id not in members:
+            raise PermissionDenied(f"{instance.government} is not a current member.")
 
 
 class ActionInline(EditableInline):
@@ -158,17 +174,11 @@ class LegislativeMatterAdmin(AuditedAdmin):
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
-        if db_field.name == "government" and not access.is_admin(request.user):
-            editable = [g.pk for g in Government.objects.all() if access.can_edit_government(request.user, g)]
-            kwargs["queryset"] = Government.objects.filter(pk__in=editable)
+        if db_field.name == "government":
+            kwargs["queryset"] = _permitted(
+                request, visible_governments(request.user), "agreements.add_legislativematter"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def can_add(self, request: HttpRequest) -> bool:
-        user: Any = request.user
-        return access.is_admin(user) or user.role in ("coordinator", "member_editor")
-
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        return access.can_edit_matter(request.user, obj.government)
 
 
 @admin.register(Adoption)
@@ -180,13 +190,16 @@ class AdoptionAdmin(AuditedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Adoption]:
         return Adoption.objects.filter(version__agreement__in=visible_agreements(request.user))
 
-    def can_add(self, request: HttpRequest) -> bool:
-        user: Any = request.user
-        return access.is_admin(user) or user.role in ("coordinator", "member_editor")
-
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        # Adoptions are recorded once, through agreement_adopt, and then stand as history.
-        return obj.pk is None and access.can_edit_government(request.user, obj.government)
+    # Adoptions are recorded once, through agreement_adopt, and then stand as history
+    # (agreements.change_adoption is granted to nobody but administrators).
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        if db_field.name == "government":
+            kwargs["queryset"] = _permitted(
+                request, visible_governments(request.user), "agreements.add_adoption"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         adoption = agreement_adopt(

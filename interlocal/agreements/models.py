@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from interlocal.conflicts import Versioned
 from interlocal.vocab import AgreementKind, VersionKind
 
 if TYPE_CHECKING:
     from interlocal.governments.models import Government
 
 
-class Agreement(models.Model):
+class Agreement(Versioned):
     """A statement of purpose, MOU, interlocal agreement or contract among governments."""
 
     collaborative = models.ForeignKey(
@@ -41,7 +42,7 @@ class Agreement(models.Model):
         return self.title
 
 
-class AgreementVersion(models.Model):
+class AgreementVersion(Versioned):
     """One text of an agreement: the original, a renewal, an amendment or an expansion."""
 
     agreement = models.ForeignKey(
@@ -105,7 +106,7 @@ class AgreementVersion(models.Model):
         return self.renewal_on - dt.timedelta(days=self.notice_days)
 
 
-class AgreementParty(models.Model):
+class AgreementParty(Versioned):
     """A government that is a party to an agreement version."""
 
     version = models.ForeignKey(
@@ -133,7 +134,7 @@ class AgreementParty(models.Model):
         return f"{self.government} to {self.version}"
 
 
-class AgreementDocument(models.Model):
+class AgreementDocument(Versioned):
     """A document of an agreement version: the signed text, an exhibit."""
 
     version = models.ForeignKey(
@@ -150,7 +151,7 @@ class AgreementDocument(models.Model):
         return self.title
 
 
-class LegislativeMatter(models.Model):
+class LegislativeMatter(Versioned):
     """A council's legislative matter, with Legistar's field names."""
 
     government = models.ForeignKey(
@@ -197,7 +198,7 @@ class LegislativeMatter(models.Model):
         return self.file_number
 
 
-class MatterAttachment(models.Model):
+class MatterAttachment(Versioned):
     """A Legistar MatterAttachment."""
 
     matter = models.ForeignKey(
@@ -218,7 +219,7 @@ class MatterAttachment(models.Model):
         return self.name
 
 
-class MatterAction(models.Model):
+class MatterAction(Versioned):
     """A row of a matter's action history (Legistar MatterHistory)."""
 
     matter = models.ForeignKey(

@@ -55,14 +55,14 @@ def party_statuses(version: AgreementVersion) -> list[PartyStatus]:
 
 
 def visible_matters(user: Any) -> QuerySet[LegislativeMatter]:
-    """Published matters, plus the user's own government's and their coordinated members'."""
+    """Published matters, plus the user's own government's (and its departments')."""
     qs = LegislativeMatter.objects.select_related("government")
     if access.is_admin(user):
         return qs
-    own: set[int] = set()
-    if user.is_authenticated and getattr(user, "government_id", None):
-        own = {user.government_id} | access.coordinated_government_ids(user)
-    return qs.filter(Q(is_published=True) | Q(government_id__in=own))
+    gov = getattr(user, "government_id", None) if user.is_authenticated else None
+    if gov is not None:
+        return qs.filter(Q(is_published=True) | Q(government_id=gov) | Q(government__parent_id=gov))
+    return qs.filter(is_published=True)
 
 
 def get_matter_for_user(user: Any, pk: int) -> LegislativeMatter:

@@ -69,17 +69,48 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, tuple[Any, 
     return {name: (None, getattr(instance, name)) for name in fields}
 
 
-def admin_save(*, acting_user: Any, instance: models.Model, changed_fields: list[str], created: bool) -> None:
-    """Save a record edited in the back office and audit exactly what the form changed."""
+def admin_save(
+    *,
+    acting_user: Any,
+    instance: models.Model,
+    changed_fields: list[str],
+    created: bool,
+    expected_version: int | None = None,
+) -> None:
+    """Save a record edited in the back office and audit exactly what the form changed.
+
+    A versioned record must still be at expected_version (the one the form showed), else EditConflict.
+    """
     from django.db import transaction
 
+    from interlocal.conflicts import check_version
+
+    versioned = hasattr(instance, "lock_version")
     with transaction.atomic():
         before: dict[str, Any] = {}
         if not created:
+            if versioned:
+                submitted = {f: getattr(instance, f, None) for f in changed_fields}
+                check_version(
+                    type(instance), instance.pk, expected_version=expected_version, submitted=submitted
+                )
             fresh = type(instance)._default_manager.filter(pk=instance.pk).first()
             before = {f: getattr(fresh, f, None) for f in changed_fields if fresh is not None}
-        instance.save()
         concrete = {f.name for f in instance._meta.get_fields()}
+        if created:
+            instance.save()
+        else:
+            # Write only what the form changed, so a field another action set meanwhile is kept.
+            written = [
+                f.name
+                for f in instance._meta.concrete_fields
+                if f.name in changed_fields or getattr(f, "auto_now", False)
+            ]
+            if versioned and fresh is not None and changed_fields:
+                instance.lock_version = fresh.lock_version + 1  # type: ignore[attr-defined]
+                written.append("lock_version")
+            if written:
+                instance.save(update_fields=written)
         changes = {
             f: (before.get(f), getattr(instance, f, None))
             for f in changed_fields

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from interlocal import access
 from interlocal.audit.models import AuditEvent
 
 
@@ -12,9 +16,15 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["actor"]
 
-    # The log is evidence: nobody edits or deletes it, and only coordinators read it.
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return bool(request.user.is_superuser or getattr(request.user, "is_coordinator", False))
+    # The log is evidence: nobody edits or deletes it; a coordinator reads their own collaboratives' events.
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
+        qs = super().get_queryset(request)
+        if access.is_admin(request.user):
+            return qs
+        return qs.filter(collaborative_id__in=access.coordinated_collaborative_ids(request.user))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("audit.view_auditevent", obj))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from interlocal import access
 from interlocal.audit.models import AuditEvent
@@ -17,12 +18,51 @@ def activity_for_user(
     qs = AuditEvent.objects.select_related("actor")
     if collaborative_id is not None:
         qs = qs.filter(collaborative_id=collaborative_id)
-        insider = access.is_admin(user) or collaborative_id in access.member_collaborative_ids(user)
+        # The collaborative's own log is its coordinators'; everyone else reads its public events.
+        insider = access.is_admin(user) or collaborative_id in access.coordinated_collaborative_ids(user)
     elif government_id is not None:
         qs = qs.filter(government_id=government_id)
         insider = access.is_admin(user) or getattr(user, "government_id", None) == government_id
     else:
         return qs.none()
     if not insider:
-        qs = qs.filter(is_public=True)
+        qs = _public(qs)
     return qs.order_by("-at", "-id")[:limit]
+
+
+def record_history(obj: Any, *, limit: int = 5) -> list[AuditEvent]:
+    """The latest events of one record, newest first (for an editor of that record: callers check that)."""
+    return list(
+        AuditEvent.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def public_changes(limit: int = 50) -> list[AuditEvent]:
+    """Events the public may read, newest first."""
+    qs = _public(AuditEvent.objects.all())
+    return list(qs.select_related("collaborative").order_by("-at", "-id")[:limit])
+
+
+def _public(qs: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """Public events of published records of published collaboratives (and governments)."""
+    from interlocal.agreements.models import Agreement, LegislativeMatter
+    from interlocal.collaboratives.models import Collaborative
+    from interlocal.governments.models import Government
+    from interlocal.initiatives.models import Initiative
+
+    qs = qs.filter(is_public=True).filter(Q(collaborative__isnull=True) | Q(collaborative__is_published=True))
+    qs = qs.filter(Q(government__isnull=True) | Q(government__is_published=True))
+    # A record unpublished since the event was written is hidden again.
+    for model, hidden in (
+        (Collaborative, Collaborative.objects.filter(is_published=False)),
+        (Initiative, Initiative.objects.filter(Q(is_published=False) | Q(collaborative__is_published=False))),
+        (Agreement, Agreement.objects.filter(Q(is_published=False) | Q(collaborative__is_published=False))),
+        (LegislativeMatter, LegislativeMatter.objects.filter(is_published=False)),
+        (Government, Government.objects.filter(is_published=False)),
+    ):
+        label = model._meta.label_lower
+        ids = hidden.annotate(key=Cast("pk", CharField())).values("key")
+        qs = qs.exclude(model=label, object_id__in=ids)
+    return qs

@@ -11,10 +11,11 @@ from django.utils.text import slugify
 
 from interlocal import access
 from interlocal.agreements.models import LegislativeMatter
-from interlocal.audit.actions import apply_changes, audit_record, snapshot
+from interlocal.audit.actions import audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative, Membership
+from interlocal.conflicts import apply_versioned
 from interlocal.governments.models import Government, Person
-from interlocal.vocab import MembershipRole
+from interlocal.vocab import MembershipRole, MembershipStatus
 
 _FIELDS = ["name", "slug", "short_name", "purpose", "facilitator", "formed_on", "is_published"]
 
@@ -33,8 +34,9 @@ def collaborative_create(
 ) -> Collaborative:
     """Start a collaborative; its facilitator's coordinators (or an administrator) may."""
     access.require(
-        access.is_admin(acting_user)
-        or (acting_user.is_coordinator and acting_user.government_id == facilitator.pk),
+        acting_user,
+        "collaboratives.add_collaborative",
+        facilitator,
         "Only the facilitator's coordinators may start a collaborative.",
     )
     collab = Collaborative(
@@ -48,6 +50,7 @@ def collaborative_create(
     )
     collab.full_clean()
     collab.save()
+    access.facts_changed()
     audit_record(
         acting_user=acting_user, verb="collaborative_create", obj=collab, changes=snapshot(collab, _FIELDS)
     )
@@ -56,23 +59,39 @@ def collaborative_create(
 
 @transaction.atomic
 def collaborative_update(
-    *, acting_user: Person, collaborative: Collaborative, **fields: Any
+    *, acting_user: Person, collaborative: Collaborative, expected_version: int | None = None, **fields: Any
 ) -> Collaborative:
-    """Change a collaborative's fields."""
-    access.require(access.can_edit_collaborative(acting_user, collaborative))
+    """Change a collaborative's fields; expected_version is the version the editor started from."""
+    access.require(acting_user, "collaboratives.change_collaborative", collaborative)
     unknown = set(fields) - set(_FIELDS)
     if unknown:
         raise TypeError(f"Unknown collaborative fields: {', '.join(sorted(unknown))}")
-    changes = apply_changes(collaborative, fields)
+    changes = apply_versioned(collaborative, fields, expected_version=expected_version)
     if changes:
         collaborative.full_clean()
         collaborative.save()
+        access.facts_changed()
         audit_record(acting_user=acting_user, verb="collaborative_update", obj=collaborative, changes=changes)
     return collaborative
 
 
+def _membership_event(
+    *, acting_user: Person, verb: str, membership: Membership, changes: dict[str, Any]
+) -> None:
+    access.facts_changed()
+    audit_record(
+        acting_user=acting_user,
+        verb=verb,
+        obj=membership,
+        changes=changes,
+        collaborative=membership.collaborative,
+        government=membership.government,
+        is_public=membership.collaborative.is_published,
+    )
+
+
 @transaction.atomic
-def membership_add(
+def membership_propose(
     *,
     acting_user: Person,
     collaborative: Collaborative,
@@ -81,51 +100,91 @@ def membership_add(
     role: str = MembershipRole.MEMBER,
     authorising_matter: LegislativeMatter | None = None,
 ) -> Membership:
-    """Record that a government joined a collaborative."""
-    access.require(access.can_edit_collaborative(acting_user, collaborative))
-    overlapping = Membership.objects.filter(
-        collaborative=collaborative, government=government, left_on__isnull=True
+    """Propose that a government join; it grants nothing until the government's own staff accept it."""
+    access.require(
+        acting_user, "collaboratives.propose_membership", collaborative, "Only coordinators propose members."
     )
-    if overlapping.exists():
-        raise ValidationError(f"{government} is already a current member of {collaborative}.")
+    open_rows = Membership.objects.filter(
+        collaborative=collaborative, government=government, left_on__isnull=True
+    ).exclude(status=MembershipStatus.DECLINED)
+    if open_rows.exists():
+        raise ValidationError(f"{government} is already a member of, or proposed to, {collaborative}.")
+    if authorising_matter is not None and authorising_matter.government_id != government.pk:
+        raise ValidationError(f"{authorising_matter} is not legislation of {government}.")
     membership = Membership(
         collaborative=collaborative,
         government=government,
         role=role,
         joined_on=joined_on,
         authorising_matter=authorising_matter,
+        status=MembershipStatus.PROPOSED,
     )
     membership.full_clean()
     membership.save()
-    audit_record(
+    _membership_event(
         acting_user=acting_user,
-        verb="membership_add",
-        obj=membership,
-        collaborative=collaborative,
-        government=government,
-        is_public=collaborative.is_published,
+        verb="membership_propose",
+        membership=membership,
         changes=snapshot(
-            membership, ["collaborative", "government", "role", "joined_on", "authorising_matter"]
+            membership, ["collaborative", "government", "role", "joined_on", "authorising_matter", "status"]
         ),
     )
     return membership
 
 
+def _decide(*, acting_user: Person, membership: Membership, perm: str, status: str, verb: str) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("collaborative", "government")
+        .get(pk=membership.pk)
+    )
+    access.require(acting_user, perm, membership, "Only the joining government's own editors decide this.")
+    if membership.status != MembershipStatus.PROPOSED:
+        raise ValidationError(f"This membership is already {membership.get_status_display().lower()}.")
+    changes = apply_versioned(membership, {"status": status}, expected_version=None)
+    membership.save()
+    _membership_event(
+        acting_user=acting_user,
+        verb=verb,
+        membership=membership,
+        changes=changes,
+    )
+    return membership
+
+
 @transaction.atomic
-def membership_end(*, acting_user: Person, membership: Membership, left_on: dt.date) -> Membership:
+def membership_accept(*, acting_user: Person, membership: Membership) -> Membership:
+    """The joining government's editor (or an administrator) accepts a proposed membership."""
+    return _decide(
+        acting_user=acting_user,
+        membership=membership,
+        perm="collaboratives.accept_membership",
+        status=MembershipStatus.ACCEPTED,
+        verb="membership_accept",
+    )
+
+
+@transaction.atomic
+def membership_decline(*, acting_user: Person, membership: Membership) -> Membership:
+    """The joining government's editor (or an administrator) declines a proposed membership."""
+    return _decide(
+        acting_user=acting_user,
+        membership=membership,
+        perm="collaboratives.decline_membership",
+        status=MembershipStatus.DECLINED,
+        verb="membership_decline",
+    )
+
+
+@transaction.atomic
+def membership_end(
+    *, acting_user: Person, membership: Membership, left_on: dt.date, expected_version: int | None = None
+) -> Membership:
     """Record that a government left a collaborative; the row stays as history."""
-    access.require(access.can_edit_collaborative(acting_user, membership.collaborative))
+    access.require(acting_user, "collaboratives.end_membership", membership)
     if left_on < membership.joined_on:
         raise ValidationError("A membership cannot end before it began.")
-    changes = apply_changes(membership, {"left_on": left_on})
+    changes = apply_versioned(membership, {"left_on": left_on}, expected_version=expected_version)
     membership.save()
-    audit_record(
-        acting_user=acting_user,
-        verb="membership_end",
-        obj=membership,
-        changes=changes,
-        collaborative=membership.collaborative,
-        government=membership.government,
-        is_public=membership.collaborative.is_published,
-    )
+    _membership_event(acting_user=acting_user, verb="membership_end", membership=membership, changes=changes)
     return membership

@@ -6,10 +6,11 @@ import datetime as dt
 
 from django.db import models
 
-from interlocal.vocab import MembershipRole
+from interlocal.conflicts import Versioned
+from interlocal.vocab import MembershipRole, MembershipStatus
 
 
-class Collaborative(models.Model):
+class Collaborative(Versioned):
     """A group of governments that explore and run shared services together."""
 
     name = models.CharField(max_length=200, help_text="Full name of the collaborative.")
@@ -37,7 +38,7 @@ class Collaborative(models.Model):
         return [m for m in self.memberships.all() if m.is_current_on(day)]
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """A government's membership in a collaborative for a span of time."""
 
     collaborative = models.ForeignKey(
@@ -59,6 +60,12 @@ class Membership(models.Model):
         choices=MembershipRole.choices,
         default=MembershipRole.MEMBER,
         help_text="Member, facilitator or supporting partner.",
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PROPOSED,
+        help_text="Proposed by the coordinator; only accepted by the joining government does it grant anything.",
     )
     joined_on = models.DateField(help_text="First day of membership.")
     left_on = models.DateField(
@@ -87,5 +94,9 @@ class Membership(models.Model):
         return f"{self.government} in {self.collaborative} from {self.joined_on}"
 
     def is_current_on(self, day: dt.date) -> bool:
-        """Whether the membership covers the given day."""
-        return self.joined_on <= day and (self.left_on is None or self.left_on >= day)
+        """Whether the membership is accepted and covers the given day."""
+        return (
+            self.status == MembershipStatus.ACCEPTED
+            and self.joined_on <= day
+            and (self.left_on is None or self.left_on >= day)
+        )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from interlocal import access
 from interlocal.collaboratives.models import Collaborative, Membership
+from interlocal.vocab import MembershipStatus
 
 
 def visible_collaboratives(user: Any) -> QuerySet[Collaborative]:
@@ -26,3 +28,22 @@ def get_collaborative_for_user(user: Any, slug: str) -> Collaborative:
     )
     qs = visible_collaboratives(user).prefetch_related(Prefetch("memberships", queryset=memberships))
     return get_object_or_404(qs, slug=slug)
+
+
+def proposals_for_user(user: Any) -> list[Membership]:
+    """Memberships proposed to the user's government that the user may accept or decline."""
+    gov = getattr(user, "government_id", None) if user.is_authenticated else None
+    if gov is None:
+        return []
+    qs = Membership.objects.filter(government_id=gov, status=MembershipStatus.PROPOSED).select_related(
+        "collaborative__facilitator", "government"
+    )
+    return [m for m in qs.order_by("joined_on", "pk") if user.has_perm("collaboratives.accept_membership", m)]
+
+
+def get_proposal_for_user(user: Any, pk: int) -> Membership:
+    """A membership proposed to the user's government, or 404 whether missing or someone else's."""
+    for membership in proposals_for_user(user):
+        if membership.pk == pk:
+            return membership
+    raise Http404("No such proposal.")

@@ -13,8 +13,8 @@ from django.utils import timezone
 from interlocal import access
 from interlocal.agreements.models import AgreementVersion
 from interlocal.audit.actions import audit_record, snapshot
+from interlocal.conflicts import bump, lock_current
 from interlocal.costshare import problem as problems
-from interlocal.costshare import rules
 from interlocal.costshare.choices import CostModel, Method, Recurrence, ScenarioStatus
 from interlocal.costshare.engine import ENGINE_VERSION
 from interlocal.costshare.models import DriverValue, SavingsEntry, Scenario, ScenarioDriver, ScenarioPartner
@@ -74,7 +74,9 @@ def scenario_create(
     subject = agreement_version.agreement if agreement_version is not None else initiative
     assert subject is not None
     collaborative = subject.collaborative
-    access.require(rules.can_edit_scenarios(acting_user, collaborative), "Only coordinators build scenarios.")
+    access.require(
+        acting_user, "costshare.change_scenario", collaborative, "Only coordinators build scenarios."
+    )
     if not partners:
         raise ValidationError("A scenario needs at least one partner.")
     if len({g.pk for g in partners}) != len(partners):
@@ -156,13 +158,17 @@ def scenario_create(
 
 @transaction.atomic
 def scenario_set_drivers(
-    *, acting_user: Person, scenario: Scenario, drivers: Sequence[DriverSpec]
+    *,
+    acting_user: Person,
+    scenario: Scenario,
+    drivers: Sequence[DriverSpec],
+    expected_version: int | None = None,
 ) -> Scenario:
     """Replace a draft scenario's drivers (values per partner per period); earlier results are cleared."""
-    access.require(
-        rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators build scenarios."
+    access.require(acting_user, "costshare.change_scenario", scenario, "Only coordinators build scenarios.")
+    lock_current(
+        scenario, expected_version=expected_version, submitted={"drivers": [d.name for d in drivers]}
     )
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     _frozen_check(scenario)
     partner_ids = set(scenario.partners.values_list("government_id", flat=True))
     names = [d.name for d in drivers]
@@ -207,7 +213,10 @@ def scenario_set_drivers(
     scenario.inputs = scenario.results = None
     scenario.computed_at = None
     scenario.engine_version = ""
-    scenario.save(update_fields=["status", "inputs", "results", "computed_at", "engine_version"])
+    bump(scenario)
+    scenario.save(
+        update_fields=["status", "inputs", "results", "computed_at", "engine_version", "lock_version"]
+    )
     audit_record(
         acting_user=acting_user,
         verb="scenario_set_drivers",
@@ -219,12 +228,12 @@ def scenario_set_drivers(
 
 
 @transaction.atomic
-def scenario_compute(*, acting_user: Person, scenario: Scenario) -> Scenario:
+def scenario_compute(
+    *, acting_user: Person, scenario: Scenario, expected_version: int | None = None
+) -> Scenario:
     """Run every chosen method and store the exact inputs, results and engine version."""
-    access.require(
-        rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators build scenarios."
-    )
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    access.require(acting_user, "costshare.change_scenario", scenario, "Only coordinators build scenarios.")
+    lock_current(scenario, expected_version=expected_version)
     _frozen_check(scenario)
     problem, ids = problems.build_problem(scenario)
     results = problems.compute(problem, list(scenario.methods))
@@ -235,8 +244,17 @@ def scenario_compute(*, acting_user: Person, scenario: Scenario) -> Scenario:
     scenario.engine_version = ENGINE_VERSION
     scenario.computed_at = timezone.now()
     scenario.status = ScenarioStatus.COMPUTED
+    bump(scenario)
     scenario.save(
-        update_fields=["inputs", "results", "partner_ids", "engine_version", "computed_at", "status"]
+        update_fields=[
+            "inputs",
+            "results",
+            "partner_ids",
+            "engine_version",
+            "computed_at",
+            "status",
+            "lock_version",
+        ]
     )
     audit_record(
         acting_user=acting_user,
@@ -253,12 +271,12 @@ def scenario_compute(*, acting_user: Person, scenario: Scenario) -> Scenario:
 
 
 @transaction.atomic
-def scenario_adopt(*, acting_user: Person, scenario: Scenario, method: str) -> Scenario:
+def scenario_adopt(
+    *, acting_user: Person, scenario: Scenario, method: str, expected_version: int | None = None
+) -> Scenario:
     """Adopt one method's split; any scenario adopted earlier for the same version or initiative is superseded."""
-    access.require(
-        rules.can_edit_scenarios(acting_user, scenario.collaborative), "Only coordinators adopt scenarios."
-    )
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    access.require(acting_user, "costshare.change_scenario", scenario, "Only coordinators adopt scenarios.")
+    lock_current(scenario, expected_version=expected_version, submitted={"adopted_method": method})
     _frozen_check(scenario)
     if scenario.status != ScenarioStatus.COMPUTED or not scenario.results:
         raise ValidationError("Compute the scenario before adopting it.")
@@ -276,7 +294,8 @@ def scenario_adopt(*, acting_user: Person, scenario: Scenario, method: str) -> S
     same = Scenario.objects.select_for_update().filter(status=ScenarioStatus.ADOPTED, **subject)
     for earlier in same.exclude(pk=scenario.pk):
         earlier.status = ScenarioStatus.SUPERSEDED
-        earlier.save(update_fields=["status"])
+        bump(earlier)
+        earlier.save(update_fields=["status", "lock_version"])
         audit_record(
             acting_user=acting_user,
             verb="scenario_supersede",
@@ -288,7 +307,8 @@ def scenario_adopt(*, acting_user: Person, scenario: Scenario, method: str) -> S
     scenario.adopted_method = method
     scenario.adopted_at = timezone.now()
     scenario.adopted_by = acting_user
-    scenario.save(update_fields=["status", "adopted_method", "adopted_at", "adopted_by"])
+    bump(scenario)
+    scenario.save(update_fields=["status", "adopted_method", "adopted_at", "adopted_by", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="scenario_adopt",
@@ -321,9 +341,14 @@ def savings_entry_create(
 ) -> SavingsEntry:
     """Record a government's baseline cost and projected (and, once known, actual) saving for a year."""
     access.require(
-        rules.can_write_savings(acting_user, initiative, government),
+        acting_user,
+        "costshare.add_savingsentry",
+        SavingsEntry(initiative=initiative, government=government),
         "Only the government's own editors or the collaborative's coordinators record its savings.",
     )
+    # Entering figures for a government needs its consent: an accepted, current membership.
+    if government.pk not in access.current_member_ids(initiative.collaborative):
+        raise ValidationError(f"{government} is not a current member of {initiative.collaborative}.")
     if recurrence not in Recurrence.values:
         raise ValidationError(f"Recurrence must be one of {', '.join(Recurrence.values)}.")
     entry = SavingsEntry(
@@ -364,22 +389,25 @@ def savings_entry_create(
 
 
 @transaction.atomic
-def savings_entry_certify(*, acting_user: Person, entry: SavingsEntry) -> SavingsEntry:
+def savings_entry_certify(
+    *, acting_user: Person, entry: SavingsEntry, expected_version: int | None = None
+) -> SavingsEntry:
     """Certify an entry's actual saving and evidence (a coordinator or the government's finance staff)."""
     access.require(
-        rules.can_certify_savings(acting_user, entry),
+        acting_user,
+        "costshare.certify_savingsentry",
+        entry,
         "Only a coordinator or the government's own finance staff certify savings.",
     )
-    entry = (
-        SavingsEntry.objects.select_for_update().select_related("initiative__collaborative").get(pk=entry.pk)
-    )
+    lock_current(entry, expected_version=expected_version)
     if entry.is_certified:
         raise ValidationError("These figures are already certified.")
     if entry.actual_saving is None or not entry.evidence_url:
         raise ValidationError("Certify only an actual saving with its evidence document.")
     entry.certified_by = acting_user
     entry.certified_at = timezone.now()
-    entry.save(update_fields=["certified_by", "certified_at"])
+    bump(entry)
+    entry.save(update_fields=["certified_by", "certified_at", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="savings_entry_certify",

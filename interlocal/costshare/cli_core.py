@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -17,12 +18,14 @@ from .engine import (
     ShapleyResult,
     TableGame,
     core_check,
+    core_check_cost,
     equal,
     fixed_variable,
     hybrid_for_game,
     least_core,
     nucleolus,
     proportional,
+    round_to_cents,
     scrb,
     shapley_allocation,
 )
@@ -50,12 +53,45 @@ Input object (JSON):
              that many values. The model's dedicated costs are billed directly on top.
 
 Methods: equal, proportional, hybrid, fixed_variable, scrb, shapley, nucleolus, least_core.
+Amounts (costs, drivers) are finite numbers of at most 1e13; nesting is at most 32 levels deep.
 """
 
 DEFAULT_METHODS = ("equal", "proportional", "scrb", "shapley", "nucleolus")
 
+CORE_CHECK_MODES = ("auto", "always", "never")
+# A problem object is a few levels deep; anything deeper is a mistake or an attack on the parser.
+MAX_DEPTH = 32
+
 _MODEL_KEYS = {"fixed", "coefficient", "exponent", "capacity", "unit_cost", "drivers", "dedicated"}
 _TOP_KEYS = {"partners", "costs", "model", "weights", "hybrid", "name", "description"}
+
+
+def load_problem(text: str) -> Any:
+    """Parse a JSON problem text; any malformed, oversized or over-deep input becomes a one-line CostShareError."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CostShareError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise CostShareError(f"not a problem object: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        reason = "a number has too many digits" if "digits" in str(exc) else str(exc).splitlines()[0][:80]
+        raise CostShareError(f"not valid JSON ({reason})") from None
+    _check_depth(data)
+    return data
+
+
+def _check_depth(data: Any) -> None:
+    """Refuse structures deeper than MAX_DEPTH, iteratively (recursion is what such input would break)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise CostShareError(f"not a problem object: nested more than {MAX_DEPTH} levels deep")
+        if isinstance(item, Mapping):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
 
 
 def build_game(problem: Mapping[str, Any]) -> Game:
@@ -159,8 +195,33 @@ def _note(alloc: Allocation) -> str | None:
     return None
 
 
-def compute(problem: Mapping[str, Any], methods: Sequence[str] | None = None) -> dict[str, Any]:
-    """Run the named methods on the problem and return a plain, JSON-ready dict of results."""
+def compute(
+    problem: Mapping[str, Any], methods: Sequence[str] | None = None, core: str = "auto"
+) -> dict[str, Any]:
+    """Run the named methods on the problem and return a plain, JSON-ready dict of results.
+
+    `core` is "always" (check every split, refusing if the check would not fit in memory), "never", or "auto"
+    (check when the estimate says it is cheap). An unchecked split has in_core None.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            return _compute(problem, methods, core)
+    except RecursionError:
+        raise CostShareError(f"the input is nested too deeply (at most {MAX_DEPTH} levels)") from None
+    except MemoryError:
+        raise CostShareError("the problem is too large for this machine's memory") from None
+    except (OverflowError, FloatingPointError, ZeroDivisionError) as exc:
+        raise CostShareError(f"a number in the problem is out of range ({exc})") from None
+
+
+def _compute(problem: Mapping[str, Any], methods: Sequence[str] | None, core: str) -> dict[str, Any]:
+    if core not in CORE_CHECK_MODES:
+        raise CostShareError(f"core check must be one of {', '.join(CORE_CHECK_MODES)}, got {core!r}")
+    if methods is not None and (
+        isinstance(methods, (str, bytes)) or not all(isinstance(m, str) for m in methods)
+    ):
+        raise CostShareError("methods must be a list of method names")
+    _check_depth(problem)
     game = build_game(problem)
     chosen = list(methods) if methods else list(DEFAULT_METHODS)
     seen = set()
@@ -168,22 +229,25 @@ def compute(problem: Mapping[str, Any], methods: Sequence[str] | None = None) ->
         if m in seen:
             raise CostShareError(f"method {m!r} is requested twice")
         seen.add(m)
+    cost = core_check_cost(game)
+    check = core == "always" or (core == "auto" and cost.cheap)
     alone = game.standalone()
     result: dict[str, Any] = {
         "engine_version": ENGINE_VERSION,
         "partners": list(game.partners),
-        "total": round(game.total, 2),
-        "standalone": {p: round(float(a), 2) for p, a in zip(game.partners, alone, strict=True)},
+        "total": _cents(game.total),
+        "standalone": {p: _cents(a) for p, a in zip(game.partners, alone, strict=True)},
         "allocations": {},
         "in_core": {},
         "savings": {},
         "notes": {},
+        "core_check": "done" if check else ("not asked for" if core == "never" else _skip_reason(cost)),
     }
     for m in chosen:
         alloc = _run(m, game, problem)
         cents = alloc.in_cents()
         result["allocations"][m] = {p: float(v) for p, v in cents.items()}
-        result["in_core"][m] = core_check(game, alloc.shares).in_core
+        result["in_core"][m] = core_check(game, alloc.shares).in_core if check else None
         result["savings"][m] = {
             p: round(float(a) - float(cents[p]), 2) for p, a in zip(game.partners, alone, strict=True)
         }
@@ -191,6 +255,20 @@ def compute(problem: Mapping[str, Any], methods: Sequence[str] | None = None) ->
         if note:
             result["notes"][m] = note
     return result
+
+
+def _cents(value: float) -> float:
+    """A dollar amount rounded to cents the way round_to_cents rounds totals (half up on the shortest repr)."""
+    return float(round_to_cents([float(value)])[0])
+
+
+def _skip_reason(cost: Any) -> str:
+    if cost.impossible:
+        return f"skipped: {cost.impossible}"
+    return (
+        f"skipped: it would need about {cost.bytes / 2**20:,.0f} MiB and {cost.steps:.1e} steps "
+        "(ask for it with --core-check always)"
+    )
 
 
 def _money(v: float) -> str:
@@ -210,7 +288,7 @@ def render_text(result: Mapping[str, Any]) -> str:
     rows.append(
         ["total", _money(sum(result["standalone"].values()))] + [_money(result["total"]) for _ in methods]
     )
-    rows.append(["in core?", ""] + ["yes" if result["in_core"][m] else "NO" for m in methods])
+    rows.append(["in core?", ""] + [_core_cell(result["in_core"][m]) for m in methods])
     rows.append([""] * len(head))
     rows.append(["savings", "vs alone"] + ["" for _ in methods])
     for p in partners:
@@ -230,4 +308,10 @@ def render_text(result: Mapping[str, Any]) -> str:
         )
     for m, note in result.get("notes", {}).items():
         lines.append(f"note ({m}): {note}")
+    if result.get("core_check", "done") != "done":
+        lines.append(f"core check {result['core_check']}")
     return "\n".join(lines)
+
+
+def _core_cell(value: bool | None) -> str:
+    return "not checked" if value is None else ("yes" if value else "NO")

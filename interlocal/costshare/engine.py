@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine_core import CoreCheck, Savings, core_check, savings
+from .engine_core import CoreCheck, CoreCheckCost, Savings, core_check, core_check_cost, savings
 from .engine_games import (
     CostShareError,
     FloatArray,
@@ -45,6 +45,7 @@ __all__ = [
     "METHODS",
     "Allocation",
     "CoreCheck",
+    "CoreCheckCost",
     "CostShareError",
     "DriverComponent",
     "FormulaGame",
@@ -57,6 +58,7 @@ __all__ = [
     "TableGame",
     "balancing_weights",
     "core_check",
+    "core_check_cost",
     "equal",
     "fixed_variable",
     "hybrid",
@@ -110,7 +112,13 @@ def round_to_cents(shares: Sequence[float] | FloatArray, total: float | None = N
     short = target_cents - sum(floors)
     if abs(short) > len(vals):
         raise CostShareError(f"shares sum to {sum(vals):.2f}, not the total {target:.2f}")
-    order = sorted(range(len(vals)), key=lambda i: (-(scaled[i] - floors[i]), i))
+    # Remainders within a few float ulps of each other are ties (two exact half cents of a $1e9 nucleolus
+    # differ by 1e-7 after the LP), so they go to the first partner rather than to round-off noise.
+    grain = Decimal(repr(800 * float(np.spacing(max([abs(target), *map(abs, vals)])))))
+    order = sorted(
+        range(len(vals)),
+        key=lambda i: (-((scaled[i] - floors[i]) / grain).to_integral_value(ROUND_HALF_UP), i),
+    )
     if short >= 0:
         for i in order[:short]:
             floors[i] += 1

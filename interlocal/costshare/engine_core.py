@@ -12,6 +12,59 @@ from .engine_games import CostShareError, FloatArray, FormulaGame, Game, TableGa
 
 # Formula games with fractional drivers are enumerated coalition by coalition up to this size.
 MAX_ENUMERATED_PARTNERS = 24
+# Whole-number drivers are searched exactly (a knapsack over the driver sum) up to this summed driver.
+MAX_KNAPSACK_SUM = 50_000_000
+# A core check never allocates more than this; above it the check is refused before anything is allocated.
+MEMORY_BUDGET = 1 << 30
+# A check this small is run with every computation without being asked for.
+CHEAP_BYTES = 64 << 20
+CHEAP_STEPS = 50_000_000
+
+
+@dataclass(frozen=True)
+class CoreCheckCost:
+    """Estimated peak extra memory (bytes) and elementary steps of a core check, or why it cannot run."""
+
+    bytes: int
+    steps: float
+    impossible: str = ""
+
+    @property
+    def cheap(self) -> bool:
+        """Small enough to run without being asked for."""
+        return not self.impossible and self.bytes <= CHEAP_BYTES and self.steps <= CHEAP_STEPS
+
+
+def core_check_cost(game: Game) -> CoreCheckCost:
+    """What a core check of this game would cost, estimated without allocating anything."""
+    n = game.n
+    if isinstance(game, FormulaGame):
+        ints = game.integer_drivers()
+        if ints is not None and int(ints[0].sum()) <= MAX_KNAPSACK_SUM:
+            total = int(ints[0].sum()) + 1
+            # Packed choice bits per partner, plus about five float arrays over the driver sum.
+            return CoreCheckCost(n * (total // 8 + 1) + 5 * 8 * total, float(n) * total)
+        if n > MAX_ENUMERATED_PARTNERS:
+            return CoreCheckCost(
+                0,
+                0.0,
+                f"a core check for {n} partners needs whole-number drivers summing to at most "
+                f"{MAX_KNAPSACK_SUM:,} (or at most {MAX_ENUMERATED_PARTNERS} partners)",
+            )
+        return CoreCheckCost(8 * 8 * (1 << min(n, 16)), 8.0 * (1 << n))
+    table_bytes = 0 if isinstance(game, TableGame) else 8 * (1 << n)
+    return CoreCheckCost(table_bytes + 4 * 8 * (1 << min(n, max(10, (n + 1) // 2))), 2.0 * (1 << n))
+
+
+def _guard(game: Game) -> None:
+    cost = core_check_cost(game)
+    if cost.impossible:
+        raise CostShareError(cost.impossible)
+    if cost.bytes > MEMORY_BUDGET:
+        raise CostShareError(
+            f"a core check for {game.n} partners would need about {cost.bytes / 2**30:.1f} GiB of memory "
+            f"(limit {MEMORY_BUDGET / 2**30:.1f} GiB)"
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,28 +119,27 @@ def _min_savings_formula(game: FormulaGame, x: FloatArray) -> tuple[float, int |
     """Exact min of c(S) - x(S) for a summed-driver formula, by a knapsack over the integer driver sum."""
     ints = game.integer_drivers()
     y = x - game.dedicated
-    if ints is None or int(ints[0].sum()) > 50_000_000:
+    if ints is None or int(ints[0].sum()) > MAX_KNAPSACK_SUM:
         if game.n > MAX_ENUMERATED_PARTNERS:
-            raise CostShareError(
-                f"core check for {game.n} partners needs whole-number drivers (or at most "
-                f"{MAX_ENUMERATED_PARTNERS} partners)"
-            )
+            raise CostShareError(core_check_cost(game).impossible)
         return _min_savings_enumerated(game, x)
     di, g = ints
     total = int(di.sum())
     best = np.full(total + 1, -np.inf)
     best[0] = 0.0
-    take = np.zeros((game.n, total + 1), dtype=bool)
+    # Each partner's choices are kept as packed bits over the sums it could reach: n*total/8 bytes in all.
+    take: list[tuple[int, NDArray[np.uint8]]] = []
     reach = 0
     zero_members = [i for i in range(game.n) if di[i] == 0]
     for i in range(game.n):
         d = int(di[i])
         if d == 0:
+            take.append((0, np.zeros(0, dtype=np.uint8)))
             continue
         cand = best[: reach + 1] + y[i]
         seg = best[d : reach + d + 1]
         better = cand > seg
-        take[i, d : reach + d + 1] = better
+        take.append((d, np.packbits(better)))
         seg[better] = cand[better]
         reach += d
     # Partners without drivers join any coalition whose saving they lower.
@@ -106,7 +158,9 @@ def _min_savings_formula(game: FormulaGame, x: FloatArray) -> tuple[float, int |
     members = [i for i in zero_members if y[i] > 0]
     rem = d_best
     for i in reversed(range(game.n)):
-        if rem > 0 and di[i] > 0 and take[i, rem]:
+        offset, bits = take[i]
+        k = rem - offset
+        if rem > 0 and di[i] > 0 and 0 <= k < 8 * len(bits) and (bits[k >> 3] >> (7 - (k & 7))) & 1:
             members.append(i)
             rem -= int(di[i])
     return val, tuple(sorted(members))
@@ -141,6 +195,7 @@ def core_check(game: Game, shares: FloatArray) -> CoreCheck:
         raise CostShareError(f"allocation has {x.shape} entries for {game.n} partners")
     if not np.all(np.isfinite(x)):
         raise CostShareError("allocation contains a value that is not a finite number")
+    _guard(game)
     tol = _tolerance(game)
     shortfall = float(game.total - x.sum())
     if isinstance(game, TableGame):

@@ -14,6 +14,11 @@ FloatArray = NDArray[np.float64]
 
 # Beyond this many partners a full coalition table no longer fits comfortably in memory.
 MAX_TABLE_PARTNERS = 26
+# A formula game beyond this many partners is not a shared public service any more, and every method's work grows.
+MAX_FORMULA_PARTNERS = 2000
+# Largest amount (cost, driver, dedicated cost) accepted: ten times the largest budget the engine is tested
+# at ($1e12); float64 still resolves a fifth of a cent at this size, and no longer does much above it.
+MAX_AMOUNT = 1e13
 
 
 class CostShareError(ValueError):
@@ -52,26 +57,42 @@ def _check_partners(partners: Sequence[str]) -> tuple[str, ...]:
     seen: set[str] = set()
     for name in names:
         if not isinstance(name, str) or not name.strip():
-            raise CostShareError(f"partner names must be non-empty strings, got {name!r}")
+            raise CostShareError(f"partner names must be non-empty strings, got {_short(name)}")
         if "+" in name:
-            raise CostShareError(f"partner name {name!r} must not contain '+' (it joins coalition names)")
+            raise CostShareError(
+                f"partner name {_short(name)} must not contain '+' (it joins coalition names)"
+            )
         if name in seen:
-            raise CostShareError(f"partner {name!r} is listed twice")
+            raise CostShareError(f"partner {_short(name)} is listed twice")
         seen.add(name)
     return names
 
 
 def _number(value: Any, what: str) -> float:
-    """Convert one input to a finite float or raise naming `what`."""
-    if isinstance(value, bool) or value is None:
-        raise CostShareError(f"{what} must be a number, got {value!r}")
+    """Convert one input to a finite float of at most MAX_AMOUNT in size, or raise naming `what`."""
+    if isinstance(value, (bool, str, bytes)) or value is None:
+        raise CostShareError(f"{what} must be a number, got {_short(value)}")
+    if isinstance(value, int) and abs(value) > MAX_AMOUNT:
+        # Checked before float(): a 400-digit integer would overflow it.
+        raise CostShareError(f"{what} is too large (more than {MAX_AMOUNT:.0e})")
     try:
         out = float(value)
-    except (TypeError, ValueError):
-        raise CostShareError(f"{what} must be a number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise CostShareError(f"{what} must be a number, got {_short(value)}") from None
     if not math.isfinite(out):
-        raise CostShareError(f"{what} must be a finite number, got {value!r}")
+        raise CostShareError(f"{what} must be a finite number, got {_short(value)}")
+    if abs(out) > MAX_AMOUNT:
+        raise CostShareError(f"{what} is too large (more than {MAX_AMOUNT:.0e})")
     return out
+
+
+def _short(value: Any) -> str:
+    """repr() of an input value cut to one short line (a value may be a huge or deeply nested structure)."""
+    try:
+        text = repr(value) if not isinstance(value, (list, dict)) else type(value).__name__
+    except (RecursionError, ValueError):
+        text = type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def per_partner(
@@ -182,6 +203,14 @@ class TableGame(Game):
             raise CostShareError(
                 f"cost of coalition {self.coalition_name(int(bad[0]))} is not a finite number"
             )
+        big = np.flatnonzero(np.abs(arr) > MAX_AMOUNT)
+        if big.size:
+            raise CostShareError(
+                f"cost of coalition {self.coalition_name(int(big[0]))} is too large (more than {MAX_AMOUNT:.0e})"
+            )
+        neg = np.flatnonzero(arr < 0)
+        if neg.size:
+            raise CostShareError(f"cost of coalition {self.coalition_name(int(neg[0]))} is negative")
         if arr[0] != 0.0:
             raise CostShareError("the empty coalition must cost 0")
         if arr is self.costs and arr.flags.writeable:
@@ -269,6 +298,19 @@ class FormulaGame(Game):
             object.__setattr__(self, "capacity", cap)
         elif self.unit_cost > 0:
             raise CostShareError("model unit_cost needs a capacity (drivers served per unit)")
+        if len(names) > MAX_FORMULA_PARTNERS:
+            raise CostShareError(
+                f"a formula supports at most {MAX_FORMULA_PARTNERS} partners, got {len(names)}"
+            )
+        if float(d.sum()) > MAX_AMOUNT:
+            raise CostShareError(f"drivers sum to more than {MAX_AMOUNT:.0e}")
+        # Every term grows with the coalition, so the grand coalition is the largest cost: bound it once.
+        with np.errstate(over="ignore", invalid="ignore"):
+            top = self.total
+        if not math.isfinite(top) or top > MAX_AMOUNT:
+            raise CostShareError(
+                f"the formula's cost for all partners together is more than {MAX_AMOUNT:.0e}"
+            )
 
     def variable(self, total_driver: FloatArray | float) -> FloatArray:
         """Driver-dependent part h(D) (0 at D = 0), vectorised."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
@@ -77,7 +79,20 @@ def _residuals(masks: NDArray[np.int64], basis: FloatArray, n: int) -> FloatArra
     return np.asarray(np.abs(a).max(axis=1) if a.size else np.zeros(len(masks)), dtype=np.float64)
 
 
+def _highs() -> Any:
+    """A quiet HiGHS instance for one nucleolus computation (not shared: callers may run in threads)."""
+    # highspy.Highs prints a banner on stdout when constructed, which would corrupt `--json` output; its base
+    # class is the same solver without the Python callbacks. scipy's linprog wraps the same HiGHS but costs
+    # about 1.5 ms of input checking per call, more than solving these small LPs.
+    solver = highspy._Highs()  # type: ignore[attr-defined]
+    solver.setOptionValue("output_flag", False)
+    # Presolve only pays off on large LPs; ours have tens of rows.
+    solver.setOptionValue("presolve", "off")
+    return solver
+
+
 def _solve_stage(
+    solver: Any,
     n: int,
     work: list[int],
     fixed: list[tuple[int, float]],
@@ -87,26 +102,46 @@ def _solve_stage(
     """max t s.t. x(S)+t <= c(S) on the working set, fixed savings, efficiency; returns x, t and duals."""
     full = (1 << n) - 1
     wm = np.array(work, dtype=np.int64)
-    a_ub = np.hstack([_bits(wm, n), np.ones((len(work), 1))])
-    b_ub = costs[wm]
     em = np.array([full] + [m for m, _ in fixed], dtype=np.int64)
-    a_eq = np.hstack([_bits(em, n), np.zeros((len(em), 1))])
-    b_eq = costs[em] - np.array([0.0] + [lv for _, lv in fixed])
-    obj = np.zeros(n + 1)
-    obj[n] = -1.0
-    ub: list[float | None] = [None] * n if upper is None else [float(u) for u in upper]
-    bounds = [(None, u) for u in ub] + [(None, None)]
-    res = linprog(obj, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    if res.status != 0:
-        raise CostShareError(f"the nucleolus LP failed: {res.message}")
-    lam = -np.asarray(res.ineqlin.marginals, dtype=np.float64)
-    mu = np.asarray(res.eqlin.marginals, dtype=np.float64)
-    nu = (
-        -np.asarray(res.upper.marginals[:n], dtype=np.float64)
-        if upper is not None
-        else np.zeros(n, dtype=np.float64)
+    rows = np.hstack(
+        [_bits(np.concatenate([wm, em]), n), np.r_[np.ones(len(wm)), np.zeros(len(em))][:, None]]
     )
-    return np.asarray(res.x[:n], dtype=np.float64), float(res.x[n]), lam, mu, nu
+    b_eq = costs[em] - np.array([0.0] + [lv for _, lv in fixed])
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_ = n + 1
+    lp.num_row_ = rows.shape[0]
+    lp.col_cost_ = np.r_[np.zeros(n), -1.0]
+    lp.col_lower_ = np.full(n + 1, -inf)
+    lp.col_upper_ = np.r_[np.full(n, inf) if upper is None else upper, inf]
+    lp.row_lower_ = np.r_[np.full(len(wm), -inf), b_eq]
+    lp.row_upper_ = np.r_[costs[wm], b_eq]
+    cols = rows.T
+    nonzero = cols != 0
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.r_[0, np.cumsum(nonzero.sum(axis=1))].astype(np.int32)
+    lp.a_matrix_.index_ = np.nonzero(nonzero)[1].astype(np.int32)
+    lp.a_matrix_.value_ = cols[nonzero]
+    solver.clearModel()
+    solver.passModel(lp)
+    solver.run()
+    status = solver.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise CostShareError(f"the nucleolus LP failed: {solver.modelStatusToString(status)}")
+    sol = solver.getSolution()
+    x = np.asarray(sol.col_value, dtype=np.float64)
+    # HiGHS duals are d(objective)/d(bound): <= 0 on the binding "<=" rows of a minimisation.
+    row_dual = np.asarray(sol.row_dual, dtype=np.float64)
+    lam = -row_dual[: len(wm)]
+    mu = row_dual[len(wm) :]
+    nu = np.zeros(n, dtype=np.float64)
+    if upper is not None:
+        col_dual = np.asarray(sol.col_dual, dtype=np.float64)
+        at_upper = np.array(
+            [st == highspy.HighsBasisStatus.kUpper for st in solver.getBasis().col_status[:n]], dtype=bool
+        )
+        nu[at_upper] = -col_dual[:n][at_upper]
+    return x[:n], float(x[n]), lam, mu, nu
 
 
 def sequential_nucleolus(game: Game, domain: str = "imputation") -> NucleolusResult:
@@ -117,23 +152,34 @@ def sequential_nucleolus(game: Game, domain: str = "imputation") -> NucleolusRes
     if n > MAX_LP_PARTNERS:
         raise CostShareError(f"the nucleolus supports at most {MAX_LP_PARTNERS} partners, got {n}")
     table = game.table() if not isinstance(game, TableGame) else game
-    costs = np.asarray(table.costs)
+    raw = np.asarray(table.costs)
     full = (1 << n) - 1
-    total = float(costs[full])
-    single = costs[[1 << i for i in range(n)]]
-    upper = None
-    if domain == "imputation":
-        if single.sum() < total - 1e-9 * max(1.0, abs(total)):
-            raise CostShareError(
-                "stand-alone costs sum to less than the grand coalition's cost: costs are not subadditive, "
-                "so no allocation keeps every partner at or below stand-alone cost; use the prenucleolus"
-            )
-        upper = single
+    total = float(raw[full])
+    single = raw[[1 << i for i in range(n)]]
+    if domain == "imputation" and single.sum() < total - 1e-9 * max(abs(total), float(np.abs(single).max())):
+        raise CostShareError(
+            "stand-alone costs sum to less than the grand coalition's cost: costs are not subadditive, "
+            "so no allocation keeps every partner at or below stand-alone cost; use the prenucleolus"
+        )
     if n == 1:
         cert = KohlbergCertificate((), (), (), (), True, True, 0.0)
         return NucleolusResult(np.array([total]), domain, cert, 0)
-    scale = max(1.0, float(np.abs(costs).max()))
-    tol = 1e-9 * scale
+    # HiGHS tolerances are absolute (about 1e-7), so the LPs are solved with costs in units of the largest
+    # cost: a $1e10 budget with cents is then as well-conditioned as a $1 one. Results are scaled back.
+    peak = float(np.abs(raw).max())
+    scale = peak if peak > 0 else 1.0
+    res = _nucleolus_normalised(raw / scale, n, domain)
+    cert = replace(res.certificate, levels=tuple(v * scale for v in res.certificate.levels))
+    return NucleolusResult(res.shares * scale, domain, cert, res.lp_solves)
+
+
+def _nucleolus_normalised(costs: FloatArray, n: int, domain: str) -> NucleolusResult:
+    """Sequential LPs on a cost table whose largest entry is 1 in absolute value."""
+    full = (1 << n) - 1
+    total = float(costs[full])
+    upper = costs[[1 << i for i in range(n)]] if domain == "imputation" else None
+    tol = 1e-9
+    solver = _highs()
     # Start from the cheapest non-trivial guess so the first rounds already hold the binding coalitions.
     x0 = np.full(n, total / n)
     sv = costs - subset_sums(x0)
@@ -150,7 +196,7 @@ def sequential_nucleolus(game: Game, domain: str = "imputation") -> NucleolusRes
     x = x0
     while basis.shape[0] < n:
         while True:
-            x, t, lam, mu, nu = _solve_stage(n, work, fixed, costs, upper)
+            x, t, lam, mu, nu = _solve_stage(solver, n, work, fixed, costs, upper)
             solves += 1
             sv = costs - subset_sums(x)
             sv[0] = sv[full] = np.inf

@@ -13,6 +13,10 @@ from .engine_games import CostShareError, FloatArray, FormulaGame, Game, TableGa
 
 # Largest summed driver (after dividing by the gcd) the exact formula method accepts; FFTs are 2x this long.
 MAX_DRIVER_SUM = 20_000_000
+# The exact formula method keeps about ten arrays of FFT length; above this it gives way to Monte Carlo.
+EXACT_MEMORY_BUDGET = 1 << 30
+# Nodes times FFT length above which the exact method would take minutes; Monte Carlo is used instead.
+EXACT_WORK_BUDGET = 2_000_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,10 +116,14 @@ def shapley_summed_drivers(h: FloatArray, drivers: NDArray[np.int64]) -> FloatAr
     kcount = np.minimum(total // np.maximum(pvals, 1) + 1, k_cap)
     owner = np.repeat(np.arange(len(pvals)), kcount)
     kk = np.arange(int(kcount.sum())) - np.repeat(np.cumsum(kcount) - kcount, kcount)
+    # Sorted by k, the terms a node needs (r^k above the cut-off) are a prefix: small r uses few of them.
+    order = np.argsort(kk, kind="stable")
+    owner, kk = owner[order], kk[order]
+    k_starts = np.searchsorted(kk, np.arange(k_cap + 1))
     lo_idx = np.minimum(kk * pvals[owner], total + 1)
     hi_idx = np.minimum((kk + 1) * pvals[owner], total + 1)
     phi_val = np.zeros(len(pvals))
-    ext = np.zeros(total + 2)
+    prod = np.empty_like(spec_fwd)
     for t, wt in zip(nodes, qweights, strict=True):
         r = t / (1 - t)
         pmax = max(1, math.ceil(-44.0 / math.log(r)))
@@ -123,17 +131,20 @@ def shapley_summed_drivers(h: FloatArray, drivers: NDArray[np.int64]) -> FloatAr
         coef = (-1.0) ** (p + 1) * np.power(r, p) / p
         idx = np.outer(vals, p) % length
         wts = np.outer(counts.astype(np.float64), coef)
-        log_spec = sfft.rfft(np.bincount(idx.ravel(), wts.ravel(), minlength=length))
-        log_spec += n * math.log1p(-t)
-        spec = np.exp(log_spec)
+        spec = sfft.rfft(np.bincount(idx.ravel(), wts.ravel(), minlength=length), overwrite_x=True)
+        spec += n * math.log1p(-t)
         np.conjugate(spec, out=spec)
-        corr_fwd = sfft.irfft(spec * spec_fwd, length)[: total + 1]
-        corr_rev = sfft.irfft(spec * spec_rev, length)[: total + 1]
-        signs = np.power(-r, kk)
-        ext[: total + 1] = corr_fwd
-        f_low = np.bincount(owner, signs * (ext[hi_idx] - ext[lo_idx]), minlength=len(pvals))
-        ext[: total + 1] = corr_rev
-        f_high = np.bincount(owner, signs * (ext[hi_idx] - ext[lo_idx]), minlength=len(pvals))
+        np.exp(spec, out=spec)
+        # Index total + 1 stands for "past the end", where the extended h is zero.
+        corr_fwd = sfft.irfft(np.multiply(spec, spec_fwd, out=prod), length, overwrite_x=True)
+        corr_fwd[total + 1] = 0.0
+        corr_rev = sfft.irfft(np.multiply(spec, spec_rev, out=prod), length, overwrite_x=True)
+        corr_rev[total + 1] = 0.0
+        end = int(k_starts[min(pmax + 1, k_cap)])
+        signs = np.power(-r, np.arange(min(pmax + 1, k_cap)))[kk[:end]]
+        lo, hi, own = lo_idx[:end], hi_idx[:end], owner[:end]
+        f_low = np.bincount(own, signs * (corr_fwd[hi] - corr_fwd[lo]), minlength=len(pvals))
+        f_high = np.bincount(own, signs * (corr_rev[hi] - corr_rev[lo]), minlength=len(pvals))
         phi_val += wt * (f_low - f_high) / (1 - t)
     out = slope * drivers.astype(np.float64)
     per_val = np.zeros(len(vals))
@@ -150,6 +161,10 @@ def shapley_formula_exact(game: FormulaGame) -> FloatArray | None:
     di, g = ints
     total = int(di.sum())
     if total > MAX_DRIVER_SUM:
+        return None
+    length = sfft.next_fast_len(2 * total + 2, real=True)
+    nodes = len(_gauss_pairs(game.n)[0])
+    if 10 * 8 * length > EXACT_MEMORY_BUDGET or nodes * length > EXACT_WORK_BUDGET:
         return None
     h = game.variable(np.arange(total + 1, dtype=np.float64) * g)
     phi = shapley_summed_drivers(h, di)

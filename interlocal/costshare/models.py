@@ -8,10 +8,11 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from interlocal.conflicts import Versioned
 from interlocal.costshare.choices import CostModel, Recurrence, ScenarioStatus
 
 
-class Scenario(models.Model):
+class Scenario(Versioned):
     """One way of splitting a shared service's annual cost among partners, compared across methods."""
 
     collaborative = models.ForeignKey(
@@ -269,7 +270,7 @@ class DriverValue(models.Model):
         return f"{self.driver} {self.government} {self.period}"
 
 
-class SavingsEntry(models.Model):
+class SavingsEntry(Versioned):
     """A government's baseline cost and projected and actual saving from an initiative in one fiscal year."""
 
     initiative = models.ForeignKey(

@@ -123,7 +123,7 @@ def compute(problem: dict[str, Any], methods: list[str]) -> dict[str, Any]:
         game = cli_core.build_game(problem)
         worst: dict[str, Any] = {}
         for m, ok in result["in_core"].items():
-            if ok:
+            if ok is not False:  # in the core, or not checked because the check would be too big
                 continue
             shares = np.array([result["allocations"][m][p] for p in result["partners"]], dtype=np.float64)
             check = core_check(game, shares)

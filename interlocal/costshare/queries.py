@@ -14,10 +14,8 @@ from interlocal import access
 from interlocal.agreements.models import AgreementVersion
 from interlocal.collaboratives.models import Collaborative
 from interlocal.collaboratives.queries import get_collaborative_for_user
-from interlocal.costshare import rules
 from interlocal.costshare.choices import ScenarioStatus
 from interlocal.costshare.models import DriverValue, SavingsEntry, Scenario, ScenarioDriver, ScenarioPartner
-from interlocal.vocab import Role
 
 
 def visible_scenarios(user: Any) -> QuerySet[Scenario]:
@@ -45,7 +43,7 @@ def get_scenario_for_user(user: Any, pk: int) -> Scenario:
 def get_collaborative_for_scenarios(user: Any, slug: str) -> Collaborative:
     """The collaborative whose scenarios or ledger the user may read, or 404."""
     collaborative = get_collaborative_for_user(user, slug)
-    if not rules.can_see_scenarios(user, collaborative):
+    if not user.has_perm("costshare.view_scenario", collaborative):
         raise Http404("No such collaborative.")
     return collaborative
 
@@ -136,10 +134,10 @@ def _rollups(qs: QuerySet[SavingsEntry], key: str, label: str) -> list[Rollup]:
 def savings_ledger_for(user: Any, collaborative: Collaborative) -> Ledger:
     """Entries of the collaborative's initiatives, with roll-ups by government and by year."""
     qs = SavingsEntry.objects.filter(initiative__collaborative=collaborative)
-    if not rules.can_see_scenarios(user, collaborative):
+    if not user.has_perm("costshare.view_scenario", collaborative):
         qs = qs.none()
     entries = list(
-        qs.select_related("initiative", "government", "certified_by").order_by(
+        qs.select_related("initiative__collaborative", "government", "certified_by").order_by(
             "-fiscal_year", "government__name", "initiative__code", "id"
         )
     )
@@ -209,15 +207,11 @@ def resolve_target(user: Any, collaborative: Collaborative, target: str) -> dict
 
 def member_governments(collaborative: Collaborative) -> list[Any]:
     """Governments currently belonging to the collaborative."""
+    from interlocal.collaboratives.models import Membership
     from interlocal.governments.models import Government
 
-    today = access.today()
-    current = Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gte=today)
-    return list(
-        Government.objects.filter(current, memberships__collaborative=collaborative)
-        .distinct()
-        .order_by("name")
-    )
+    current = Membership.objects.filter(access.current_memberships(), collaborative=collaborative)
+    return list(Government.objects.filter(pk__in=current.values("government_id")).order_by("name"))
 
 
 def savings_form_choices(
@@ -230,13 +224,14 @@ def savings_form_choices(
         (i.pk, f"{i.code} {i.title}".strip())
         for i in visible_initiatives(user).filter(collaborative=collaborative).order_by("code", "title")
     ]
-    if rules.can_edit_scenarios(user, collaborative):
-        governments = [(g.pk, g.name) for g in member_governments(collaborative)]
-    elif getattr(user, "role", None) == Role.MEMBER_EDITOR:
-        gov = getattr(user, "government_id", None)
-        governments = [(g.pk, g.name) for g in member_governments(collaborative) if g.pk == gov]
-    else:
-        governments = []
+    from interlocal.initiatives.models import Initiative
+
+    probe = Initiative(collaborative=collaborative)
+    governments = [
+        (g.pk, g.name)
+        for g in member_governments(collaborative)
+        if user.has_perm("costshare.add_savingsentry", SavingsEntry(initiative=probe, government=g))
+    ]
     return initiatives, governments
 
 

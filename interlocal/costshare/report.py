@@ -29,7 +29,7 @@ class MethodHead:
 
     code: str
     label: str
-    in_core: bool
+    in_core: bool | None
     worst: list[str]
     excess: Decimal
     note: str
@@ -83,7 +83,7 @@ def comparison(scenario: Scenario, only: str | None = None) -> Comparison | None
         MethodHead(
             code=m,
             label=labels.get(m, m),
-            in_core=bool(res["in_core"][m]),
+            in_core=None if res["in_core"][m] is None else bool(res["in_core"][m]),
             worst=list(res.get("worst_coalition", {}).get(m, {}).get("members", [])),
             excess=_money(res.get("worst_coalition", {}).get(m, {}).get("excess", 0)),
             note=res.get("notes", {}).get(m, ""),
@@ -179,5 +179,5 @@ def csv_rows(scenario: Scenario) -> Iterator[list[str]]:
                 str(row.standalone),
                 str(cell.saving),
                 "" if cell.percent is None else str(cell.percent),
-                "yes" if head.in_core else "no",
+                "not checked" if head.in_core is None else ("yes" if head.in_core else "no"),
             ]

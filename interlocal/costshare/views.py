@@ -12,12 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from interlocal.costshare import actions, queries, report, rules
+from interlocal.conflicts import EditConflict
+from interlocal.costshare import actions, queries, report
 from interlocal.costshare.actions import DriverSpec, Formula
 from interlocal.costshare.choices import CostModel, Method, ScenarioStatus
 from interlocal.costshare.forms import AdoptForm, SavingsEntryForm, ScenarioForm
 from interlocal.csvsafe import SafeCsvWriter
 from interlocal.governments.models import Government
+from interlocal.portal.conflict import conflict_message, posted_version
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -32,7 +34,7 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "collaborative": collaborative,
         "scenarios": queries.scenarios_of(request.user, collaborative),
-        "can_edit": rules.can_edit_scenarios(request.user, collaborative),
+        "can_edit": request.user.has_perm("costshare.change_scenario", collaborative),
     }
     return render(request, "costshare/scenario_list.html", context)
 
@@ -41,7 +43,7 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
 def scenario_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A coordinator sets up a scenario: partners, cost model, drivers and methods."""
     collaborative = queries.get_collaborative_for_scenarios(request.user, slug)
-    if not rules.can_edit_scenarios(request.user, collaborative):
+    if not request.user.has_perm("costshare.change_scenario", collaborative):
         raise PermissionDenied("Only coordinators build scenarios.")
     form = ScenarioForm(
         request.POST or None,
@@ -103,7 +105,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Methods side by side with each partner's bill and saving, a chart, and adoption for coordinators."""
     scenario = queries.get_scenario_for_user(request.user, pk)
     table = report.comparison(scenario)
-    can_edit = rules.can_edit_scenarios(request.user, scenario.collaborative)
+    can_edit = request.user.has_perm("costshare.change_scenario", scenario)
     adopt_form = None
     if table and can_edit and scenario.status == ScenarioStatus.COMPUTED:
         adopt_form = AdoptForm(methods=[(m.code, m.label) for m in table.methods])
@@ -125,8 +127,14 @@ def scenario_compute(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the engine on the scenario's inputs."""
     scenario = queries.get_scenario_for_user(request.user, pk)
     try:
-        actions.scenario_compute(acting_user=request.user, scenario=scenario)  # type: ignore[arg-type]
+        actions.scenario_compute(
+            acting_user=request.user,  # type: ignore[arg-type]
+            scenario=scenario,
+            expected_version=posted_version(request),
+        )
         messages.success(request, "The methods were computed.")
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("costshare:scenario", pk=scenario.pk)
@@ -146,8 +154,11 @@ def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user,  # type: ignore[arg-type]
             scenario=scenario,
             method=form.cleaned_data["method"],
+            expected_version=posted_version(request),
         )
         messages.success(request, f"{scenario.name} is adopted.")
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("costshare:scenario", pk=scenario.pk)
@@ -216,7 +227,11 @@ def savings_ledger(request: HttpRequest, slug: str) -> HttpResponse:
             ("By fiscal year", ledger.by_year),
         ],
         "form": form if governments and initiatives else None,
-        "certifiable": rules.certifiable_ids(request.user, collaborative, ledger.entries),
+        "certifiable": {
+            e.pk
+            for e in ledger.entries
+            if not e.is_certified and request.user.has_perm("costshare.certify_savingsentry", e)
+        },
     }
     return render(request, "costshare/savings_ledger.html", context)
 
@@ -227,8 +242,14 @@ def savings_certify(request: HttpRequest, pk: int) -> HttpResponse:
     """Certify a ledger entry's actual saving."""
     entry = queries.get_savings_entry_for_user(request.user, pk)
     try:
-        actions.savings_entry_certify(acting_user=request.user, entry=entry)  # type: ignore[arg-type]
+        actions.savings_entry_certify(
+            acting_user=request.user,  # type: ignore[arg-type]
+            entry=entry,
+            expected_version=posted_version(request),
+        )
         messages.success(request, "The saving is certified.")
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("costshare:savings", slug=entry.initiative.collaborative.slug)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from interlocal.conflicts import Versioned
 from interlocal.vocab import GovernmentKind, Role
 
 
-class Government(models.Model):
+class Government(Versioned):
     """A local government or partner organisation, identified the way Census and OCD identify it."""
 
     kind = models.CharField(
@@ -92,8 +93,3 @@ class Person(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @property
-    def is_coordinator(self) -> bool:
-        """Whether this person coordinates the collaboratives their government facilitates."""
-        return self.role == Role.COORDINATOR and self.government_id is not None

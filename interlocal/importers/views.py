@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interlocal import access
 from interlocal.importers.base import Report, run_import
 from interlocal.importers.queries import get_pending_upload_for_user
 from interlocal.importers.sources import SOURCES
@@ -25,8 +24,7 @@ MAGIC = {".xlsx": b"PK\x03\x04", ".pdf": b"%PDF-"}
 
 def require_importer(request: HttpRequest) -> None:
     """Only coordinators and administrators import."""
-    user: Any = request.user
-    if not (access.is_admin(user) or getattr(user, "is_coordinator", False)):
+    if not request.user.has_perm("importers.import_records"):
         raise PermissionDenied("Only coordinators and administrators may import records.")
 
 

@@ -15,6 +15,7 @@ from interlocal import access
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.bulk import insert_objects
 from interlocal.collaboratives.models import Collaborative
+from interlocal.conflicts import apply_versioned, bump, bump_rows, lock_current
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import gates, scoring
 from interlocal.initiatives.models import (
@@ -65,7 +66,7 @@ def plan_create(
     *, acting_user: Person, collaborative: Collaborative, name: str, slug: str = "", **fields: Any
 ) -> Plan:
     """Create a plan in a collaborative."""
-    access.require(access.can_edit_collaborative(acting_user, collaborative))
+    access.require(acting_user, "initiatives.add_plan", collaborative)
     plan = Plan(collaborative=collaborative, name=name, slug=slug or slugify(name), **fields)
     plan.full_clean()
     plan.save()
@@ -84,14 +85,18 @@ def term_ensure(*, acting_user: Person, kind: str, name: str) -> Term:
     existing = Term.objects.filter(kind=kind, slug=slug).first()
     if existing is not None:
         return existing
-    access.require(
-        access.is_admin(acting_user) or acting_user.is_coordinator, "Only coordinators extend vocabularies."
-    )
+    access.require(acting_user, "initiatives.add_term", None, "Only coordinators extend vocabularies.")
     term = Term.objects.create(kind=kind, name=name, slug=slug)
     audit_record(
         acting_user=acting_user, verb="term_ensure", obj=term, changes=snapshot(term, ["kind", "name"])
     )
     return term
+
+
+def _check_plan(collaborative: Collaborative, fields: Mapping[str, Any]) -> None:
+    plan = fields.get("plan")
+    if plan is not None and plan.collaborative_id != collaborative.pk:
+        raise ValidationError(f"{plan} is a plan of another collaborative.")
 
 
 def _check_fields(fields: Mapping[str, Any]) -> None:
@@ -111,8 +116,15 @@ def initiative_create(
     **fields: Any,
 ) -> Initiative:
     """Create an initiative with its vocabulary terms and partners."""
-    access.require(access.can_add_initiative(acting_user, collaborative), "You may not add initiatives here.")
+    access.require(
+        acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here."
+    )
     _check_fields(fields)
+    if fields.get("is_published"):
+        access.require(
+            acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
+        )
+    _check_plan(collaborative, fields)
     initiative = Initiative(collaborative=collaborative, title=title, **fields)
     initiative.full_clean(exclude=["terms"])
     initiative.save()
@@ -132,11 +144,20 @@ def initiative_create(
 
 
 @transaction.atomic
-def initiative_update(*, acting_user: Person, initiative: Initiative, **fields: Any) -> Initiative:
-    """Change an initiative's fields."""
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
+def initiative_update(
+    *, acting_user: Person, initiative: Initiative, expected_version: int | None = None, **fields: Any
+) -> Initiative:
+    """Change an initiative's fields; expected_version is the version the editor started from."""
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
     _check_fields(fields)
-    changes = apply_changes(initiative, fields)
+    if "is_published" in fields and bool(fields["is_published"]) != initiative.is_published:
+        access.require(
+            acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish."
+        )
+    _check_plan(initiative.collaborative, fields)
+    changes = apply_versioned(initiative, fields, expected_version=expected_version)
     if changes:
         initiative.full_clean(exclude=["terms"])
         initiative.save()
@@ -151,7 +172,13 @@ def initiative_update(*, acting_user: Person, initiative: Initiative, **fields: 
     return initiative
 
 
-def _set_terms(acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]) -> None:
+def _bump_initiative(initiative: Initiative) -> None:
+    # Terms and partners are part of the record as editors see it, so changing them is a new version.
+    bump(initiative)
+    initiative.save(update_fields=["lock_version", "updated_at"])
+
+
+def _set_terms(acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]) -> bool:
     before = sorted(str(t) for t in initiative.terms.all())
     kept = [t for t in initiative.terms.all() if t.kind not in terms]
     chosen = [
@@ -168,21 +195,30 @@ def _set_terms(acting_user: Person, initiative: Initiative, terms: Mapping[str, 
             obj=initiative,
             changes={"terms": (before, after)},
         )
+    return before != after
 
 
 @transaction.atomic
 def initiative_set_terms(
-    *, acting_user: Person, initiative: Initiative, terms: Mapping[str, Sequence[str]]
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    terms: Mapping[str, Sequence[str]],
+    expected_version: int | None = None,
 ) -> Initiative:
     """Replace the initiative's terms of the given vocabularies."""
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
-    _set_terms(acting_user, initiative, terms)
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
+    lock_current(initiative, expected_version=expected_version, submitted={"terms": terms})
+    if _set_terms(acting_user, initiative, terms):
+        _bump_initiative(initiative)
     return initiative
 
 
 def _set_partners(
     acting_user: Person, initiative: Initiative, partners: Mapping[str, Sequence[Government]]
-) -> None:
+) -> bool:
     for role in partners:
         if role not in PartnerRole.values:
             raise ValueError(f"Unknown partner role {role!r}")
@@ -201,27 +237,40 @@ def _set_partners(
             obj=initiative,
             changes={"partners": (before, after)},
         )
+    return before != after
 
 
 @transaction.atomic
 def initiative_set_partners(
-    *, acting_user: Person, initiative: Initiative, partners: Mapping[str, Sequence[Government]]
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    partners: Mapping[str, Sequence[Government]],
+    expected_version: int | None = None,
 ) -> Initiative:
     """Replace the initiative's partners in the given roles."""
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not edit this initiative.")
-    _set_partners(acting_user, initiative, partners)
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
+    )
+    lock_current(initiative, expected_version=expected_version, submitted={"partners": partners})
+    if _set_partners(acting_user, initiative, partners):
+        _bump_initiative(initiative)
     return initiative
 
 
 @transaction.atomic
-def initiative_publish(*, acting_user: Person, initiative: Initiative, published: bool = True) -> Initiative:
+def initiative_publish(
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    published: bool = True,
+    expected_version: int | None = None,
+) -> Initiative:
     """Show or hide an initiative on the public portal; coordinators decide."""
-    access.require(
-        access.can_edit_collaborative(acting_user, initiative.collaborative), "Only coordinators publish."
-    )
-    changes = apply_changes(initiative, {"is_published": published})
+    access.require(acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish.")
+    changes = apply_versioned(initiative, {"is_published": published}, expected_version=expected_version)
     if changes:
-        initiative.save(update_fields=["is_published", "updated_at"])
+        initiative.save(update_fields=["is_published", "lock_version", "updated_at"])
         audit_record(
             acting_user=acting_user,
             verb="initiative_publish",
@@ -257,7 +306,13 @@ def initiative_bulk_create(
     # The caller checks that no (plan, code) repeats, once per batch; the database constraint still guards it.
     from interlocal.audit.actions import audit_records_bulk
 
-    access.require(access.can_add_initiative(acting_user, collaborative), "You may not add initiatives here.")
+    access.require(
+        acting_user, "initiatives.add_initiative", collaborative, "You may not add initiatives here."
+    )
+    if any(row.get("is_published") for row in rows):
+        access.require(
+            acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
+        )
     initiatives = []
     for row in rows:
         _check_fields({k: v for k, v in row.items() if k != "title"})
@@ -297,17 +352,22 @@ class GateRefused(ValidationError):
 
 @transaction.atomic
 def gate_configure(
-    *, acting_user: Person, collaborative: Collaborative, stage: str, conditions: list[str]
+    *,
+    acting_user: Person,
+    collaborative: Collaborative,
+    stage: str,
+    conditions: list[str],
+    expected_version: int | None = None,
 ) -> StageGate:
     """Set what an initiative must have to enter a stage in this collaborative."""
     access.require(
-        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators set stage gates."
+        acting_user, "initiatives.change_stagegate", collaborative, "Only coordinators set stage gates."
     )
     unknown = gates.unknown_codes(conditions)
     if unknown or stage not in Stage.values:
         raise ValidationError(f"Unknown stage or gate conditions: {', '.join(unknown) or stage}")
     gate, _ = StageGate.objects.get_or_create(collaborative=collaborative, stage=stage)
-    changes = apply_changes(gate, {"conditions": list(conditions)})
+    changes = apply_versioned(gate, {"conditions": list(conditions)}, expected_version=expected_version)
     gate.save()
     audit_record(
         acting_user=acting_user, verb="gate_configure", obj=gate, changes=changes, collaborative=collaborative
@@ -317,12 +377,22 @@ def gate_configure(
 
 @transaction.atomic
 def initiative_advance(
-    *, acting_user: Person, initiative: Initiative, to_stage: str, reason: str
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    to_stage: str,
+    reason: str,
+    expected_version: int | None = None,
 ) -> StageTransition:
     """Move an initiative to a stage, if the stage's gate is met; refusals list the unmet conditions."""
     from interlocal.initiatives.queries import unmet_conditions
 
-    access.require(access.can_edit_initiative(acting_user, initiative), "You may not move this initiative.")
+    access.require(
+        acting_user, "initiatives.change_initiative", initiative, "You may not move this initiative."
+    )
+    lock_current(
+        initiative, expected_version=expected_version, submitted={"stage": to_stage, "reason": reason}
+    )
     if to_stage not in Stage.values:
         raise ValidationError(f"Unknown stage {to_stage!r}.")
     if not reason.strip():
@@ -342,7 +412,10 @@ def initiative_advance(
         reason=reason,
     )
     changes = apply_changes(initiative, {"stage": to_stage, "stage_changed_at": now, "last_progress_at": now})
-    initiative.save(update_fields=["stage", "stage_changed_at", "last_progress_at", "updated_at"])
+    bump(initiative)
+    initiative.save(
+        update_fields=["stage", "stage_changed_at", "last_progress_at", "lock_version", "updated_at"]
+    )
     audit_record(
         acting_user=acting_user,
         verb="initiative_advance",
@@ -359,7 +432,7 @@ def initiative_advance(
 def initiative_report_progress(*, acting_user: Person, initiative: Initiative, text: str) -> ProgressNote:
     """Record a progress report, which resets the initiative's update clock."""
     access.require(
-        access.can_edit_initiative(acting_user, initiative), "You may not report on this initiative."
+        acting_user, "initiatives.change_initiative", initiative, "You may not report on this initiative."
     )
     if not text.strip():
         raise ValidationError("A progress report needs some text.")
@@ -391,14 +464,14 @@ def criteria_set_create(
 ) -> CriteriaSet:
     """Start a new version of the criteria; earlier versions and their scores stay as they were."""
     access.require(
-        access.can_edit_collaborative(acting_user, collaborative), "Only coordinators set criteria."
+        acting_user, "initiatives.add_criteriaset", collaborative, "Only coordinators set criteria."
     )
     if not criteria:
         raise ValidationError("A criteria set needs at least one criterion.")
     if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):
         raise ValidationError("Criterion weights must be non-negative and not all zero.")
     latest = collaborative.criteria_sets.order_by("-version").first()
-    collaborative.criteria_sets.filter(is_current=True).update(is_current=False)
+    bump_rows(collaborative.criteria_sets.filter(is_current=True), is_current=False)
     criteria_set = CriteriaSet.objects.create(
         collaborative=collaborative,
         version=(latest.version + 1) if latest else 1,
@@ -421,11 +494,13 @@ def criteria_set_create(
 
 
 @transaction.atomic
-def criteria_set_hide_scores(*, acting_user: Person, criteria_set: CriteriaSet, hidden: bool) -> CriteriaSet:
+def criteria_set_hide_scores(
+    *, acting_user: Person, criteria_set: CriteriaSet, hidden: bool, expected_version: int | None = None
+) -> CriteriaSet:
     """Hide or reveal members' scores from each other."""
-    access.require(access.can_edit_collaborative(acting_user, criteria_set.collaborative))
-    changes = apply_changes(criteria_set, {"scores_hidden": hidden})
-    criteria_set.save(update_fields=["scores_hidden"])
+    access.require(acting_user, "initiatives.change_criteriaset", criteria_set)
+    changes = apply_versioned(criteria_set, {"scores_hidden": hidden}, expected_version=expected_version)
+    criteria_set.save(update_fields=["scores_hidden", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="criteria_set_hide_scores",
@@ -445,17 +520,15 @@ def score_record(
     government: Government,
     value: int,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> Score:
     """Record or change one member government's score of an initiative on a criterion."""
     criteria_set = criterion.criteria_set
     collab = initiative.collaborative
-    own = (
-        acting_user.government_id == government.pk
-        and acting_user.role != "viewer"
-        and collab.pk in access.member_collaborative_ids(acting_user)
-    )
     access.require(
-        own or access.can_edit_collaborative(acting_user, collab),
+        acting_user,
+        "initiatives.add_score",
+        Score(criterion=criterion, initiative=initiative, government=government),
         "You may score only for your own government.",
     )
     if criteria_set.collaborative_id != collab.pk or not criteria_set.is_current:
@@ -467,6 +540,9 @@ def score_record(
             f"A score must be between {criteria_set.scale_min} and {criteria_set.scale_max}, not {value}."
         )
     score = Score.objects.filter(criterion=criterion, initiative=initiative, government=government).first()
+    if score is not None:
+        lock_current(score, expected_version=expected_version, submitted={"value": value, "comment": comment})
+        bump(score)
     old = None if score is None else score.value
     if score is None:
         score = Score(criterion=criterion, initiative=initiative, government=government)
@@ -488,9 +564,7 @@ def ranking_freeze(*, acting_user: Person, criteria_set: CriteriaSet, label: str
     """Freeze the current ranking for a decision meeting."""
     from interlocal.initiatives.queries import compute_ranking
 
-    access.require(
-        access.can_edit_collaborative(acting_user, criteria_set.collaborative), "Only coordinators freeze."
-    )
+    access.require(acting_user, "initiatives.change_criteriaset", criteria_set, "Only coordinators freeze.")
     rows = compute_ranking(criteria_set)
     snapshot_ = RankingSnapshot.objects.create(
         criteria_set=criteria_set,

@@ -1,12 +1,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.fields.related import ForeignKey
-from django.forms import ModelChoiceField
+from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 
-from interlocal import access
 from interlocal.adminkit import AuditedAdmin, EditableInline
 from interlocal.collaboratives.queries import visible_collaboratives
 from interlocal.initiatives.gates import CONDITIONS, unknown_codes
@@ -20,6 +20,11 @@ from interlocal.initiatives.models import (
     Term,
 )
 from interlocal.initiatives.queries import visible_initiatives
+
+
+def _permitted(request: HttpRequest, qs: QuerySet[Any], perm: str) -> QuerySet[Any]:
+    """The records of qs on which the user has the permission (a picker's choices)."""
+    return qs.filter(pk__in=[obj.pk for obj in qs if request.user.has_perm(perm, obj)])
 
 
 class PartnerInline(EditableInline):
@@ -36,31 +41,6 @@ class InitiativeAdmin(AuditedAdmin):
     autocomplete_fields = ["collaborative", "plan", "owner", "terms"]
     list_select_related = ["collaborative"]
     inlines = [PartnerInline]
-    fieldsets = [
-        (
-            None,
-            {"fields": ["collaborative", "plan", "plan_position", "code", "title", "description", "status"]},
-        ),
-        ("Type", {"fields": ["is_project", "is_partnership", "is_policy"]}),
-        ("Vocabularies", {"fields": ["terms"]}),
-        ("Considerations", {"fields": ["equity_considerations", "sustainability_considerations"]}),
-        (
-            "Cost and timeline",
-            {"fields": ["cost_band", "cost_estimate", "timeline_band", "start_on", "end_on"]},
-        ),
-        (
-            "Tracking",
-            {
-                "fields": [
-                    "tracking_implementation",
-                    "tracking_success",
-                    "if_overperforming",
-                    "if_underperforming",
-                ]
-            },
-        ),
-        (None, {"fields": ["owner", "services", "is_published"]}),
-    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Initiative]:
         return visible_initiatives(request.user).select_related("collaborative")
@@ -69,16 +49,38 @@ class InitiativeAdmin(AuditedAdmin):
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
         if db_field.name == "collaborative":
-            kwargs["queryset"] = visible_collaboratives(request.user)
+            kwargs["queryset"] = _permitted(
+                request, visible_collaboratives(request.user), "initiatives.add_initiative"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def can_add(self, request: HttpRequest) -> bool:
-        return any(access.can_add_initiative(request.user, c) for c in visible_collaboratives(request.user))
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.has_perm("initiatives.move_initiative", obj):
+            fields.append("collaborative")
+        if obj is not None and not request.user.has_perm("initiatives.publish_initiative", obj):
+            fields.append("is_published")
+        return fields
 
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        if obj.pk is None:
-            return access.can_add_initiative(request.user, obj.collaborative)
-        return access.can_edit_initiative(request.user, obj)
+    def check_save(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        user: Any = request.user
+        before = Initiative.objects.select_related("collaborative").get(pk=obj.pk) if change else None
+        if before is not None and not user.has_perm("initiatives.change_initiative", before):
+            raise PermissionDenied("You may not change this initiative.")
+        moved = before is not None and before.collaborative_id != obj.collaborative_id
+        # Moving needs the power to publish in both collaboratives.
+        if moved and not (
+            user.has_perm("initiatives.move_initiative", before)
+            and user.has_perm("initiatives.publish_initiative", obj)
+        ):
+            raise PermissionDenied("Only coordinators of both collaboratives move an initiative.")
+        if not user.has_perm("initiatives.add_initiative", obj.collaborative):
+            raise PermissionDenied("You may not add initiatives there.")
+        publishing = obj.is_published != (before.is_published if before else False)
+        if publishing and not user.has_perm("initiatives.publish_initiative", obj):
+            raise PermissionDenied("Only coordinators publish.")
+        if obj.plan_id is not None and obj.plan.collaborative_id != obj.collaborative_id:
+            raise PermissionDenied("That plan belongs to another collaborative.")
 
 
 @admin.register(Plan)
@@ -87,11 +89,8 @@ class PlanAdmin(AuditedAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["collaborative"]
 
-    def can_add(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
-
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        return access.can_edit_collaborative(request.user, obj.collaborative)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
+        return Plan.objects.filter(collaborative__in=visible_collaboratives(request.user))
 
 
 @admin.register(Term)
@@ -100,12 +99,6 @@ class TermAdmin(AuditedAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def can_add(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
-
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        return self.can_add(request)
 
 
 @admin.register(StageGate)
@@ -121,13 +114,13 @@ class StageGateAdmin(AuditedAdmin):
         form.base_fields["conditions"].help_text = "A list of condition codes: " + ", ".join(CONDITIONS)
         return form
 
-    def can_add(self, request: HttpRequest) -> bool:
-        return access.is_admin(request.user) or bool(getattr(request.user, "is_coordinator", False))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StageGate]:
+        return StageGate.objects.filter(collaborative__in=visible_collaboratives(request.user))
 
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
+    def check_save(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         if obj.conditions and unknown_codes(list(obj.conditions)):
-            return False
-        return access.can_edit_collaborative(request.user, obj.collaborative)
+            raise PermissionDenied("Unknown gate conditions.")
+        super().check_save(request, obj, form, change)
 
 
 class CriterionInline(EditableInline):
@@ -143,9 +136,9 @@ class CriteriaSetAdmin(AuditedAdmin):
     inlines = [CriterionInline]
     readonly_fields = ["version", "is_current"]
 
-    # New versions come from criteria_set_create so that old scores keep their criteria.
-    def can_add(self, request: HttpRequest) -> bool:
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CriteriaSet]:
+        return CriteriaSet.objects.filter(collaborative__in=visible_collaboratives(request.user))
 
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        return access.can_edit_collaborative(request.user, obj.collaborative)
+    # New versions come from criteria_set_create so that old scores keep their criteria.
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from interlocal.conflicts import Versioned
 from interlocal.vocab import (
     CostBand,
     InitiativeStatus,
@@ -16,7 +17,7 @@ from interlocal.vocab import (
 )
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """An ordered set of recommendations, e.g. a county comprehensive plan or a collaborative's work plan."""
 
     collaborative = models.ForeignKey(
@@ -38,7 +39,7 @@ class Plan(models.Model):
         return self.name
 
 
-class Term(models.Model):
+class Term(Versioned):
     """A value of an extensible vocabulary: topic area, geographic scale, key issue or funding source."""
 
     kind = models.CharField(max_length=32, choices=TermKind.choices, help_text="Which vocabulary this is in.")
@@ -53,7 +54,7 @@ class Term(models.Model):
         return self.name
 
 
-class Initiative(models.Model):
+class Initiative(Versioned):
     """A recommendation or shared-service initiative."""
 
     collaborative = models.ForeignKey(
@@ -171,7 +172,7 @@ class Initiative(models.Model):
         return [p for p in self.partners.all() if p.role == role]
 
 
-class InitiativePartner(models.Model):
+class InitiativePartner(Versioned):
     """A government's part in an initiative: lead, supporting or participating."""
 
     initiative = models.ForeignKey(
@@ -203,7 +204,7 @@ class InitiativePartner(models.Model):
         return f"{self.government} ({self.get_role_display()})"
 
 
-class StageGate(models.Model):
+class StageGate(Versioned):
     """What must hold for an initiative of a collaborative to enter a stage (overrides the defaults)."""
 
     collaborative = models.ForeignKey(
@@ -281,7 +282,7 @@ class ProgressNote(models.Model):
         return f"{self.initiative} progress {self.at:%Y-%m-%d}"
 
 
-class CriteriaSet(models.Model):
+class CriteriaSet(Versioned):
     """A versioned set of evaluation criteria: a collaborative's organizing principles."""
 
     collaborative = models.ForeignKey(
@@ -316,7 +317,7 @@ class CriteriaSet(models.Model):
         return f"{self.name} (v{self.version})"
 
 
-class Criterion(models.Model):
+class Criterion(Versioned):
     """One evaluation criterion with its weight."""
 
     criteria_set = models.ForeignKey(
@@ -340,7 +341,7 @@ class Criterion(models.Model):
         return self.name
 
 
-class Score(models.Model):
+class Score(Versioned):
     """A member government's score of one initiative on one criterion."""
 
     criterion = models.ForeignKey(

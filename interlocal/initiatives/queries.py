@@ -211,12 +211,7 @@ def compute_ranking(criteria_set: CriteriaSet) -> list[RankedInitiative]:
 
 def may_see_all_scores(user: Any, criteria_set: CriteriaSet) -> bool:
     """Coordinators always see every score; members only when the coordinator has not hidden them."""
-    if access.can_edit_collaborative(user, criteria_set.collaborative):
-        return True
-    return (
-        not criteria_set.scores_hidden
-        and criteria_set.collaborative_id in access.member_collaborative_ids(user)
-    )
+    return bool(user.has_perm("initiatives.view_all_scores", criteria_set))
 
 
 def visible_scores(user: Any, criteria_set: CriteriaSet) -> QuerySet[Score]:

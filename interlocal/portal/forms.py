@@ -30,7 +30,14 @@ class InitiativeFilterForm(forms.Form):
         self.fields["partner"].choices = [("", "Any"), *partners]  # type: ignore[attr-defined]
 
 
-class GovernmentForm(forms.Form):
+class VersionedForm(forms.Form):
+    """An edit form that carries the version of the record the editor started from."""
+
+    # Browsers always send it; a scripted client that leaves it out gets last-writer-wins on its own fields.
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class GovernmentForm(VersionedForm):
     """The fields a government's own staff keep up to date."""
 
     website = forms.URLField(required=False, assume_scheme="https")
@@ -39,14 +46,14 @@ class GovernmentForm(forms.Form):
     population_source = forms.CharField(required=False, max_length=200)
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(VersionedForm):
     """Move an initiative to another stage, with the reason."""
 
     to_stage = forms.ChoiceField(label="Move to stage", choices=Stage.choices)
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class InitiativeEditForm(forms.Form):
+class InitiativeEditForm(VersionedForm):
     """The initiative fields staff keep up to date from the portal."""
 
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
@@ -101,4 +108,8 @@ class ScoreForm(forms.Form):
                 required=False,
                 max_length=2000,
                 initial=prior.comment if prior else "",
+            )
+            # The version of the score this page showed, so that a colleague's newer score is not overwritten.
+            self.fields[f"c{c.pk}_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=prior.lock_version if prior else None
             )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("collaboratives/<slug:slug>/ranking/", views_work.ranking, name="ranking"),
     path("collaboratives/<slug:slug>/ranking/act/", views_work.ranking_action, name="ranking_action"),
     path("me/", views_work.my_work, name="my_work"),
+    path("memberships/<int:pk>/decide/", views_work.membership_decide, name="membership_decide"),
     path("feeds/changes.atom", views_work.PublicChangesFeed(), name="changes_feed"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
     path("legislation/<int:pk>/", views.matter_detail, name="matter"),

@@ -11,9 +11,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from interlocal import access
 from interlocal.agreements.models import AgreementParty
 from interlocal.agreements.queries import (
     get_agreement_for_user,
@@ -23,6 +23,7 @@ from interlocal.agreements.queries import (
 )
 from interlocal.audit.queries import activity_for_user
 from interlocal.collaboratives.queries import get_collaborative_for_user, visible_collaboratives
+from interlocal.conflicts import EditConflict
 from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
 from interlocal.initiatives.queries import (
@@ -34,6 +35,7 @@ from interlocal.initiatives.queries import (
     unmet_conditions,
     visible_initiatives,
 )
+from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure
@@ -61,7 +63,7 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(collaborative=collaborative)
         .order_by("code", "title"),
         "agreements": visible_agreements(request.user).filter(collaborative=collaborative),
-        "can_edit": access.can_edit_collaborative(request.user, collaborative),
+        "can_edit": request.user.has_perm("collaboratives.change_collaborative", collaborative),
     }
     return render(request, "portal/collaborative_detail.html", context)
 
@@ -105,7 +107,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "leads": initiative.partners_of(PartnerRole.LEAD),
         "supporting": initiative.partners_of(PartnerRole.SUPPORTING),
         "participating": initiative.partners_of(PartnerRole.PARTICIPATING),
-        "can_edit": access.can_edit_initiative(request.user, initiative),
+        "can_edit": request.user.has_perm("initiatives.change_initiative", initiative),
         **_work_context(request, initiative),
     }
     return render(request, "portal/initiative_detail.html", context)
@@ -116,7 +118,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     today = timezone.localdate()
     rows = kpi_rows(initiative, today)
     progress, explanation = initiative_progress(rows)
-    can_edit = access.can_edit_initiative(request.user, initiative)
+    can_edit = request.user.has_perm("initiatives.change_initiative", initiative)
     next_stages = [s for s in Stage.values if s != initiative.stage]
     timeline = sorted(
         [("move", t.at, t) for t in initiative.transitions.select_related("by")]
@@ -138,9 +140,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
         "gates": [(Stage(s).label, [c.needs for c in unmet_conditions(initiative, s)]) for s in next_stages]
         if can_edit
         else [],
-        "can_score": request.user.is_authenticated
-        and getattr(request.user, "role", "viewer") != "viewer"
-        and initiative.collaborative_id in access.member_collaborative_ids(request.user),
+        "can_score": request.user.has_perm("initiatives.score_initiative", initiative),
     }
 
 
@@ -187,7 +187,7 @@ def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "neighbours": visible_governments(request.user).filter(neighbours=government).order_by("name"),
         "matters": government.matters.filter(is_published=True).order_by("-intro_date")[:20],
-        "can_edit": access.can_edit_government(request.user, government),
+        "can_edit": request.user.has_perm("governments.change_government", government),
         "activity": activity_for_user(request.user, government_id=government.pk),
     }
     return render(request, "portal/government_detail.html", context)
@@ -197,16 +197,28 @@ def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff update their own government's website and population."""
     government = get_government_for_user(request.user, slug)
-    if not access.can_edit_government(request.user, government):
+    if not request.user.has_perm("governments.change_government", government):
         raise PermissionDenied("You may edit only your own government's records.")
     initial = {f: getattr(government, f) for f in GovernmentForm.base_fields}
     form = GovernmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        values = {
+        values: dict[str, Any] = {
             k: ("" if v is None and k in ("website", "population_source") else v)
             for k, v in form.cleaned_data.items()
         }
-        government_update(acting_user=signed_in(request), government=government, **values)
+        version = values.pop("lock_version")
+        try:
+            government_update(
+                acting_user=signed_in(request), government=government, expected_version=version, **values
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                conflict,
+                form_class=GovernmentForm,
+                record_name=government.name,
+                back_url=reverse("portal:government", args=[government.slug]),
+            )
         messages.success(request, f"{government.name} was updated.")
         return redirect("portal:government", slug=government.slug)
     return render(request, "portal/government_edit.html", {"government": government, "form": form})

@@ -8,15 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
-from interlocal import access
 from interlocal.audit.models import AuditEvent
+from interlocal.audit.queries import public_changes
+from interlocal.collaboratives.actions import membership_accept, membership_decline
+from interlocal.collaboratives.queries import get_proposal_for_user, proposals_for_user
+from interlocal.conflicts import EditConflict
 from interlocal.initiatives.actions import (
     GateRefused,
     criteria_set_hide_scores,
@@ -33,6 +38,7 @@ from interlocal.initiatives.queries import (
     may_see_all_scores,
     visible_scores,
 )
+from interlocal.portal.conflict import conflict_message, conflict_response, posted_version
 from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
 from interlocal.portal.people import signed_in
 from interlocal.tracking.actions import can_measure, measurement_record
@@ -53,9 +59,15 @@ def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a stage and say why.")
     else:
+        values = dict(form.cleaned_data)
+        version = values.pop("lock_version")
         try:
-            initiative_advance(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
+            initiative_advance(
+                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
+            )
             messages.success(request, f"Moved to {initiative.get_stage_display()}.")
+        except EditConflict as conflict:
+            messages.error(request, conflict_message(conflict))
         except GateRefused as refused:
             messages.error(request, str(refused.message))
         except ValidationError as error:
@@ -67,14 +79,27 @@ def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an initiative's description, cost, timeline and services."""
     initiative = get_initiative_for_user(request.user, pk)
-    if not access.can_edit_initiative(request.user, initiative):
+    if not request.user.has_perm("initiatives.change_initiative", initiative):
         raise PermissionDenied(
             "Only the collaborative's coordinators and the lead government edit this initiative."
         )
     initial = {f: getattr(initiative, f) for f in InitiativeEditForm.base_fields}
     form = InitiativeEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        initiative_update(acting_user=signed_in(request), initiative=initiative, **form.cleaned_data)
+        values = dict(form.cleaned_data)
+        version = values.pop("lock_version")
+        try:
+            initiative_update(
+                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                conflict,
+                form_class=InitiativeEditForm,
+                record_name=str(initiative),
+                back_url=reverse("portal:initiative", args=[pk]),
+            )
         messages.success(request, "The initiative was updated.")
         return redirect("portal:initiative", pk=pk)
     return render(request, "portal/initiative_edit.html", {"initiative": initiative, "form": form})
@@ -123,7 +148,7 @@ def initiative_score(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_criteria_set_for_user(request.user, initiative.collaborative.slug)
     user: Any = request.user
     government = user.government
-    if government is None or user.role == "viewer":
+    if government is None or not user.has_perm("initiatives.score_initiative", initiative):
         raise PermissionDenied("Only staff of a member government score initiatives.")
     criteria = list(criteria_set.criteria.all())
     prior = {
@@ -138,23 +163,54 @@ def initiative_score(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            for c in criteria:
-                value = form.cleaned_data[f"c{c.pk}"]
-                if value is not None:
-                    score_record(
-                        acting_user=user,
-                        initiative=initiative,
-                        criterion=c,
-                        government=government,
-                        value=value,
-                        comment=form.cleaned_data[f"c{c.pk}_comment"],
-                    )
+            # All of the page's scores or none: a refused one must not leave the others half saved.
+            with transaction.atomic():
+                for c in criteria:
+                    value = form.cleaned_data[f"c{c.pk}"]
+                    if value is not None:
+                        score_record(
+                            acting_user=user,
+                            initiative=initiative,
+                            criterion=c,
+                            government=government,
+                            value=value,
+                            comment=form.cleaned_data[f"c{c.pk}_comment"],
+                            expected_version=form.cleaned_data.get(f"c{c.pk}_version"),
+                        )
             messages.success(request, f"{government}'s scores were saved.")
             return redirect("portal:ranking", slug=initiative.collaborative.slug)
+        except EditConflict as conflict:
+            form = _rebased_score_form(request, form, conflict, criteria, criteria_set, prior)
         except ValidationError as error:
             form.add_error(None, error)
     context = {"initiative": initiative, "form": form, "criteria_set": criteria_set, "government": government}
     return render(request, "portal/initiative_score.html", context)
+
+
+def _rebased_score_form(
+    request: HttpRequest,
+    form: ScoreForm,
+    conflict: EditConflict,
+    criteria: list[Any],
+    criteria_set: Any,
+    prior: Any,
+) -> ScoreForm:
+    # Keep the person's entries, now on top of the stored score, and say what is stored.
+    stored: Any = conflict.current
+    data = request.POST.copy()
+    data[f"c{stored.criterion_id}_version"] = str(stored.lock_version)
+    rebased = ScoreForm(
+        data, criteria=criteria, scale=(criteria_set.scale_min, criteria_set.scale_max), initial_scores=prior
+    )
+    rebased.is_valid()
+    name = next(c.name for c in criteria if c.pk == stored.criterion_id)
+    rebased.add_error(
+        None,
+        f"{name}: {conflict_message(conflict)} The stored score is {stored.value}"
+        f"{f' ({stored.comment})' if stored.comment else ''}; yours is {data.get(f'c{stored.criterion_id}')}. "
+        "Save again to replace it with yours.",
+    )
+    return rebased
 
 
 def ranking(request: HttpRequest, slug: str) -> HttpResponse:
@@ -171,7 +227,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "initiative__code", "government__name", "criterion__position"
         ),
         "see_all": see_all,
-        "can_edit": access.can_edit_collaborative(request.user, criteria_set.collaborative),
+        "can_edit": request.user.has_perm("initiatives.change_criteriaset", criteria_set),
         "snapshots": criteria_set.snapshots.select_related("frozen_by")[:5],
     }
     return render(request, "portal/ranking.html", context)
@@ -188,7 +244,16 @@ def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"Ranking frozen as {label!r}.")
     else:
         hidden = request.POST.get("do") == "hide"
-        criteria_set_hide_scores(acting_user=signed_in(request), criteria_set=criteria_set, hidden=hidden)
+        try:
+            criteria_set_hide_scores(
+                acting_user=signed_in(request),
+                criteria_set=criteria_set,
+                hidden=hidden,
+                expected_version=posted_version(request),
+            )
+        except EditConflict as conflict:
+            messages.error(request, conflict_message(conflict))
+            return redirect("portal:ranking", slug=slug)
         messages.success(
             request, "Members now see only their own scores." if hidden else "Members now see every score."
         )
@@ -199,7 +264,32 @@ def ranking_action(request: HttpRequest, slug: str) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     """What the signed-in person must act on: the same list their e-mail digest carries."""
     today = timezone.localdate()
-    return render(request, "portal/my_work.html", {"digest": digest_for(request.user, today), "today": today})
+    context = {
+        "digest": digest_for(request.user, today),
+        "today": today,
+        "proposals": proposals_for_user(request.user),
+    }
+    return render(request, "portal/my_work.html", context)
+
+
+@login_required
+@require_POST
+def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The joining government's editor accepts or declines a proposed membership."""
+    membership = get_proposal_for_user(request.user, pk)
+    decisions = {"accept": membership_accept, "decline": membership_decline}
+    decide = decisions.get(request.POST.get("do", ""))
+    if decide is None:
+        messages.error(request, "Choose accept or decline.")
+        return redirect("portal:my_work")
+    try:
+        decided = decide(acting_user=signed_in(request), membership=membership)
+        messages.success(
+            request, f"{decided.collaborative}: membership {decided.get_status_display().lower()}."
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("portal:my_work")
 
 
 class PublicChangesFeed(Feed):
@@ -213,17 +303,14 @@ class PublicChangesFeed(Feed):
         return reverse("portal:home")
 
     def items(self) -> list[AuditEvent]:
-        return list(
-            AuditEvent.objects.filter(is_public=True)
-            .select_related("collaborative")
-            .order_by("-at", "-id")[:50]
-        )
+        return public_changes(50)
 
+    # Atom summaries are HTML; notes and stage reasons are plain text typed by people, so escape them.
     def item_title(self, item: AuditEvent) -> str:
         return f"{item.verb.replace('_', ' ')}: {item.object_repr}"
 
     def item_description(self, item: AuditEvent) -> str:
-        return item.note or ", ".join(item.changes)
+        return escape(item.note or ", ".join(item.changes))
 
     def item_link(self, item: AuditEvent) -> str:
         if item.collaborative is not None:

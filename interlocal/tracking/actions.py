@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from interlocal import access
 from interlocal.audit.actions import audit_record, snapshot
+from interlocal.conflicts import bump_rows
 from interlocal.governments.models import Person
 from interlocal.initiatives.models import Initiative
 from interlocal.tracking import trajectory
@@ -22,11 +23,7 @@ from interlocal.vocab import Direction, KpiStatus
 
 def can_measure(user: Person, kpi: Kpi) -> bool:
     """The KPI's owner, the initiative's editors, and editors of its partner governments may enter values."""
-    if kpi.owner_id == getattr(user, "pk", None) or access.can_edit_initiative(user, kpi.initiative):
-        return True
-    if getattr(user, "role", None) != "member_editor" or not user.government_id:
-        return False
-    return kpi.initiative.partners.filter(government_id=user.government_id).exists()
+    return user.has_perm("tracking.add_measurement", kpi)
 
 
 @transaction.atomic
@@ -46,9 +43,7 @@ def kpi_create(
     weight: Decimal = Decimal(1),
 ) -> Kpi:
     """Add a KPI to an initiative."""
-    access.require(
-        access.can_edit_initiative(acting_user, initiative), "You may not add KPIs to this initiative."
-    )
+    access.require(acting_user, "tracking.add_kpi", initiative, "You may not add KPIs to this initiative.")
     if (baseline is None) != (baseline_on is None) or (target is None) != (target_on is None):
         raise ValidationError("A baseline or target needs both a value and a date.")
     if baseline_on and target_on and target_on <= baseline_on:
@@ -96,7 +91,7 @@ def measurement_record(
     *, acting_user: Person, kpi: Kpi, measured_on: dt.date, value: Decimal, note: str = ""
 ) -> Measurement:
     """Enter a KPI value; its status is recomputed and an over- or underperformance triggers the response."""
-    access.require(can_measure(acting_user, kpi), "You may not enter values for this KPI.")
+    access.require(acting_user, "tracking.add_measurement", kpi, "You may not enter values for this KPI.")
     if measured_on > timezone.localdate():
         raise ValidationError(f"A measurement cannot be dated in the future ({measured_on}).")
     if kpi.baseline_on and measured_on < kpi.baseline_on:
@@ -113,8 +108,10 @@ def measurement_record(
     latest = kpi.measurements.order_by("-measured_on", "-id").first()
     assessment = assess_kpi(kpi, latest)
     old_status = kpi.status
-    kpi.status = assessment.status
-    kpi.save(update_fields=["status"])
+    if assessment.status != old_status:
+        # The status is part of the KPI record: a change of it is a new version, checked atomically.
+        bump_rows(Kpi.objects.filter(pk=kpi.pk), status=assessment.status)
+        kpi.refresh_from_db(fields=["status", "lock_version"])
     audit_record(
         acting_user=acting_user,
         verb="measurement_record",

@@ -1,10 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from interlocal import access
 from interlocal.adminkit import AuditedAdmin, ReadOnlyInline
 from interlocal.initiatives.queries import visible_initiatives
 from interlocal.tracking.models import Kpi, Measurement
@@ -28,11 +25,3 @@ class KpiAdmin(AuditedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Kpi]:
         return Kpi.objects.filter(initiative__in=visible_initiatives(request.user))
-
-    def can_add(self, request: HttpRequest) -> bool:
-        return getattr(request.user, "role", None) in ("coordinator", "member_editor") or access.is_admin(
-            request.user
-        )
-
-    def can_edit(self, request: HttpRequest, obj: Any) -> bool:
-        return access.can_edit_initiative(request.user, obj.initiative)

@@ -7,10 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from interlocal.conflicts import Versioned
 from interlocal.vocab import Direction, KpiStatus
 
 
-class Kpi(models.Model):
+class Kpi(Versioned):
     """A measure of an initiative's success, with baseline and target."""
 
     initiative = models.ForeignKey(

@@ -16,7 +16,7 @@ from interlocal.initiatives.models import Initiative
 from interlocal.initiatives.queries import visible_initiatives
 from interlocal.tracking import trajectory
 from interlocal.tracking.models import Kpi, Measurement
-from interlocal.vocab import Role, Stage
+from interlocal.vocab import Stage
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def digest_for(person: Any, today: dt.date) -> Digest:
         kpi_scope |= Q(initiative__collaborative_id__in=coordinated)
         initiative_scope |= Q(collaborative_id__in=coordinated)
         version_scope |= Q(agreement__collaborative_id__in=coordinated)
-    if person.role == Role.MEMBER_EDITOR:
+    if person.has_perm("tracking.receive_liaison_digest"):
         # A member editor is their government's liaison: the KPIs their colleagues own, what it leads, its agreements.
         kpi_scope |= Q(owner__government_id=person.government_id)
         initiative_scope |= Q(partners__government_id=person.government_id, partners__role="lead")

@@ -10,13 +10,15 @@ from interlocal.agreements.actions import (
     matter_create,
 )
 from interlocal.audit.models import AuditEvent
+from interlocal.collaboratives.actions import membership_accept, membership_propose
 from interlocal.testkit import World
 from interlocal.vocab import VersionKind
 
 
 def _bs_matter(world: World):  # type: ignore[no-untyped-def]
+    # Blue Springs has no staff in the test world; a site administrator records for it.
     return matter_create(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         government=world.blue_springs,
         file_number="R-2021-31",
         title="Adopting the statement",
@@ -31,7 +33,7 @@ def test_it_is_not_in_force_while_a_party_has_not_adopted(world: World) -> None:
 
 def test_it_comes_into_force_exactly_when_the_last_party_adopts(world: World) -> None:
     agreement_adopt(
-        acting_user=world.coordinator,
+        acting_user=world.admin,
         version=world.version,
         government=world.blue_springs,
         matter=_bs_matter(world),
@@ -82,7 +84,7 @@ def test_it_refuses_a_second_adoption_and_a_non_party(world: World) -> None:
 def test_it_refuses_adoption_by_another_governments_legislation(world: World) -> None:
     with pytest.raises(ValidationError, match="legislation of Lee's Summit"):
         agreement_adopt(
-            acting_user=world.coordinator,
+            acting_user=world.admin,
             version=world.version,
             government=world.blue_springs,
             matter=world.matter,
@@ -91,12 +93,29 @@ def test_it_refuses_adoption_by_another_governments_legislation(world: World) ->
 
 
 def test_it_numbers_versions_and_keeps_expansion_parties(world: World) -> None:
+    parties = [world.lees_summit, world.blue_springs, world.kansas_city]
+    proposal = membership_propose(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        government=world.kansas_city,
+        joined_on=dt.date(2021, 1, 1),
+    )
+    # Until Kansas City consents, the coordinator may not name it as a party.
+    with pytest.raises(ValidationError, match="Not current members"):
+        agreement_version_create(
+            acting_user=world.coordinator,
+            agreement=world.agreement,
+            kind=VersionKind.EXPANSION,
+            title="x",
+            parties=parties,
+        )
+    membership_accept(acting_user=world.outsider, membership=proposal)
     v2 = agreement_version_create(
         acting_user=world.coordinator,
         agreement=world.agreement,
         kind=VersionKind.EXPANSION,
         title="Five cities",
-        parties=[world.lees_summit, world.blue_springs, world.kansas_city],
+        parties=parties,
     )
     assert v2.number == 2
     assert sorted(g.name for g in v2.parties.all()) == ["Blue Springs", "Kansas City", "Lee's Summit"]
@@ -111,4 +130,27 @@ def test_it_refuses_a_clerk_recording_another_councils_matter(world: World) -> N
             matter=world.matter,
             action_date=dt.date(2021, 4, 13),
             action_name="adopted",
+        )
+
+
+def test_it_refuses_a_coordinator_recording_a_members_legislation_or_adoption(world: World) -> None:
+    # Issue 8: membership gave the coordinator power over the member's own council records.
+    with pytest.raises(PermissionDenied):
+        matter_create(
+            acting_user=world.coordinator, government=world.blue_springs, file_number="X", title="t"
+        )
+    with pytest.raises(PermissionDenied):
+        matter_action_add(
+            acting_user=world.coordinator,
+            matter=world.matter,
+            action_date=dt.date(2021, 4, 13),
+            action_name="adopted",
+        )
+    with pytest.raises(PermissionDenied):
+        agreement_adopt(
+            acting_user=world.coordinator,
+            version=world.version,
+            government=world.blue_springs,
+            matter=_bs_matter(world),
+            adopted_on=dt.date(2021, 4, 5),
         )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from interlocal.costshare import queries, report, rules
+from interlocal.costshare import queries, report
 
 register = template.Library()
 
@@ -17,6 +17,8 @@ def adopted_split(context: dict[str, Any], version: Any) -> dict[str, Any]:
     request = context.get("request")
     # Members may follow the link to the full scenario; the public sees only the adopted split.
     linked = bool(
-        scenario and request and rules.can_see_scenarios(request.user, version.agreement.collaborative)
+        scenario
+        and request
+        and request.user.has_perm("costshare.view_scenario", version.agreement.collaborative)
     )
     return {"scenario": scenario, "table": table, "linked": linked}

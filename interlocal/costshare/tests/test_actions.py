@@ -244,12 +244,13 @@ def test_it_loads_the_demo_scenario_for_five_cities(world: World) -> None:
     cities = [world.lees_summit, world.blue_springs]
     for name in ("Independence", "Grandview", "Raytown"):
         city = governments.government_create(acting_user=world.admin, kind="city", name=name, state="MO")
-        collaboratives.membership_add(
+        proposal = collaboratives.membership_propose(
             acting_user=world.coordinator,
             collaborative=world.collaborative,
             government=city,
             joined_on=world.collaborative.memberships.first().joined_on,  # type: ignore[union-attr]
         )
+        collaboratives.membership_accept(acting_user=world.admin, membership=proposal)
         cities.append(city)
     version = agreements.agreement_version_create(
         acting_user=world.coordinator,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -120,3 +122,89 @@ def test_it_reproduces_a_911_hybrid_formula_worked_by_hand() -> None:
         "C": Decimal("586000.00"),
     }
     assert bill.total == 1_060_000
+
+
+# A billion-dollar budget with cents, on which the unscaled LPs reported "infeasible". Stand-alone and grand
+# coalition costs are those of the issue; the pair costs are subadditive and below the grand coalition's.
+BILLION = {
+    "A": "2615881579.47",
+    "B": "2030651122.08",
+    "C": "1107861404.76",
+    "A+B": "3073198812.52",
+    "A+C": "2948424221.53",
+    "B+C": "2998427269.23",
+    "A+B+C": "3722529288.26",
+}
+
+
+def _billion_nucleolus_by_hand() -> list[Fraction]:
+    # Stage 1: C and A+B save least, equally: x_C = c(C) - e1 and x_A + x_B = c(AB) - e1 with x(N) = c(N), so
+    # e1 = (c(AB) + c(C) - c(N)) / 2 = 458,530,929.02 / 2 = 229,265,464.51 and x_C = 878,595,940.25.
+    # Stage 2: B and A+C next, equally: x_B = c(B) - e2 and x_A + x_C = c(AC) - e2 with x_A + x_B = c(AB) - e1,
+    # so e2 = (c(AC) - x_C + c(B) - c(AB) + e1) / 2 = 628,273,027.675, x_B = 1,402,378,094.405 and
+    # x_A = 1,441,555,253.605 (half cents: the nucleolus is exact before rounding to cents).
+    c = {k: Fraction(v) for k, v in BILLION.items()}
+    e1 = (c["A+B"] + c["C"] - c["A+B+C"]) / 2
+    x_c = c["C"] - e1
+    e2 = (c["A+C"] - x_c + c["B"] - c["A+B"] + e1) / 2
+    x_b = c["B"] - e2
+    x_a = c["A+B"] - e1 - x_b
+    return [x_a, x_b, x_c]
+
+
+def _sorted_savings(x: list[Fraction]) -> list[Fraction]:
+    c = {k: Fraction(v) for k, v in BILLION.items()}
+    names = ["A", "B", "C"]
+    out = []
+    for key, cost in c.items():
+        if key != "A+B+C":
+            out.append(cost - sum(x[names.index(p)] for p in key.split("+")))
+    return sorted(out)
+
+
+def test_it_finds_the_nucleolus_of_a_billion_dollar_budget_with_cents() -> None:
+    want = _billion_nucleolus_by_hand()
+    assert want == [Fraction("1441555253.605"), Fraction("1402378094.405"), Fraction("878595940.25")]
+    # Independent check of the hand result, in exact arithmetic: no step inside the imputation set (nobody
+    # above stand-alone) in any of 48 directions, from a cent to $10M, gives a lexicographically larger
+    # sorted savings vector, as the nucleolus must.
+    base = _sorted_savings(want)
+    alone = [Fraction(BILLION[p]) for p in "ABC"]
+    for d1, d2 in itertools.product(range(-3, 4), repeat=2):
+        if d1 == d2 == 0:
+            continue
+        for step in (Fraction(1, 100), Fraction(1000), Fraction(10**7)):
+            y = [want[0] + d1 * step, want[1] + d2 * step, want[2] - (d1 + d2) * step]
+            if all(v <= a for v, a in zip(y, alone, strict=True)):
+                assert _sorted_savings(y) < base, (d1, d2, step)
+    game = TableGame.from_named(["A", "B", "C"], {k: float(v) for k, v in BILLION.items()})
+    res = nucleolus(game)
+    assert np.allclose(res.shares, [float(v) for v in want], rtol=0, atol=1e-4)
+    assert res.detail.certificate.ok
+    assert res.in_cents() == {
+        "A": Decimal("1441555253.61"),
+        "B": Decimal("1402378094.40"),
+        "C": Decimal("878595940.25"),
+    }
+    assert res.detail.certificate.levels == pytest.approx([229265464.51, 628273027.675], abs=1e-4)
+    lc = least_core(game).detail
+    assert lc.epsilon == pytest.approx(-229265464.51, abs=1e-4) and not lc.core_empty
+    try:
+        import coopgame  # the Rust peer of bench/costshare.py, installed with the [bench] extra
+    except ImportError:
+        return
+    costs = np.asarray(game.costs[1:])
+    assert np.allclose(coopgame.cost_nucleolus(coopgame.Game(costs)), res.shares, rtol=0, atol=1e-3)
+
+
+def test_it_solves_the_billion_dollar_game_at_every_scale_from_a_dollar_to_a_trillion() -> None:
+    # Scaled by 10^-9 .. 10^2.5 and rounded to cents: totals from about $3.72 to $1.2e12.
+    for power in np.arange(-9.0, 3.0, 0.5):
+        costs = {k: round(float(v) * 10 ** float(power), 2) for k, v in BILLION.items()}
+        game = TableGame.from_named(["A", "B", "C"], costs)
+        for method in (nucleolus, least_core):
+            alloc = method(game)
+            cert = (alloc.detail if method is nucleolus else alloc.detail.nucleolus).certificate
+            assert cert.ok, (power, method.__name__)
+            assert sum(alloc.in_cents().values()) == Decimal(repr(costs["A+B+C"])).quantize(Decimal("0.01"))
+            assert core_check(game, alloc.shares).in_core, (power, method.__name__)

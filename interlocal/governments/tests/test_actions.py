@@ -23,10 +23,12 @@ def test_it_refuses_a_clerk_changing_another_citys_record(world: World) -> None:
     assert world.blue_springs.population is None
 
 
-def test_it_lets_the_coordinator_update_a_member_but_not_an_outsider(world: World) -> None:
-    government_update(
-        acting_user=world.coordinator, government=world.blue_springs, website="https://bluespringsgov.com"
-    )
+def test_it_refuses_a_coordinator_editing_a_member_government(world: World) -> None:
+    # A member's own record is its own staff's: membership gives the coordinator no power over it.
+    with pytest.raises(PermissionDenied):
+        government_update(
+            acting_user=world.coordinator, government=world.blue_springs, website="https://example.com"
+        )
     with pytest.raises(PermissionDenied):
         government_update(
             acting_user=world.coordinator, government=world.kansas_city, website="https://kcmo.gov"
@@ -46,15 +48,16 @@ def test_it_writes_no_audit_event_when_nothing_changes(world: World) -> None:
     assert AuditEvent.objects.count() == before
 
 
-def test_it_refuses_an_outsider_creating_accounts_for_members(world: World) -> None:
-    with pytest.raises(PermissionDenied):
-        person_create(
-            acting_user=world.outsider, username="x", government=world.lees_summit, role=Role.MEMBER_EDITOR
-        )
+def test_it_refuses_anyone_but_own_staff_creating_accounts_for_members(world: World) -> None:
+    for outsider in (world.outsider, world.coordinator):
+        with pytest.raises(PermissionDenied):
+            person_create(
+                acting_user=outsider, username="x", government=world.lees_summit, role=Role.MEMBER_EDITOR
+            )
     person = person_create(
         acting_user=world.coordinator,
-        username="bs-clerk",
-        government=world.blue_springs,
+        username="marc-clerk",
+        government=world.marc,
         role=Role.MEMBER_EDITOR,
     )
     assert person.is_staff and not person.has_usable_password()

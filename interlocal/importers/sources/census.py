@@ -190,7 +190,7 @@ class CensusPopulationSource(Source):
             if government is None:
                 unknown += 1
                 continue
-            values = {
+            values: dict[str, Any] = {
                 "population": row.estimate(year),
                 "population_year": year,
                 "population_source": f"Census Bureau population estimates (Vintage {max(years)}), July 1 {year}",

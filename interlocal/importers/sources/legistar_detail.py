@@ -64,7 +64,7 @@ def upsert_actions(
             version=version,
             action_body_name=row.action_body or "",
         ).first()
-        values = {
+        values: dict[str, Any] = {
             "passed_flag_name": row.result or "",
             "tally": row.tally or "",
             "mover_name": row.mover or "",

@@ -384,7 +384,8 @@ class SpreadsheetSource(Source):
             collaborative=collab, government=government, joined_on=values["joined_on"]
         ).first()
         if existing is None:
-            membership = collab_actions.membership_add(
+            # A row only proposes: the joining government's own editors accept it (consent).
+            membership = collab_actions.membership_propose(
                 acting_user=self.acting_user,
                 collaborative=collab,
                 government=government,
@@ -395,7 +396,7 @@ class SpreadsheetSource(Source):
                 collab_actions.membership_end(
                     acting_user=self.acting_user, membership=membership, left_on=values["left_on"]
                 )
-            report.add(NEW, "membership", key)
+            report.add(NEW, "membership", key, "proposed; it counts once the government accepts")
             return
         changed = []
         if values.get("role") and values["role"] != existing.role:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from interlocal import access
 from interlocal.agreements import actions as agreement_actions
 from interlocal.agreements.models import Agreement
 from interlocal.collaboratives import actions as collab_actions
@@ -124,7 +125,12 @@ class StatementSource(Source):
                 continue
             parties.append(government)
             self._membership(collab, government, joined_on, report)
-        self._agreement(collab, rec, parties, report)
+        # Only governments that consented (accepted, current members) may be named as parties.
+        members = access.current_member_ids(collab)
+        waiting = [g.name for g in parties if g.pk not in members]
+        if waiting:
+            report.note(f"not yet parties, until they accept membership: {', '.join(waiting)}")
+        self._agreement(collab, rec, [g for g in parties if g.pk in members], report)
         for idea in rec.ideas:
             self._idea(collab, idea, report)
 
@@ -135,10 +141,15 @@ class StatementSource(Source):
             report.add(UNCHANGED, "membership", str(government))
             return
         with row_guard(report, None, "parties"):
-            collab_actions.membership_add(
+            membership = collab_actions.membership_propose(
                 acting_user=self.acting_user, collaborative=collab, government=government, joined_on=joined_on
             )
-            report.add(NEW, "membership", str(government), f"from {joined_on}")
+            # A site administrator may accept for the government; anyone else leaves it proposed.
+            if self.acting_user.has_perm("collaboratives.accept_membership", membership):
+                collab_actions.membership_accept(acting_user=self.acting_user, membership=membership)
+                report.add(NEW, "membership", str(government), f"from {joined_on}")
+            else:
+                report.add(NEW, "membership", str(government), f"proposed from {joined_on}")
 
     def _agreement(
         self, collab: Collaborative, rec: StatementOfPurpose, parties: list[Government], report: Report

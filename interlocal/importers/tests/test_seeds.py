@@ -112,12 +112,13 @@ def test_it_reports_no_changes_when_the_legislation_is_imported_again(world: Wor
     assert fingerprint() == before
 
 
-def import_statement(world: World) -> tuple[int, str]:
+def import_statement(world: World, user: str = "admin") -> tuple[int, str]:
+    # A site administrator may accept memberships for new parties; a coordinator only proposes them.
     return run(
         "statement",
         str(shared("seeds", STATEMENT)),
         "--as",
-        world.coordinator.username,
+        user,
         "--collaborative",
         world.collaborative.slug,
     )
@@ -142,6 +143,16 @@ def test_it_imports_the_statement_of_purpose(world: World) -> None:
         "Recycling initiatives",
         "Risk management, training and safety programming",
     ]
+
+
+def test_it_only_proposes_new_parties_when_a_coordinator_imports_a_statement(world: World) -> None:
+    code, out = import_statement(world, world.coordinator.username)
+    assert code == 0, out
+    independence = Government.objects.get(name="Independence")
+    assert Membership.objects.get(government=independence).status == "proposed"
+    version = Agreement.objects.get(title="Statement of Purpose").versions.get()
+    assert sorted(g.name for g in version.parties.all()) == ["Blue Springs", "Lee's Summit"]
+    assert "until they accept membership: Independence" in out
 
 
 def test_it_reports_no_changes_when_the_statement_is_imported_again(world: World) -> None:

@@ -90,6 +90,99 @@ def test_it_serves_the_templates(world: World) -> None:
     assert client.get("/import/templates/governments.xlsx").content.startswith(b"PK")
 
 
+def _rival_coordinator(world: World):  # type: ignore[no-untyped-def]
+    """St. Louis County's planner, coordinating an unpublished collaborative of their own."""
+    from interlocal.collaboratives.actions import collaborative_create
+    from interlocal.governments.actions import government_create, person_create
+    from interlocal.testkit import PASSWORD
+
+    stl = government_create(acting_user=world.admin, kind="county", name="St. Louis County", state="MO")
+    planner = person_create(
+        acting_user=world.admin, username="stl-planner", government=stl, role="coordinator", password=PASSWORD
+    )
+    secret = collaborative_create(acting_user=planner, name="Secret STL", slug="secret-stl", facilitator=stl)
+    return planner, secret
+
+
+def _import_memberships(client: Client, rows: str) -> None:
+    data = ("Collaborative,Government,Role,Joined on,Left on\n" + rows).encode()
+    upload = SimpleUploadedFile("m.csv", data, content_type="text/csv")
+    preview = client.post(
+        "/import/", {"source": "spreadsheet", "file": upload, "spreadsheet__type": "memberships"}
+    )
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+    assert token is not None
+    applied = client.post("/import/apply/", {"token": token.group(1)})
+    assert applied.status_code == 200
+
+
+def test_it_gives_a_coordinator_no_power_over_a_government_it_imports_as_member(world: World) -> None:
+    # Issue 8: one imported membership row let any coordinator take over any government.
+    from django.core.exceptions import PermissionDenied
+
+    from interlocal.agreements.actions import agreement_adopt, matter_create, matter_update
+    from interlocal.collaboratives.models import Membership
+
+    planner, secret = _rival_coordinator(world)
+    client = client_for(planner)
+    _import_memberships(
+        client, "secret-stl,lees-summit,member,2020-01-01,\nsecret-stl,blue-springs,member,2020-01-01,\n"
+    )
+    rows = Membership.objects.filter(collaborative=secret)
+    assert sorted(m.government.name for m in rows) == ["Blue Springs", "Lee's Summit"]
+    edit = client.post(
+        "/governments/lees-summit/edit/", {"website": "https://evil.example", "population": ""}
+    )
+    assert edit.status_code == 403
+    world.lees_summit.refresh_from_db()
+    assert world.lees_summit.website != "https://evil.example"
+    with pytest.raises(PermissionDenied):
+        matter_update(acting_user=planner, matter=world.matter, title="Rewritten", is_published=True)
+    bs_matter = matter_create(
+        acting_user=world.admin, government=world.blue_springs, file_number="R-1", title="t"
+    )
+    with pytest.raises(PermissionDenied):
+        agreement_adopt(
+            acting_user=planner,
+            version=world.version,
+            government=world.blue_springs,
+            matter=bs_matter,
+            adopted_on=_today(),
+        )
+    assert {m.status for m in rows} == {"proposed"}
+
+
+def test_it_gives_nothing_for_an_accepted_membership_that_ended(world: World) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from interlocal.collaboratives.actions import membership_accept, membership_end, membership_propose
+    from interlocal.governments.actions import government_update
+    from interlocal.initiatives.actions import initiative_create
+
+    planner, secret = _rival_coordinator(world)
+    proposal = membership_propose(
+        acting_user=planner,
+        collaborative=secret,
+        government=world.lees_summit,
+        joined_on=_today().replace(year=2019),
+    )
+    membership_accept(acting_user=world.clerk, membership=proposal)
+    membership_end(acting_user=planner, membership=proposal, left_on=_today().replace(year=2020))
+    with pytest.raises(PermissionDenied):
+        government_update(acting_user=planner, government=world.lees_summit, website="https://evil.example")
+    # The ended membership no longer lets the clerk into the collaborative, nor lets the planner name Lee's Summit.
+    with pytest.raises(PermissionDenied):
+        initiative_create(acting_user=world.clerk, collaborative=secret, title="Sneaky")
+    assert client_for(world.clerk).get("/collaboratives/secret-stl/").status_code == 404
+
+
+def _today():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def _pending_token(response: Any) -> str:
     found = re.search(r'name="token" value="([0-9a-f]{32})"', response.content.decode())
     assert found, response.content.decode()

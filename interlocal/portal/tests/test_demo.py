@@ -1,24 +1,31 @@
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from interlocal.agreements.models import AgreementVersion
 from interlocal.audit.models import AuditEvent
+from interlocal.governments.models import Person
 from interlocal.initiatives.models import Initiative
 
 
 def test_it_loads_the_demo_once(db: None) -> None:
     out = StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--force", stdout=out)
     counts = (Initiative.objects.count(), AuditEvent.objects.count())
-    call_command("demo", stdout=out)
+    call_command("demo", "--force", stdout=out)
     assert (Initiative.objects.count(), AuditEvent.objects.count()) == counts
     assert "already loaded" in out.getvalue()
 
 
 def test_it_serves_the_seed_facts(db: None, client: Client) -> None:
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--force", stdout=StringIO())
     lr33 = Initiative.objects.get(code="LR.33")
     page = client.get(f"/initiatives/{lr33.pk}/").content.decode()
     for text in [
@@ -43,3 +50,30 @@ def test_it_serves_the_seed_facts(db: None, client: Client) -> None:
         assert city in collab
     v2 = AgreementVersion.objects.get(title="Statement of Common Purpose (2021)")
     assert v2.is_in_force and v2.parties.count() == 5
+
+
+def test_it_refuses_the_demo_on_a_server_database_with_debug_off(db: None, settings: Any) -> None:
+    settings.DEBUG, settings.EMBEDDED_DATABASE = False, False
+    with pytest.raises(CommandError, match="refusing to load the demo"):
+        call_command("demo", stdout=StringIO())
+    assert not Person.objects.exists()
+    settings.DEBUG = True
+    call_command("demo", stdout=StringIO())
+    assert Person.objects.filter(username="admin").exists()
+
+
+def test_it_loads_the_demo_unforced_on_the_embedded_database(db: None, settings: Any) -> None:
+    # What `make run` does on a fresh clone: DEBUG off, no DATABASE_URL.
+    settings.DEBUG, settings.EMBEDDED_DATABASE = False, True
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "Demo data loaded." in out.getvalue()
+
+
+def test_it_exits_non_zero_with_one_line_when_refusing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'server.sqlite3'}", INTERLOCAL_VAR_DIR=str(tmp_path))
+    command = [sys.executable, "-m", "interlocal.cli", "demo"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "refusing to load the demo" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -78,7 +79,8 @@ def test_it_filters_follows_next_and_passes_axe(transactional_db: None, live_ser
     page.goto(base + "/initiatives/")
     page.select_option("#id_type", "policy")
     page.click("button[type=submit]")
-    page.wait_for_function("document.querySelector('#result-count').innerText.startsWith('1 initiative')")
+    # A locator wait, not wait_for_function: that evaluates a string, which the CSP (rightly) refuses.
+    page.locator("#result-count", has_text=re.compile(r"^1 initiative\b")).wait_for()
     assert "LR.33" in page.locator("#results").inner_text()
     checked["initiatives"] = _serious_violations(page)
 
@@ -202,3 +204,29 @@ def test_it_renders_the_api_docs_offline_under_a_strict_csp(
     # swagger-ui.css draws a few icons as data: SVGs, which default-src 'self' blocks (add
     # img-src 'self' data: to show them); scripts, styles and the OpenAPI fetch must all pass.
     assert [p for p in problems if not p.startswith("Loading the image 'data:image/svg+xml")] == []
+
+
+def test_it_breaks_no_content_security_policy_rule_in_the_browser(
+    transactional_db: None, live_server: Any, page: Any
+) -> None:
+    load_demo()
+    base = live_server.url
+    refused: list[str] = []
+    # Chromium reports every blocked script, style, image or frame on the console.
+    page.on(
+        "console",
+        lambda m: refused.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None,
+    )
+    for path in ["/", "/initiatives/", "/collaboratives/eastern-jackson-county/", "/api/v1/docs"]:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(base + "/initiatives/")
+    page.select_option("#id_type", "policy")
+    # A locator wait, not wait_for_function: that evaluates a string, which the CSP (rightly) refuses.
+    page.locator("#result-count", has_text=re.compile(r"^1 initiative\b")).wait_for()
+    _sign_in(page, base, "admin")
+    for path in ["/admin/", "/admin/governments/person/", "/admin/governments/government/add/", "/me/"]:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").first.is_visible(), path
+    assert refused == []

@@ -161,3 +161,47 @@ def test_it_hides_an_unpublished_government(world: World, client: Client) -> Non
     assert client.get("/governments/kansas-city/").status_code == 404
     assert _as(world.outsider).get("/governments/kansas-city/").status_code == 200
     assert client.get("/governments/nowhere/").status_code == 404
+
+
+def test_it_keeps_unpublished_collaboratives_out_of_the_public_feed(world: World, client: Client) -> None:
+    # Issue 8: a published initiative of an unpublished collaborative leaked through /feeds/changes.atom.
+    from interlocal.collaboratives.actions import collaborative_create
+    from interlocal.initiatives.actions import (
+        initiative_advance,
+        initiative_create,
+        initiative_report_progress,
+    )
+
+    secret = collaborative_create(
+        acting_user=world.coordinator, name="Secret Council", slug="secret", facilitator=world.marc
+    )
+    leaked = initiative_create(
+        acting_user=world.coordinator,
+        collaborative=secret,
+        code="S-1",
+        title="Quiet merger",
+        is_published=True,
+    )
+    initiative_report_progress(acting_user=world.coordinator, initiative=leaked, text="Confidential numbers")
+    initiative_advance(
+        acting_user=world.coordinator, initiative=leaked, to_stage="exploring", reason="Secret why"
+    )
+    body = client.get("/feeds/changes.atom").content.decode()
+    assert "Radio equipment maintenance" in body
+    for text in ("Quiet merger", "Confidential numbers", "Secret why"):
+        assert text not in body
+
+
+def test_it_sends_notes_in_the_feed_as_plain_text(world: World, client: Client) -> None:
+    from interlocal.initiatives.actions import initiative_advance, initiative_report_progress
+
+    initiative_report_progress(
+        acting_user=world.coordinator, initiative=world.initiative, text='<img src=x onerror="alert(1)">'
+    )
+    initiative_advance(
+        acting_user=world.coordinator, initiative=world.initiative, to_stage="exploring", reason="<b>why</b>"
+    )
+    body = client.get("/feeds/changes.atom").content.decode()
+    # Escaped twice in the XML: a reader decodes once and shows the text, never renders it.
+    assert "&amp;lt;b&amp;gt;why" in body and "&lt;b&gt;why" not in body
+    assert "&amp;lt;img src=x" in body and "&lt;img src" not in body

@@ -120,3 +120,47 @@ def test_it_publishes_only_public_changes_in_the_atom_feed(world: World, client:
     body = client.get("/feeds/changes.atom").content.decode()
     assert "<feed" in body and "Radio equipment maintenance" in body
     assert "Draft recycling idea" not in body
+
+
+def _proposal(world: World):  # type: ignore[no-untyped-def]
+    from interlocal.collaboratives.actions import collaborative_create, membership_propose
+
+    collab = collaborative_create(
+        acting_user=world.coordinator, name="Western Jackson County", facilitator=world.marc
+    )
+    return membership_propose(
+        acting_user=world.coordinator,
+        collaborative=collab,
+        government=world.lees_summit,
+        joined_on=dt.date(2025, 1, 1),
+    )
+
+
+def test_it_lets_the_joining_governments_editor_accept_a_membership_on_my_work(world: World) -> None:
+    proposal = _proposal(world)
+    client = _as(world.clerk)
+    page = client.get("/me/").content.decode()
+    assert "Western Jackson County" in page and f"/memberships/{proposal.pk}/decide/" in page
+    response = client.post(f"/memberships/{proposal.pk}/decide/", {"do": "accept"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted"
+    event = AuditEvent.objects.filter(verb="membership_accept").latest("id")
+    assert event.actor == world.clerk
+    assert f"/memberships/{proposal.pk}/decide/" not in client.get("/me/").content.decode()
+
+
+def test_it_lets_the_editor_decline_and_refuses_everyone_else(world: World) -> None:
+    proposal = _proposal(world)
+    url = f"/memberships/{proposal.pk}/decide/"
+    assert Client().post(url, {"do": "accept"}).status_code == 302  # to sign-in
+    for other in (world.coordinator, world.outsider):
+        assert _as(other).post(url, {"do": "accept"}).status_code == 404
+    assert _as(world.clerk).get(url).status_code == 405
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+    assert _as(world.clerk).post(url, {"do": "decline"}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "declined"
+    # A declined proposal is no longer open to a decision.
+    assert _as(world.clerk).post(url, {"do": "accept"}).status_code == 404

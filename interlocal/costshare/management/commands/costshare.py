@@ -24,6 +24,13 @@ class Command(BaseCommand):
             dest="methods",
             help=f"A method to run; repeat for several (default: {', '.join(cli_core.DEFAULT_METHODS)}).",
         )
+        parser.add_argument(
+            "--core-check",
+            choices=cli_core.CORE_CHECK_MODES,
+            default="auto",
+            help="Check each split against every group of partners: always (refused if it would not fit in "
+            "memory), never, or auto (only when cheap; the default).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the results as a JSON object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,13 +42,8 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path}: cannot read it ({exc})") from None
         try:
-            problem = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
-        try:
-            result = cli_core.compute(problem, options["methods"])
+            problem = cli_core.load_problem(text)
+            result = cli_core.compute(problem, options["methods"], options["core_check"])
         except CostShareError as exc:
             raise CommandError(f"{path}: {exc}") from None
         if options["json"]:
