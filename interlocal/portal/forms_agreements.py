@@ -97,7 +97,11 @@ class AdoptionForm(forms.Form):
     new_title = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="New matter: title"
     )
-    adopted_on = forms.DateField(widget=_DATE, label="Date of the council's vote")
+    adopted_on = forms.DateField(
+        widget=_DATE,
+        label="Date of the council's vote",
+        error_messages={"required": "Enter the date of the council's vote."},
+    )
 
     def __init__(
         self, *args: Any, governments: list[tuple[str, str]], matters: list[tuple[str, str]], **kwargs: Any
