@@ -110,8 +110,9 @@ def _history_row(w: W, matter: Any) -> Any:
     """The matter's first action-history row, added through the action if it has none."""
     from interlocal.agreements.actions import matter_action_add
 
+    admin_user: Any = w.users["admin"]
     return matter.actions.first() or matter_action_add(
-        acting_user=w.users["admin"], matter=matter, action_date=dt.date(2021, 4, 13), action_name="adopted"
+        acting_user=admin_user, matter=matter, action_date=dt.date(2021, 4, 13), action_name="adopted"
     )
 
 
