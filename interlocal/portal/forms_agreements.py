@@ -197,3 +197,19 @@ class MembershipEndForm(VersionedForm):
     def __init__(self, *args: Any, matters: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leave_matter"].choices = [("", "None"), *(matters or [])]  # type: ignore[attr-defined]
+
+
+class MatterAttachmentForm(forms.Form):
+    """A document attached to a matter: an uploaded file, a link, or both."""
+
+    name = forms.CharField(max_length=300, help_text="What the document is, e.g. Staff report.")
+    file = forms.FileField(
+        required=False, help_text="The document itself; readers download it from the matter page."
+    )
+    url = forms.URLField(required=False, assume_scheme="https", max_length=500, label="Link (optional)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("url") and "file" not in self.errors:
+            self.add_error("file", "Choose a file to upload, or give a link.")
+        return data

@@ -36,6 +36,11 @@ urlpatterns = [
     path("legislation/<int:pk>/edit/", views_agreements.matter_edit, name="matter_edit"),
     path("legislation/<int:pk>/actions/new/", views_agreements.matter_action_new, name="matter_action_add"),
     path(
+        "legislation/<int:pk>/attachments/new/",
+        views_agreements.matter_attachment_new,
+        name="matter_attachment_add",
+    ),
+    path(
         "legislation/actions/<int:pk>/edit/", views_agreements.matter_action_edit, name="matter_action_edit"
     ),
     path(

@@ -18,6 +18,7 @@ from interlocal.agreements.actions import (
     agreement_version_create,
     matter_action_add,
     matter_action_update,
+    matter_attachment_add,
     matter_create,
     matter_update,
 )
@@ -46,6 +47,7 @@ from interlocal.portal.forms_agreements import (
     AgreementForm,
     MatterActionEditForm,
     MatterActionForm,
+    MatterAttachmentForm,
     MatterForm,
     MembershipEndForm,
     MembershipProposeForm,
@@ -247,6 +249,32 @@ def matter_action_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("portal:matter_edit", pk=pk)
     back = reverse("portal:matter_edit", args=[pk])
     return _page(request, form, f"Add an action to {matter.file_number}", "Add action", back)
+
+
+@login_required
+def matter_attachment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a document (an uploaded file, a link, or both) to a matter."""
+    matter = get_matter_to_edit(request.user, pk)
+    _require(request, "agreements.change_legislativematter", matter, "Only its own staff edit this matter.")
+    form = MatterAttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            matter_attachment_add(
+                acting_user=signed_in(request),
+                matter=matter,
+                name=form.cleaned_data["name"],
+                url=form.cleaned_data["url"],
+                file_name=upload.name if upload else "",
+                content=upload.read() if upload else b"",
+            )
+        except ValidationError as error:
+            _mark(form, error, {"content": "file", "file_name": "file"})
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} was attached.")
+            return redirect("portal:matter_edit", pk=pk)
+    back = reverse("portal:matter_edit", args=[pk])
+    return _page(request, form, f"Attach a document to {matter.file_number}", "Attach", back)
 
 
 @login_required

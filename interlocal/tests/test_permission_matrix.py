@@ -305,6 +305,15 @@ PAGES: dict[str, Url] = {
         post=      ("login  403    write  403    403    403    write",
                     "login  404    write  404    404    404    write"),
     ),
+    "portal:matter_attachment_add": Url(
+        args=_pub("matter"),
+        payload=lambda w: {"name": "Matrix report", "url": "https://example.org/matrix.pdf"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    403    ok",
+                    "login  404    ok     404    404    404    ok"),
+        post=      ("login  403    write  403    403    403    write",
+                    "login  404    write  404    404    404    write"),
+    ),
     "portal:matter_action_edit": Url(
         args=lambda w: tuple((_history_row(w, m).pk,) for m in (w.matter, w.hidden_matter)),
         payload=lambda w: {"passed_flag_name": "Matrix"},

@@ -386,3 +386,23 @@ def test_it_refuses_membership_screens_to_members_outsiders_and_the_public(
     assert _as(world.coordinator).get("/memberships/9999/end/").status_code == 404
     membership.refresh_from_db()
     assert membership.left_on is None
+
+
+def test_it_lets_a_clerk_upload_an_attachment_that_readers_download(world: World, client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = f"/legislation/{world.matter.pk}/attachments/new/"
+    clerk = _as(world.clerk)
+    html = clerk.post(url, {"name": "Staff report"}).content.decode()
+    assert "usa-form-group--error" in _group(html, "file")
+    upload = SimpleUploadedFile("staff-report.txt", b"Radios: 412 repaired.", content_type="text/plain")
+    response = clerk.post(url, {"name": "Staff report", "file": upload})
+    assert response.status_code == 302
+    attachment = world.matter.attachments.get(name="Staff report")
+    assert attachment.file_name == "staff-report.txt"
+    download = client.get(f"/legislation/{world.matter.pk}/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and download.content == b"Radios: 412 repaired."
+    assert _as(world.outsider).get(url).status_code == 403
+    assert (
+        _as(world.coordinator).post(url, {"name": "x", "url": "https://example.org/x.pdf"}).status_code == 403
+    )
