@@ -123,6 +123,15 @@ def test_it_drafts_a_version_that_three_clerks_adopt_into_force(
     page.fill("#id_passed_flag_name", "Pass")
     page.click("main button[type=submit]")
     assert "adopted" in page.locator("#history").inner_text()
+    page.click("text=Attach a document")
+    look("attachment form")
+    page.fill("#id_name", "Staff report")
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "staff-report.txt", "mimeType": "text/plain", "buffer": b"412 radios repaired."}],
+    )
+    page.click("main button[type=submit]")
+    assert "Staff report" in page.locator("#attachments").inner_text()
 
     adoptions = [
         ("ls-clerk", "Lee's Summit", "RES. NO. 26-17", "2026-03-03"),
