@@ -20,6 +20,7 @@ role must not see (interlocal.testkit.HIDDEN_*), so a list, feed, filter or pick
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -103,6 +104,22 @@ def _collab(w: W) -> tuple[tuple[Any, ...], ...]:
 
 def _government(w: W) -> tuple[tuple[Any, ...], ...]:
     return ((w.lees_summit.slug,), (w.grain_valley.slug,))
+
+
+def _history_row(w: W, matter: Any) -> Any:
+    """The matter's first action-history row, added through the action if it has none."""
+    from interlocal.agreements.actions import matter_action_add
+
+    admin_user: Any = w.users["admin"]
+    return matter.actions.first() or matter_action_add(
+        acting_user=admin_user, matter=matter, action_date=dt.date(2021, 4, 13), action_name="adopted"
+    )
+
+
+def _kansas_city() -> Any:
+    from interlocal.governments.models import Government
+
+    return Government.objects.get(name="Kansas City")
 
 
 # fmt: off
@@ -229,6 +246,100 @@ PAGES: dict[str, Url] = {
                     "login  404    404    404    404    404    ok"),
         post=      ("login  403    write  403    403    403    write",
                     "login  404    404    404    404    404    write"),
+    ),
+    # Agreement, legislation and membership work screens (issue 9).
+    "portal:agreement_new": Url(
+        args=_collab,
+        payload=lambda w: {"kind": "mou", "title": "Matrix agreement"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:version_new": Url(
+        args=_pub("agreement"),
+        payload=lambda w: {"kind": "renewal", "title": "Matrix version", "parties": [str(w.lees_summit.pk)]},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    # Only Blue Springs has yet to adopt, and it has no editor here: its adoption is the administrator's to record.
+    "portal:adoption_new": Url(
+        args=lambda w: ((w.version.pk,), (w.hidden_version.pk,)),
+        payload=lambda w: {"government": w.blue_springs.pk, "matter": w.blue_springs_matter.pk,
+                           "adopted_on": "2021-06-01"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    403    ok",
+                    "login  403    403    404    404    403    ok"),
+        post=      ("login  403    403    403    403    403    write",
+                    "login  403    403    404    404    403    write"),
+    ),
+    "portal:matter_new": Url(
+        args=_government,
+        payload=lambda w: {"file_number": "MATRIX-1", "title": "Matrix matter"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    403    ok",
+                    "login  404    404    404    404    404    ok"),
+        post=      ("login  403    write  403    403    403    write",
+                    "login  404    404    404    404    404    write"),
+    ),
+    "portal:matter_edit": Url(
+        args=_pub("matter"),
+        payload=lambda w: tuple({"file_number": m.file_number, "title": "Edited by the matrix"}
+                                for m in (w.matter, w.hidden_matter)),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    403    ok",
+                    "login  404    ok     404    404    404    ok"),
+        post=      ("login  403    write  403    403    403    write",
+                    "login  404    write  404    404    404    write"),
+    ),
+    "portal:matter_action_add": Url(
+        args=_pub("matter"),
+        payload=lambda w: {"action_date": "2021-04-13", "action_name": "matrix"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    403    ok",
+                    "login  404    ok     404    404    404    ok"),
+        post=      ("login  403    write  403    403    403    write",
+                    "login  404    write  404    404    404    write"),
+    ),
+    "portal:matter_attachment_add": Url(
+        args=_pub("matter"),
+        payload=lambda w: {"name": "Matrix report", "url": "https://example.org/matrix.pdf"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    403    ok",
+                    "login  404    ok     404    404    404    ok"),
+        post=      ("login  403    write  403    403    403    write",
+                    "login  404    write  404    404    404    write"),
+    ),
+    "portal:matter_action_edit": Url(
+        args=lambda w: tuple((_history_row(w, m).pk,) for m in (w.matter, w.hidden_matter)),
+        payload=lambda w: {"passed_flag_name": "Matrix"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    403    ok",
+                    "login  404    ok     404    404    404    ok"),
+        post=      ("login  403    write  403    403    403    write",
+                    "login  404    write  404    404    404    write"),
+    ),
+    "portal:membership_new": Url(
+        args=_collab,
+        payload=lambda w: {"government": _kansas_city().pk, "role": "member", "joined_on": "2025-01-01"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:membership_end": Url(
+        args=lambda w: tuple((w.blue_springs.memberships.get(collaborative=c).pk,) for c in (w.ours, w.pilot)),
+        payload=lambda w: {"left_on": "2030-06-30"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
     ),
     "portal:login": Url(
         fresh_client=True,
@@ -636,7 +747,6 @@ KNOWN_HOLES: set[tuple[str, str, str]] = {
     *{(key, role, "GET")
       for key in ("portal:matter", "admin:agreements_legislativematter_history")
       for role in ("coordinator", "other_coordinator")},
-    ("admin:agreements_adoption_add", "coordinator", "POST"),
     # The admin audit log: every coordinator reads every collaborative's events; other staff read none of them.
     *{(key, role, "GET")
       for key in ("admin:audit_auditevent_change", "admin:audit_auditevent_history")
