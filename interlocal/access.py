@@ -366,7 +366,8 @@ PERMISSIONS: dict[str, Any] = {
     "tracking.receive_liaison_digest": is_member_editor,
     "tracking.add_measurement": owns_kpi | may_change_initiative | (is_member_editor & is_partner),
     # imports and the back office
-    "importers.import_records": is_coordinator,
+    # Editors import; what each row may change is checked again by the action that writes it.
+    "importers.import_records": is_editor,
     "portal.use_backoffice": is_staff_member,
 }
 

@@ -40,7 +40,7 @@ class Plan(Versioned):
 
 
 class Term(Versioned):
-    """A value of an extensible vocabulary: topic area, geographic scale, key issue or funding source."""
+    """A value of an extensible vocabulary: plan goal, topic area, geographic scale, key issue or funding source."""
 
     kind = models.CharField(max_length=32, choices=TermKind.choices, help_text="Which vocabulary this is in.")
     name = models.CharField(max_length=200, help_text="The label shown to readers.")
@@ -152,7 +152,11 @@ class Initiative(Versioned):
             )
         ]
         # Imports and the API find initiatives by code across plans.
-        indexes = [models.Index(fields=["code"], name="initiative_code_idx")]
+        indexes = [
+            models.Index(fields=["code"], name="initiative_code_idx"),
+            # The home page lists the most recently updated initiatives.
+            models.Index(fields=["-updated_at"], name="initiative_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()

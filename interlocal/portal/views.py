@@ -7,16 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from interlocal.agreements.models import AgreementParty
 from interlocal.agreements.queries import (
     get_agreement_for_user,
+    get_matter_attachment_for_user,
     get_matter_for_user,
     party_statuses,
     visible_agreements,
@@ -31,10 +32,12 @@ from interlocal.initiatives.queries import (
     get_initiative_for_user,
     list_initiatives_for_user,
     neighbours_in_plan,
-    terms_in_use,
-    unmet_conditions,
+    partner_choices,
+    topic_choices,
+    unmet_by_stage,
     visible_initiatives,
 )
+from interlocal.pagecache import GenerationPaginator
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
@@ -70,14 +73,11 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
-    topics = [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)]
-    partners = [
-        (g.slug, g.name)
-        for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()
-    ]
+    topics, partners = topic_choices(), partner_choices(request.user)
     form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
     filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
-    page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
+    found = list_initiatives_for_user(request.user, filters)
+    page = GenerationPaginator(found, 25).get_page(request.GET.get("page"))
     template = (
         "portal/_initiative_results.html"
         if request.headers.get("HX-Request")
@@ -100,6 +100,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "initiative": initiative,
         "previous": previous,
         "next": following,
+        "goals": initiative.terms_of(TermKind.PLAN_GOAL),
         "scales": initiative.terms_of(TermKind.GEOGRAPHIC_SCALE),
         "key_issues": initiative.terms_of(TermKind.KEY_ISSUE),
         "topics": initiative.terms_of(TermKind.TOPIC_AREA),
@@ -128,20 +129,35 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     )
     return {
         "kpi_rows": rows,
-        "can_measure": {r.kpi.pk: can_measure(request.user, r.kpi) for r in rows}
-        if request.user.is_authenticated
-        else {},
+        "can_measure": _can_measure_each(request.user, rows) if request.user.is_authenticated else {},
         "progress": progress,
         "progress_explanation": explanation,
         "timeline": timeline,
         "triggers": [r for r in rows if r.assessment.status in ("overperforming", "underperforming")],
         "advance_form": AdvanceForm(initial={"to_stage": next_stages[0]}) if can_edit else None,
         "progress_form": ProgressForm() if can_edit else None,
-        "gates": [(Stage(s).label, [c.needs for c in unmet_conditions(initiative, s)]) for s in next_stages]
+        "gates": [
+            (Stage(s).label, [c.needs for c in unmet])
+            for s, unmet in unmet_by_stage(initiative, next_stages).items()
+        ]
         if can_edit
         else [],
         "can_score": request.user.has_perm("initiatives.score_initiative", initiative),
     }
+
+
+def _can_measure_each(user: Any, rows: list[Any]) -> dict[int, bool]:
+    # can_measure looks at a KPI's owner and its initiative, which every row shares: ask once, not per KPI.
+    shared: bool | None = None
+    answers = {}
+    for r in rows:
+        if r.kpi.owner_id is not None and r.kpi.owner_id == user.pk:
+            answers[r.kpi.pk] = True
+            continue
+        if shared is None:
+            shared = can_measure(user, r.kpi)
+        answers[r.kpi.pk] = shared
+    return answers
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,6 +171,14 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A legislative matter with its fields and action history, as Legistar shows it."""
     matter = get_matter_for_user(request.user, pk)
     return render(request, "portal/matter_detail.html", {"matter": matter})
+
+
+def matter_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """An attachment's file, for whoever may read its matter; 404 for anyone else."""
+    attachment = get_matter_attachment_for_user(request.user, pk, attachment_pk)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.file_name) or "attachment"
+    return response
 
 
 def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
