@@ -14,7 +14,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from interlocal.agreements import actions as agreements
-from interlocal.agreements.models import Adoption, Agreement, AgreementVersion, LegislativeMatter
+from interlocal.agreements.models import (
+    Adoption,
+    Agreement,
+    AgreementVersion,
+    LegislativeMatter,
+    MatterAttachment,
+)
 from interlocal.audit.models import AuditEvent
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative, Membership
@@ -183,6 +189,8 @@ class MatrixWorld:
     hidden_initiative: Initiative  # unpublished, ours, led by Blue Springs
     matter: LegislativeMatter  # Lee's Summit's, published
     hidden_matter: LegislativeMatter  # Lee's Summit's, unpublished
+    attachment: MatterAttachment  # a file of matter
+    hidden_attachment: MatterAttachment  # a file of hidden_matter
     agreement: Agreement  # published, ours
     hidden_agreement: Agreement  # unpublished, ours
     version: AgreementVersion  # of agreement; parties Lee's Summit (adopted) and Blue Springs (not yet)
@@ -296,6 +304,14 @@ def build_matrix_world() -> MatrixWorld:
         is_published=False,
     )  # fmt: skip
 
+    def attach(on: LegislativeMatter, name: str) -> MatterAttachment:
+        return agreements.matter_attachment_add(
+            acting_user=clerk, matter=on, name=name, file_name="text.txt", content=f"{name}\n".encode()
+        )
+
+    attachment = attach(matter, "Adopted text")
+    hidden_attachment = attach(hidden_matter, f"Draft text {HIDDEN_LS}")
+
     def agreement(
         by: Person, collab: Collaborative, title: str, published: bool, parties: list[Government]
     ) -> AgreementVersion:
@@ -392,6 +408,7 @@ def build_matrix_world() -> MatrixWorld:
         sign_in_attempt=sign_in_attempt, sign_in=sign_in, blue_springs=bs,
         blue_springs_matter=blue_springs_matter, grain_valley=gv,
         initiative=published, hidden_initiative=hidden, matter=matter, hidden_matter=hidden_matter,
+        attachment=attachment, hidden_attachment=hidden_attachment,
         agreement=version.agreement, hidden_agreement=hidden_version.agreement, version=version,
         hidden_version=hidden_version, adoption=adoption, hidden_adoption=hidden_adoption, kpi=published_kpi,
         hidden_kpi=hidden_kpi, scenario=scenario, hidden_scenario=hidden_scenario, savings=savings_entry,

@@ -225,6 +225,16 @@ PAGES: dict[str, Url] = {
         get=       ("ok     ok     ok     ok     ok     ok     ok",
                     "404    404    ok     404    404    404    ok"),
     ),
+    # An attachment's file is read by whoever reads its matter. The third column asks for the unpublished matter's
+    # file through the published matter's address.
+    "portal:matter_attachment": Url(
+        args=lambda w: ((w.matter.pk, w.attachment.pk), (w.hidden_matter.pk, w.hidden_attachment.pk),
+                        (w.matter.pk, w.hidden_attachment.pk)),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    404    ok     404    404    404    ok",
+                    "404    404    404    404    404    404    404"),
+    ),
     # An unpublished government is seen by its own staff (none here) and administrators.
     "portal:government": Url(
         args=_government,
@@ -330,28 +340,28 @@ PAGES: dict[str, Url] = {
         post=      ("login  ok     write  404    404    write  write",
                     "login  ok     ok     404    404    ok     ok"),
     ),
-    # Imports: coordinators and administrators. No file is posted, so an allowed upload answers 400 and an
-    # allowed apply finds no preview (404).
+    # Imports: editors, coordinators and administrators (each row is checked again by the action that writes
+    # it). No file is posted, so an allowed upload answers 400 and an allowed apply finds no preview (404).
     "importers:upload": Url(
         #            public viewer member outsdr o-crd  coord  admin
-        get=        "login  403    403    403    ok     ok     ok",
-        post=       "login  403    403    403    400    400    400",
+        get=        "login  403    ok     ok     ok     ok     ok",
+        post=       "login  403    400    400    400    400    400",
     ),
     "importers:apply": Url(
         #            public viewer member outsdr o-crd  coord  admin
         get=        "login  405    405    405    405    405    405",
-        post=       "login  403    403    403    404    404    404",
+        post=       "login  403    404    404    404    404    404",
     ),
     # A preview waits for its uploader alone; none waits here, so the token is unknown to everyone.
     "importers:pending": Url(
         args=lambda w: (("0" * 32,),),
         #            public viewer member outsdr o-crd  coord  admin
-        get=        "login  403    403    403    404    404    404",
+        get=        "login  403    404    404    404    404    404",
     ),
     "importers:template": Url(
         args=lambda w: (("governments", "csv"),),
         #            public viewer member outsdr o-crd  coord  admin
-        get=        "login  403    403    403    ok     ok     ok",
+        get=        "login  403    ok     ok     ok     ok     ok",
     ),
     # The read API, and its schema and docs.
     "api:openapi-json": Url(
