@@ -37,6 +37,7 @@ from interlocal.vocab import (
     GovernmentKind,
     InitiativeStatus,
     MembershipRole,
+    MembershipStatus,
     PartnerRole,
     Role,
     TermKind,
@@ -221,7 +222,9 @@ def synth_generate(
     progress: Callable[[str], None] = lambda _: None,
 ) -> SynthCounts:
     """Load a seeded synthetic state into an empty database; refuses a database that holds records."""
-    access.require(access.is_admin(acting_user), "Only an administrator loads synthetic data.")
+    access.require(
+        acting_user, "portal.load_synthetic_data", None, "Only an administrator loads synthetic data."
+    )
     found = existing_records()
     if found:
         listed = ", ".join(f"{n} {k}" for k, n in found.items())
@@ -341,14 +344,36 @@ def _collaboratives(
                 government=council,
                 role=MembershipRole.FACILITATOR,
                 joined_on=formed,
+                status=MembershipStatus.ACCEPTED,
             )
         ]
         for gov in chosen:
             joined = _day(rng, start=formed, span=1500)
             left = joined + dt.timedelta(days=rng.randrange(200, 1500)) if rng.random() < 0.1 else None
-            rows.append(Membership(collaborative=collab, government=gov, joined_on=joined, left_on=left))
-        _bulk(acting_user, "membership_add", rows, ["government", "role", "joined_on"], collaborative=collab)
-        members[collab.pk] = chosen
+            # Synthetic members have consented, as if each had accepted its proposal.
+            rows.append(
+                Membership(
+                    collaborative=collab,
+                    government=gov,
+                    joined_on=joined,
+                    left_on=left,
+                    status=MembershipStatus.ACCEPTED,
+                )
+            )
+        _bulk(
+            acting_user,
+            "membership_accept",
+            rows,
+            ["government", "role", "joined_on", "status"],
+            collaborative=collab,
+        )
+        # Only current members can be named as parties or partners.
+        today = access.today()
+        members[collab.pk] = [
+            m.government
+            for m in rows[1:]
+            if m.joined_on <= today and (m.left_on is None or m.left_on >= today)
+        ]
         collabs.append(collab)
     return collabs, members
 
