@@ -31,13 +31,16 @@ def get_collaborative_for_user(user: Any, slug: str) -> Collaborative:
 
 
 def proposals_for_user(user: Any) -> list[Membership]:
-    """Memberships proposed to the user's government that the user may accept or decline."""
-    gov = getattr(user, "government_id", None) if user.is_authenticated else None
-    if gov is None:
-        return []
-    qs = Membership.objects.filter(government_id=gov, status=MembershipStatus.PROPOSED).select_related(
+    """Memberships proposed to the user's government (to any, for a site administrator) that the user may decide."""
+    qs = Membership.objects.filter(status=MembershipStatus.PROPOSED).select_related(
         "collaborative__facilitator", "government"
     )
+    # A site administrator may accept or decline for a government that has no staff of its own.
+    if not access.is_admin(user):
+        gov = getattr(user, "government_id", None) if user.is_authenticated else None
+        if gov is None:
+            return []
+        qs = qs.filter(government_id=gov)
     return [m for m in qs.order_by("joined_on", "pk") if user.has_perm("collaboratives.accept_membership", m)]
 
 
