@@ -180,6 +180,23 @@ def _create_initiative(v: Visit, base: str) -> None:
     page.fill("#id_if_underperforming", "Ask the vendor and the dispatch centres what is in the way.")
     page.get_by_role("button", name="Add initiative").click()
     page.wait_for_selector("#stage")
+    shown = {
+        "#goals": "Leading the Region",
+        "#topics": "Public Safety Communications",
+        "#scales": "Eastern Jackson County",
+        "#key-issues": "Aging radio fleet",
+        "#funding": "General operating revenue",
+        "#types": "Policy",
+        "#equity": "same radio coverage",
+        "#sustainability": "repaired instead of replaced",
+        "#cost": "Low (less than $1 mil)",
+        "#timeline": "Near-term (within 5 years)",
+        "#tracking-implementation": "one vendor repairs them all",
+        "#tracking-success": "One shared spare pool.",
+        "#if-overperforming": "Raytown and Grandview",
+        "#if-underperforming": "dispatch centres",
+    }
+    assert {k: t for k, t in shown.items() if t not in page.locator(k).inner_text()} == {}
 
 
 def _create_initiative_on_main_before_the_form(v: Visit, base: str) -> None:
