@@ -28,7 +28,9 @@ class CriteriaSetForm(VersionedForm):
     """The new version's name and scoring scale."""
 
     name = forms.CharField(
-        label="Name of this version", max_length=200, help_text="e.g. Organizing principles 2026"
+        label="Name of this version",
+        max_length=200,
+        help_text="A name for the new version, e.g. Organizing principles 2026",
     )
     scale_min = forms.IntegerField(label="Lowest score", min_value=0, max_value=100)
     scale_max = forms.IntegerField(label="Highest score", min_value=1, max_value=100)

@@ -166,7 +166,6 @@ def _set_initial(current: Any) -> dict[str, Any]:
     if current is None:
         return {"scale_min": 1, "scale_max": 5, "lock_version": 0}
     return {
-        "name": current.name,
         "scale_min": current.scale_min,
         "scale_max": current.scale_max,
         "replacing": current.pk,
@@ -177,8 +176,10 @@ def _set_initial(current: Any) -> dict[str, Any]:
 def _rows_initial(current: Any) -> list[dict[str, Any]]:
     if current is None:
         return []
+    # "3", not "3.00": the weight as a person would type it.
     return [
-        {"name": c.name, "weight": c.weight, "description": c.description} for c in current.criteria.all()
+        {"name": c.name, "weight": f"{c.weight.normalize():f}", "description": c.description}
+        for c in current.criteria.all()
     ]
 
 

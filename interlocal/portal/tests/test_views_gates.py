@@ -202,7 +202,7 @@ def test_it_shows_the_current_criteria_with_weights_shares_and_earlier_versions(
 def test_it_prefills_the_new_version_from_the_current_one(mw: MatrixWorld) -> None:
     page = _as(mw, "coordinator").get(f"/collaboratives/{mw.ours.slug}/criteria/new/").content.decode()
     assert 'name="criteria-0-name" id="id_criteria-0-name" value="Cost"' in page
-    assert 'name="criteria-0-weight" id="id_criteria-0-weight" value="1.00"' in page
+    assert 'name="criteria-0-weight" id="id_criteria-0-weight" value="1"' in page
     assert 'name="criteria-2-name"' in page  # two empty rows to add criteria
     assert f'name="replacing" value="{mw.criteria.pk}"' in page
 
