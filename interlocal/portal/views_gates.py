@@ -82,18 +82,22 @@ def _gate_conflict(request: HttpRequest, conflict: EditConflict, stored: Any) ->
     row = FieldComparison("conditions", "Entering requires", _needs(submitted), _needs(stored.codes))
     return {
         "form": GateForm(data),
-        "conflict": _summary(conflict, [row], f"version {conflict.expected_version} of this gate"),
+        "conflict": _summary(
+            conflict.current,
+            [row],
+            f"version {conflict.expected_version} of this gate",
+            f"version {stored.lock_version}",
+            stored.lock_version - (conflict.expected_version or 0),
+        ),
     }
 
 
-def _summary(conflict: EditConflict, rows: list[FieldComparison], started: str) -> dict[str, Any]:
-    current: Any = conflict.current
-    return {
-        "rows": rows,
-        "started": started,
-        "stored": f"version {current.lock_version}",
-        "history": [_described(e) for e in record_history(current, limit=3)],
-    }
+def _summary(
+    stored: Any, rows: list[FieldComparison], started: str, now: str, changes: int
+) -> dict[str, Any]:
+    # Who made the changes since the editor's version: the stored record's latest `changes` events.
+    history = record_history(stored, limit=min(max(changes, 1), 5))
+    return {"rows": rows, "started": started, "stored": now, "history": [_described(e) for e in history]}
 
 
 def _described(event: Any) -> Any:
@@ -206,15 +210,15 @@ def _criteria_conflict(
     mine = "\n".join(f"{n}: weight {w.normalize():f}" for n, w, _ in criteria_rows(rows))
     theirs = "\n".join(f"{c.name}: weight {c.weight.normalize():f}" for c in stored.criteria.all())
     started = f"{replacing} as it was at change {conflict.expected_version}" if replacing else "no criteria"
+    same = replacing is not None and replacing.pk == stored.pk
     summary = _summary(
-        EditConflict(
-            current=stored, submitted=conflict.submitted, expected_version=conflict.expected_version
-        ),
+        stored,
         [
             FieldComparison("name", "Name", request.POST.get("name", ""), stored.name),
             FieldComparison("criteria", "Criteria and weights", mine, theirs),
         ],
         started,
+        f"{stored} at change {stored.lock_version}",
+        stored.lock_version - (conflict.expected_version or 0) if same else stored.lock_version + 1,
     )
-    summary["stored"] = f"{stored} at change {stored.lock_version}"
     return {"form": rebased, "current": stored, "conflict": summary}

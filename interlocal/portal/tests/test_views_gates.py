@@ -174,6 +174,7 @@ def test_it_shows_the_conflict_page_for_a_stale_gate_edit_and_applies_it_on_top(
     stored = page[page.index('class="conflict-stored"') :]
     assert stored.startswith('class="conflict-stored">a description<br>a lead partner</td>')
     assert 'name="lock_version" value="2"' in page and 'value="owner" checked' in page
+    assert page.count("(gate configure)</li>") == 1  # only the change made since version 1
     assert StageGate.objects.get(collaborative=mw.ours, stage="proposed").conditions == [
         "description",
         "lead",
@@ -294,6 +295,13 @@ def test_it_shows_the_conflict_page_when_a_version_was_published_meanwhile(mw: M
     assert response.status_code == 409 and 'id="edit-conflict"' in page
     assert "You started from 2025 criteria (v1) as it was at change 0; Published meanwhile (v2)" in page
     assert 'class="conflict-stored">Cost: weight 1<br>Reach: weight 1</td>' in page
+    history = page[page.index('id="conflict-history"') :]
+    history = history[: history.index("</ul>")]
+    assert (
+        history.count("<li>") == 1
+        and "<strong>admin</strong>" in history
+        and "(criteria set create)" in history
+    )
     assert 'class="conflict-submitted">Cost: weight 1<br>Equity: weight 2</td>' in page
     current = mw.ours.criteria_sets.get(is_current=True)
     assert current.name == "Published meanwhile"
