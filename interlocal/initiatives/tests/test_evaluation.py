@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -162,7 +163,8 @@ def test_it_refuses_a_new_version_built_on_a_superseded_or_missing_one(world: Wo
             replacing=first,
             expected_version=0,
         )
-    assert stale.value.current == first and stale.value.current.lock_version == 1  # type: ignore[union-attr]
+    stored: Any = stale.value.current
+    assert stored == first and stored.lock_version == 1  # superseded once, so the stale version is refused
     with pytest.raises(EditConflict) as blind:
         criteria_set_create(
             acting_user=world.coordinator,
