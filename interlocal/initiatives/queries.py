@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from interlocal import access
+from interlocal.initiatives import pipeline
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
 from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage, TermKind
 
 if TYPE_CHECKING:
     from interlocal.initiatives.gates import Condition, Facts
     from interlocal.initiatives.models import CriteriaSet, Score
+    from interlocal.initiatives.pipeline import Transition
 
 
 def visible_initiatives(user: Any) -> QuerySet[Initiative]:
@@ -232,15 +234,9 @@ def unmet_conditions(initiative: Initiative, stage: str) -> list[Condition]:
     return unmet(codes, gate_facts(initiative)) if codes else []
 
 
-# The stages a forward move enters, each with a gate; nothing enters idea, and on hold and withdrawn have none.
-GATED_STAGES: tuple[str, ...] = (
-    Stage.EXPLORING,
-    Stage.PROPOSED,
-    Stage.APPROVED,
-    Stage.IMPLEMENTING,
-    Stage.OPERATING,
-    Stage.EVALUATED,
-)
+# The stages a forward move enters, each with a gate: every pipeline stage after idea (on hold and withdrawn
+# have none of their own).
+GATED_STAGES: tuple[str, ...] = tuple(str(s) for s in pipeline.ORDER[1:])
 
 
 @dataclass(frozen=True)
@@ -300,6 +296,28 @@ def get_gate_row(collaborative_id: int, stage: str) -> GateRow:
         if row.stage == stage:
             return row
     raise Http404("No such stage gate.")
+
+
+def stage_left(initiative: Initiative) -> str | None:
+    """The last pipeline stage the initiative left (what on hold resumes to, or withdrawn reopens)."""
+    from interlocal.initiatives import pipeline
+
+    history = initiative.transitions.order_by("at", "id").values_list("from_stage", "to_stage")
+    return pipeline.stage_left([(str(a), str(b)) for a, b in history])
+
+
+def allowed_transitions(initiative: Initiative) -> list[Transition]:
+    """The moves the transition table allows from the initiative's stage."""
+    from interlocal.initiatives import pipeline
+
+    return pipeline.transitions(initiative.stage, stage_left(initiative))
+
+
+def missing_for(initiative: Initiative, moves: list[Transition]) -> list[list[tuple[str, list[str]]]]:
+    """For each move: each stage it passes through whose gate is unmet, with what that stage needs."""
+    stages = list(dict.fromkeys(str(s) for move in moves for s in move.gated))
+    unmet = unmet_by_stage(initiative, stages) if stages else {}
+    return [[(str(s), [c.needs for c in unmet[s]]) for s in move.gated if unmet[s]] for move in moves]
 
 
 # --- Organizing principles -------------------------------------------------------------------------
