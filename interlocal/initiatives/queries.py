@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from interlocal import access
+from interlocal.collaboratives.models import Collaborative
+from interlocal.governments.models import Government, Person
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
 from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage
 
@@ -90,6 +92,27 @@ def neighbours_in_plan(user: Any, initiative: Initiative) -> tuple[Initiative | 
     previous = same_plan.filter(plan_position__lt=initiative.plan_position).order_by("-plan_position").first()
     following = same_plan.filter(plan_position__gt=initiative.plan_position).order_by("plan_position").first()
     return previous, following
+
+
+def partner_governments(collaborative: Any) -> QuerySet[Government]:
+    """Governments an initiative may name as partners: the facilitator, current members and their departments."""
+    ids = access.current_member_ids(collaborative)
+    return Government.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).order_by("name")
+
+
+def owner_candidates(collaborative: Any) -> QuerySet[Person]:
+    """People who may own an initiative or KPI: active staff of the collaborative's governments."""
+    return Person.objects.filter(is_active=True, government__in=partner_governments(collaborative)).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def collaboratives_to_add_to(user: Any) -> list[Collaborative]:
+    """Collaboratives the user may add initiatives to."""
+    candidates = Collaborative.objects.order_by("name")
+    if not access.is_admin(user):
+        candidates = candidates.filter(pk__in=access.member_collaborative_ids(user))
+    return [c for c in candidates if user.has_perm("initiatives.add_initiative", c)]
 
 
 def terms_in_use(kind: str) -> QuerySet[Term]:
