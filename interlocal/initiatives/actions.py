@@ -173,7 +173,6 @@ def initiative_create(
         _set_terms(acting_user, initiative, terms)
     if partners:
         _set_partners(acting_user, initiative, partners)
-    _check_still_editable(acting_user, initiative)
     return initiative
 
 

@@ -298,7 +298,7 @@ def add_action_errors(form: forms.Form, error: Any) -> None:
         form.add_error(None, error.messages)
 
 
-def _shown(field: forms.Field, value: Any) -> str:
+def _shown(field: Any, value: Any) -> str:
     # Both versions in the words the form uses: choice labels, names of chosen records, Yes or No.
     if isinstance(field, forms.BooleanField):
         return "Yes" if value else "No"

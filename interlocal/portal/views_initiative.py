@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from interlocal.conflicts import EditConflict
 from interlocal.initiatives.actions import initiative_create, initiative_update
+from interlocal.initiatives.models import Initiative
 from interlocal.initiatives.queries import (
     collaboratives_to_add_to,
     get_initiative_for_user,
@@ -61,7 +62,13 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
     if not chosen and len(choices) > 1:
         return render(request, "portal/initiative_choose.html", {"collaboratives": choices})
     collaborative = (chosen or choices)[0]
-    form = _initiative_form(request, collaborative, initial={"update_every_days": 90})
+    user: Any = request.user
+    # A member proposes for their own government, which then leads (and so may edit) what it proposed.
+    edits_without_leading = user.has_perm(
+        "initiatives.change_initiative", Initiative(collaborative=collaborative)
+    )
+    lead = [] if edits_without_leading or user.government_id is None else [user.government_id]
+    form = _initiative_form(request, collaborative, initial={"update_every_days": 90, "lead": lead})
     if request.method == "POST" and form.is_valid():
         try:
             initiative = initiative_create(

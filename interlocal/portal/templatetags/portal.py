@@ -54,16 +54,18 @@ def verb_label(verb: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+# U+2212, the typographic minus: screen readers say "minus" and it lines up with the digits.
+_MINUS = "\u2212"
 _DOLLAR_UNITS = {"$", "dollar", "dollars", "usd", "us dollars"}
 
 
 @register.filter
 def money(value: Decimal | float | int | str | None) -> str:
-    """Dollars with cents, grouped, and a true minus sign before the dollar sign: −$10,000.00."""
+    """Dollars with cents, grouped, and a true minus sign before the dollar sign."""
     if value is None or value == "":
         return ""
     amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{'−' if amount < 0 else ''}${abs(amount):,.2f}"
+    return f"{_MINUS if amount < 0 else ''}${abs(amount):,.2f}"
 
 
 @register.filter
@@ -73,4 +75,4 @@ def in_unit(value: Decimal | None, unit: str) -> str:
         return ""
     if unit.strip().lower() in _DOLLAR_UNITS:
         return money(value)
-    return f"{value:,}".replace("-", "−")
+    return f"{value:,}".replace("-", _MINUS)
