@@ -304,17 +304,19 @@ def _shown(field: Any, value: Any) -> str:
         return "Yes" if value else "No"
     if value is None or value == "" or value == []:
         return "—"
+    choices: Any = getattr(field, "choices", None)
+    queryset: Any = getattr(field, "queryset", None)
     if isinstance(field, forms.ModelMultipleChoiceField):
         ids = {str(getattr(v, "pk", v)) for v in value}
-        return ", ".join(field.label_from_instance(o) for o in field.queryset if str(o.pk) in ids)
+        return ", ".join(field.label_from_instance(o) for o in queryset if str(o.pk) in ids)
     if isinstance(field, forms.ModelChoiceField):
-        obj = field.queryset.filter(pk=getattr(value, "pk", value)).first()
+        obj = queryset.filter(pk=getattr(value, "pk", value)).first()
         return "—" if obj is None else str(field.label_from_instance(obj))
     if isinstance(field, forms.MultipleChoiceField):
-        labels = dict(field.choices)
+        labels = dict(choices)
         return ", ".join(str(labels.get(v, v)) for v in value)
     if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(value, value))
+        return str(dict(choices).get(value, value))
     return str(value).replace("\r\n", "\n")
 
 
