@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -58,7 +58,10 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
     choices = collaboratives_to_add_to(request.user)
     if not choices:
         raise PermissionDenied("You may not add initiatives to any collaborative.")
-    chosen = [c for c in choices if c.slug == request.GET.get("collaborative")]
+    asked = request.GET.get("collaborative")
+    chosen = [c for c in choices if c.slug == asked]
+    if asked and not chosen:
+        raise Http404("No collaborative you may add initiatives to has that name.")
     if not chosen and len(choices) > 1:
         return render(request, "portal/initiative_choose.html", {"collaboratives": choices})
     collaborative = (chosen or choices)[0]

@@ -238,7 +238,7 @@ def test_it_lets_the_lead_add_and_edit_a_kpi_and_enter_a_measurement(world: Worl
     kpi = Kpi.objects.get(initiative=world.initiative)
     assert (kpi.baseline, kpi.update_every_days, kpi.owner) == (Decimal("-10000.00"), 30, world.clerk)
     page = clerk.get(f"/initiatives/{pk}/").content.decode()
-    assert "−$10,000.00" in page and "$-10,000.00" not in page
+    assert "\u2212$10,000.00" in page and "$-10,000.00" not in page
     assert f'href="/kpis/{kpi.pk}/edit/"' in page and 'id="add-kpi"' in page
     response = clerk.post(
         f"/kpis/{kpi.pk}/edit/", _kpi_post(target="-25000", owner=world.clerk, lock_version=kpi.lock_version)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0004_lock_version'),
+        ('initiatives', '0005_term_kind_plan_goal'),
     ]
 
     operations = [
