@@ -271,7 +271,7 @@ class KpiForm(VersionedForm):
         max_value=3650,
         initial=90,
         label="Update every N days",
-        help_text="A measurement is due.",
+        help_text="How often a new measurement is due.",
     )
 
     def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:

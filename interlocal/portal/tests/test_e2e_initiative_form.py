@@ -76,6 +76,7 @@ def test_it_lets_the_coordinator_create_an_lr33_initiative_with_three_partners_o
     page.fill("#id_description", "Develop a 5-year Action Plan for shared services and cooperation.")
     page.select_option("#id_status", "new")
     _tick(page, "types", "Policy")
+    page.fill("#id_new_plan_goal", "Leading the Region\nInclusive Economies")
     _tick(page, "topic_area", "Economic Development")
     page.fill("#id_new_topic_area", "Infrastructure Cost-burden")
     page.fill("#id_new_geographic_scale", "Countywide")
@@ -109,6 +110,10 @@ def test_it_lets_the_coordinator_create_an_lr33_initiative_with_three_partners_o
     assert page.locator("#participating").inner_text() == "Grandview"
     assert "Publish the Action Plan." in page.locator("#tracking-success").inner_text()
     assert "Infrastructure Cost-burden" in page.locator("#topics").inner_text()
+    assert set(page.locator("#goals").inner_text().splitlines()) == {
+        "Leading the Region",
+        "Inclusive Economies",
+    }
     assert "$250,000.00" in page.locator("#cost").inner_text()
     checked["initiative page"] = _serious_violations(page)
     assert _fits(page)
