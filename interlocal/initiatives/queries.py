@@ -94,17 +94,23 @@ def neighbours_in_plan(user: Any, initiative: Initiative) -> tuple[Initiative | 
     return previous, following
 
 
-def partner_governments(collaborative: Any) -> QuerySet[Government]:
-    """Governments an initiative may name as partners: the facilitator, current members and their departments."""
+def partner_governments(collaborative: Any, initiative: Initiative | None = None) -> QuerySet[Government]:
+    """Governments offered as partners: the facilitator, current members, their departments, and current partners."""
+    # Imported plan pages name outside agencies as partners; an edit must be able to keep them.
     ids = access.current_member_ids(collaborative)
-    return Government.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).order_by("name")
+    offered = Q(pk__in=ids) | Q(parent_id__in=ids)
+    if initiative is not None:
+        offered |= Q(initiative_roles__initiative=initiative)
+    return Government.objects.filter(offered).distinct().order_by("name")
 
 
-def owner_candidates(collaborative: Any) -> QuerySet[Person]:
-    """People who may own an initiative or KPI: active staff of the collaborative's governments."""
-    return Person.objects.filter(is_active=True, government__in=partner_governments(collaborative)).order_by(
-        "last_name", "first_name", "username"
-    )
+def owner_candidates(collaborative: Any, current_owner_id: int | None = None) -> QuerySet[Person]:
+    """People who may own an initiative or KPI: active staff of the collaborative's governments, or its owner now."""
+    ids = access.current_member_ids(collaborative)
+    offered = Q(is_active=True) & (Q(government_id__in=ids) | Q(government__parent_id__in=ids))
+    if current_owner_id is not None:
+        offered |= Q(pk=current_owner_id)
+    return Person.objects.filter(offered).order_by("last_name", "first_name", "username")
 
 
 def collaboratives_to_add_to(user: Any) -> list[Collaborative]:

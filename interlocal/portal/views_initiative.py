@@ -28,14 +28,18 @@ from interlocal.tracking.queries import get_kpi_for_user
 
 
 def _initiative_form(
-    request: HttpRequest, collaborative: Any, data: Any = None, **kwargs: Any
+    request: HttpRequest,
+    collaborative: Any,
+    data: Any = None,
+    initiative: Initiative | None = None,
+    **kwargs: Any,
 ) -> InitiativeForm:
     user: Any = request.user
     return InitiativeForm(
         data if data is not None else request.POST or None,
         plans=collaborative.plans.order_by("name"),
-        governments=partner_governments(collaborative),
-        people=owner_candidates(collaborative),
+        governments=partner_governments(collaborative, initiative),
+        people=owner_candidates(collaborative, initiative.owner_id if initiative else None),
         may_add_terms=user.has_perm("initiatives.add_term"),
         may_publish=user.has_perm("initiatives.publish_initiative", collaborative),
         **kwargs,
@@ -99,7 +103,10 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "Only the collaborative's coordinators and the lead government edit this initiative."
         )
     form = _initiative_form(
-        request, initiative.collaborative, initial=InitiativeForm.initial_from(initiative)
+        request,
+        initiative.collaborative,
+        initiative=initiative,
+        initial=InitiativeForm.initial_from(initiative),
     )
     summary: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
@@ -117,7 +124,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
             summary = _conflict(
                 request, conflict, form, InitiativeForm.initial_from(current), str(initiative)
             )
-            form = _initiative_form(request, initiative.collaborative, summary["rebased"])
+            form = _initiative_form(request, initiative.collaborative, summary["rebased"], initiative)
             form.is_valid()
         except ValidationError as error:
             add_action_errors(form, error)
@@ -159,7 +166,7 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("tracking.change_kpi", kpi):
         raise PermissionDenied("Only the initiative's editors change its KPIs.")
     initiative = kpi.initiative
-    people = owner_candidates(initiative.collaborative)
+    people = owner_candidates(initiative.collaborative, kpi.owner_id)
     form = KpiForm(request.POST or None, people=people, initial=KpiForm.initial_from(kpi))
     summary: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():

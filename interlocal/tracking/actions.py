@@ -81,6 +81,7 @@ def _check_kpi(
     target: Decimal | None,
     target_on: dt.date | None,
     owner: Person | None,
+    kept_owner_id: int | None = None,
 ) -> None:
     from interlocal.initiatives.queries import owner_candidates
 
@@ -93,7 +94,10 @@ def _check_kpi(
         errors["target_on" if target_on is None else "target"] = "A target needs both a value and a date."
     if baseline_on and target_on and target_on <= baseline_on:
         errors["target_on"] = "The target date must come after the baseline date."
-    if owner is not None and not owner_candidates(initiative.collaborative).filter(pk=owner.pk).exists():
+    if (
+        owner is not None
+        and not owner_candidates(initiative.collaborative, kept_owner_id).filter(pk=owner.pk).exists()
+    ):
         errors["owner"] = f"{owner} is not on the staff of a government of {initiative.collaborative}."
     if errors:
         raise ValidationError(errors)
@@ -120,8 +124,11 @@ def kpi_update(*, acting_user: Person, kpi: Kpi, expected_version: int | None = 
     unknown = set(fields) - set(_KPI_FIELDS)
     if unknown:
         raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
+    kept_owner_id = Kpi.objects.filter(pk=kpi.pk).values_list("owner_id", flat=True).first()
     changes = apply_versioned(kpi, fields, expected_version=expected_version)
-    _check_kpi(kpi.initiative, kpi.baseline, kpi.baseline_on, kpi.target, kpi.target_on, kpi.owner)
+    _check_kpi(
+        kpi.initiative, kpi.baseline, kpi.baseline_on, kpi.target, kpi.target_on, kpi.owner, kept_owner_id
+    )
     if changes:
         # A new baseline or target moves the trajectory, so the status at the latest value may change.
         kpi.status = assess_kpi(kpi, kpi.measurements.order_by("-measured_on", "-id").first()).status

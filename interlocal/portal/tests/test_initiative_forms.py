@@ -10,7 +10,7 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from interlocal.initiatives.actions import initiative_advance, plan_create
+from interlocal.initiatives.actions import initiative_advance, initiative_create, plan_create
 from interlocal.initiatives.models import Initiative, Term
 from interlocal.portal.templatetags.portal import money
 from interlocal.portal.tests.formdata import as_posted, initiative_post
@@ -178,6 +178,24 @@ def test_it_edits_every_field_partners_and_terms_as_one_new_version(world: World
         "Lee's Summit",
     }
     assert {t.name for t in stored.terms.all()} == {"Public Safety", "Member dues"}
+
+
+def test_it_keeps_imported_partners_and_owner_from_outside_the_collaborative(world: World) -> None:
+    # A plan page names outside agencies; editing its description must not drop them or its owner.
+    imported = initiative_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        title="Imported",
+        partners={"supporting": [world.kansas_city]},
+    )
+    Initiative.objects.filter(pk=imported.pk).update(owner=world.outsider)
+    response = _as(world.coordinator).post(
+        f"/initiatives/{imported.pk}/edit/", initiative_post(imported, description="Edited")
+    )
+    assert response.status_code == 302
+    stored = Initiative.objects.get(pk=imported.pk)
+    assert stored.owner == world.outsider and stored.description == "Edited"
+    assert [p.government for p in stored.partners_of("supporting")] == [world.kansas_city]
 
 
 def test_it_refuses_editing_to_outsiders_and_to_members_who_do_not_lead(world: World) -> None:
