@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,13 +29,16 @@ from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
 from interlocal.initiatives.queries import (
     InitiativeFilters,
+    allowed_transitions,
     get_initiative_for_user,
     list_initiatives_for_user,
+    missing_for,
     neighbours_in_plan,
-    terms_in_use,
-    unmet_conditions,
+    partner_choices,
+    topic_choices,
     visible_initiatives,
 )
+from interlocal.pagecache import GenerationPaginator
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
@@ -72,14 +74,11 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
-    topics = [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)]
-    partners = [
-        (g.slug, g.name)
-        for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()
-    ]
+    topics, partners = topic_choices(), partner_choices(request.user)
     form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
     filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
-    page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
+    found = list_initiatives_for_user(request.user, filters)
+    page = GenerationPaginator(found, 25).get_page(request.GET.get("page"))
     template = (
         "portal/_initiative_results.html"
         if request.headers.get("HX-Request")
@@ -122,7 +121,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     rows = kpi_rows(initiative, today)
     progress, explanation = initiative_progress(rows)
     can_edit = request.user.has_perm("initiatives.change_initiative", initiative)
-    next_stages = [s for s in Stage.values if s != initiative.stage]
+    moves = allowed_transitions(initiative) if can_edit else []
     timeline = sorted(
         [("move", t.at, t) for t in initiative.transitions.select_related("by")]
         + [("note", n.at, n) for n in initiative.progress_notes.select_related("by")],
@@ -131,27 +130,57 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     )
     return {
         "kpi_rows": rows,
-        "can_measure": {r.kpi.pk: can_measure(request.user, r.kpi) for r in rows}
-        if request.user.is_authenticated
-        else {},
+        "can_measure": _can_measure_each(request.user, rows) if request.user.is_authenticated else {},
         "progress": progress,
         "progress_explanation": explanation,
         "timeline": timeline,
         "triggers": [r for r in rows if r.assessment.status in ("overperforming", "underperforming")],
-        "advance_form": AdvanceForm(initial={"to_stage": next_stages[0]}) if can_edit else None,
+        "advance_form": AdvanceForm(transitions=moves) if can_edit else None,
         "progress_form": ProgressForm() if can_edit else None,
-        "gates": [(Stage(s).label, [c.needs for c in unmet_conditions(initiative, s)]) for s in next_stages]
-        if can_edit
-        else [],
+        "gates": _gates(initiative, moves),
         "can_score": request.user.has_perm("initiatives.score_initiative", initiative),
     }
+
+
+def _gates(initiative: Any, moves: list[Any]) -> list[tuple[str, list[str]]]:
+    # What each gated move still lacks, naming the stage passed on the way when it is not the target.
+    gated = [move for move in moves if move.gated]
+    return [
+        (
+            Stage(move.target).label,
+            [
+                need if stage == move.target else f"{need} (to pass {Stage(stage).label})"
+                for stage, needs in missing
+                for need in needs
+            ],
+        )
+        for move, missing in zip(gated, missing_for(initiative, gated), strict=True)
+    ]
+
+
+def _can_measure_each(user: Any, rows: list[Any]) -> dict[int, bool]:
+    # can_measure looks at a KPI's owner and its initiative, which every row shares: ask once, not per KPI.
+    shared: bool | None = None
+    answers = {}
+    for r in rows:
+        if r.kpi.owner_id is not None and r.kpi.owner_id == user.pk:
+            answers[r.kpi.pk] = True
+            continue
+        if shared is None:
+            shared = can_measure(user, r.kpi)
+        answers[r.kpi.pk] = shared
+    return answers
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An agreement's versions, parties and who has adopted each."""
     agreement = get_agreement_for_user(request.user, pk)
-    versions = [(v, party_statuses(v)) for v in agreement.versions.all()]
-    return render(request, "portal/agreement_detail.html", {"agreement": agreement, "versions": versions})
+    versions = []
+    for v in agreement.versions.all():
+        statuses = party_statuses(v)
+        versions.append((v, statuses, [s.government.name for s in statuses if s.adoption is None]))
+    context = {"agreement": agreement, "versions": versions, "today": timezone.localdate()}
+    return render(request, "portal/agreement_detail.html", context)
 
 
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from interlocal import access
 from interlocal.agreements.models import AgreementVersion
+from interlocal.agreements.queries import overdue_adoptions
 from interlocal.initiatives.models import Initiative
 from interlocal.initiatives.queries import visible_initiatives
 from interlocal.tracking import trajectory
@@ -42,9 +43,13 @@ def kpis_prefetch() -> Prefetch:
 
 
 def kpi_rows(initiative: Initiative, today: dt.date) -> list[KpiRow]:
-    """The initiative's KPIs with status, in three queries."""
-    fetched = Initiative.objects.prefetch_related(kpis_prefetch()).get(pk=initiative.pk)
-    return kpi_rows_from(list(fetched.kpis.all()), today)
+    """The initiative's KPIs with status, in two queries."""
+    # Through the related manager, so each KPI knows its initiative without fetching it again.
+    measurements = Measurement.objects.order_by("measured_on", "id")
+    kpis = initiative.kpis.select_related("owner").prefetch_related(
+        Prefetch("measurements", queryset=measurements)
+    )
+    return kpi_rows_from(list(kpis), today)
 
 
 def kpi_rows_from(kpis: list[Kpi], today: dt.date) -> list[KpiRow]:
@@ -133,11 +138,9 @@ def deadlines(
         notice = v.notice_opens_on
         if notice and today <= notice <= today + DEADLINE_HORIZON:
             found.append((notice, "last day to give notice of withdrawal", v))
-        if v.adoption_due_on and v.adoption_due_on < today and v.in_force_at is None:
-            adopted = {a.government_id for a in v.adoptions.all()}
-            waiting = [p.government_id for p in v.party_rows.all() if p.government_id not in adopted]
-            if waiting:
-                found.append((v.adoption_due_on, "adoption overdue", v))
+    for late in overdue_adoptions(versions, today):
+        waiting = ", ".join(g.name for g in late.missing)
+        found.append((late.due_on, f"adoption overdue, waiting for {waiting}", late.version))
     return sorted(found, key=lambda d: (d[0], d[2].pk))
 
 

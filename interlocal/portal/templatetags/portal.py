@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import markdown as md
 import nh3
 from django import template
+from django.forms import BoundField
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -76,3 +78,15 @@ def in_unit(value: Decimal | None, unit: str) -> str:
     if unit.strip().lower() in _DOLLAR_UNITS:
         return money(value)
     return f"{value:,}".replace("-", _MINUS)
+
+
+@register.simple_tag
+def select_options(field: BoundField) -> SafeString:
+    """A select's options with the current value selected, in one pass (the partner filter lists a thousand)."""
+    current = field.value()
+    selected = mark_safe(" selected")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, selected if current == value else "", text) for value, text in field.field.choices),  # type: ignore[attr-defined]
+    )

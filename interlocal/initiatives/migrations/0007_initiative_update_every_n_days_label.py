@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0005_term_kind_plan_goal'),
+        ('initiatives', '0006_initiative_updated_index'),
     ]
 
     operations = [
