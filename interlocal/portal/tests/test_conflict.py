@@ -42,7 +42,8 @@ def test_it_shows_the_second_initiative_editor_both_versions(world: World) -> No
     row = re.search(r'data-field="description">(.*?)</tr>', body, re.S).group(1)  # type: ignore[union-attr]
     assert "Mobile repair van" in row and "Shared radio shop" in row and "differs" in row
     assert "differs" not in re.search(r'data-field="services">(.*?)</tr>', body, re.S).group(1)  # type: ignore[union-attr]
-    assert "coordinator" in body and "initiative update: description" in body
+    # PostgreSQL's jsonb orders the changed fields its own way, so only their presence is checked.
+    assert "coordinator" in body and re.search(r"initiative update: [^)]*\bdescription\b", body)
     assert Initiative.objects.get(pk=world.initiative.pk).description == "Shared radio shop"
     # The re-apply form holds their values on top of the stored version.
     assert f'name="lock_version" value="{version + 1}"' in body
