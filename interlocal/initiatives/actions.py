@@ -15,7 +15,7 @@ from interlocal import access
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.bulk import insert_objects
 from interlocal.collaboratives.models import Collaborative
-from interlocal.conflicts import apply_versioned, bump, bump_rows, lock_current
+from interlocal.conflicts import EditConflict, apply_versioned, bump, bump_rows, lock_current
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import gates, pipeline, scoring
 from interlocal.initiatives.models import (
@@ -99,6 +99,31 @@ def _check_plan(collaborative: Collaborative, fields: Mapping[str, Any]) -> None
         raise ValidationError(f"{plan} is a plan of another collaborative.")
 
 
+def _check_owner(collaborative: Collaborative, fields: Mapping[str, Any], record: Any = None) -> None:
+    # An owner named before (an import, a colleague since moved) may stay; a new one must be of the collaborative.
+    from interlocal.initiatives.queries import owner_candidates
+
+    owner = fields.get("owner")
+    if (
+        owner is not None
+        and not owner_candidates(collaborative, getattr(record, "owner_id", None))
+        .filter(pk=owner.pk)
+        .exists()
+    ):
+        raise ValidationError({"owner": f"{owner} is not on the staff of a government of {collaborative}."})
+
+
+def _check_still_editable(acting_user: Person, initiative: Initiative) -> None:
+    # A member editor edits only what their government leads: dropping that lead would lock them out.
+    fresh = Initiative.objects.get(pk=initiative.pk)
+    if not acting_user.has_perm("initiatives.change_initiative", fresh):
+        raise ValidationError(
+            {
+                PartnerRole.LEAD.value: "Keep your government a lead partner, or you could not edit this initiative."
+            }
+        )
+
+
 def _check_fields(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - set(_INITIATIVE_FIELDS)
     if unknown:
@@ -125,6 +150,7 @@ def initiative_create(
             acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
         )
     _check_plan(collaborative, fields)
+    _check_owner(collaborative, fields)
     initiative = Initiative(collaborative=collaborative, title=title, **fields)
     initiative.full_clean(exclude=["terms"])
     initiative.save()
@@ -145,9 +171,15 @@ def initiative_create(
 
 @transaction.atomic
 def initiative_update(
-    *, acting_user: Person, initiative: Initiative, expected_version: int | None = None, **fields: Any
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    expected_version: int | None = None,
+    terms: Mapping[str, Sequence[str]] | None = None,
+    partners: Mapping[str, Sequence[Government]] | None = None,
+    **fields: Any,
 ) -> Initiative:
-    """Change an initiative's fields; expected_version is the version the editor started from."""
+    """Change an initiative's fields, and optionally its terms and partners, as one new version."""
     access.require(
         acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
     )
@@ -157,6 +189,7 @@ def initiative_update(
             acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish."
         )
     _check_plan(initiative.collaborative, fields)
+    _check_owner(initiative.collaborative, fields, initiative)
     changes = apply_versioned(initiative, fields, expected_version=expected_version)
     if changes:
         initiative.full_clean(exclude=["terms"])
@@ -169,6 +202,14 @@ def initiative_update(
             collaborative=initiative.collaborative,
             is_public=initiative.is_published,
         )
+    related = False
+    if terms is not None:
+        related = _set_terms(acting_user, initiative, terms)
+    if partners is not None:
+        related = _set_partners(acting_user, initiative, partners) or related
+        _check_still_editable(acting_user, initiative)
+    if related and not changes:
+        _bump_initiative(initiative)
     return initiative
 
 
@@ -222,6 +263,8 @@ def _set_partners(
     for role in partners:
         if role not in PartnerRole.values:
             raise ValueError(f"Unknown partner role {role!r}")
+    # Readers of this instance must see the new partners, not a list prefetched before the change.
+    getattr(initiative, "_prefetched_objects_cache", {}).pop("partners", None)
     before = sorted(f"{p.role}:{p.government.name}" for p in initiative.partners.select_related("government"))
     initiative.partners.filter(role__in=list(partners)).delete()
     InitiativePartner.objects.bulk_create(
@@ -381,7 +424,10 @@ def gate_configure(
     unknown = gates.unknown_codes(conditions)
     if unknown or stage not in Stage.values:
         raise ValidationError(f"Unknown stage or gate conditions: {', '.join(unknown) or stage}")
-    gate, _ = StageGate.objects.get_or_create(collaborative=collaborative, stage=stage)
+    # A gate set for the first time starts from the default it replaces, so the audit shows what changed.
+    gate, _ = StageGate.objects.get_or_create(
+        collaborative=collaborative, stage=stage, defaults={"conditions": gates.DEFAULT_GATES.get(stage, [])}
+    )
     changes = apply_versioned(gate, {"conditions": list(conditions)}, expected_version=expected_version)
     gate.save()
     audit_record(
@@ -484,15 +530,16 @@ def criteria_set_create(
     name: str,
     criteria: Sequence[tuple[str, Decimal, str]],
     scale: tuple[int, int] = (1, 5),
+    replacing: CriteriaSet | None = None,
+    expected_version: int | None = None,
 ) -> CriteriaSet:
     """Start a new version of the criteria; earlier versions and their scores stay as they were."""
     access.require(
         acting_user, "initiatives.add_criteriaset", collaborative, "Only coordinators set criteria."
     )
-    if not criteria:
-        raise ValidationError("A criteria set needs at least one criterion.")
-    if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):
-        raise ValidationError("Criterion weights must be non-negative and not all zero.")
+    if expected_version is not None:
+        _check_replacing(collaborative, name, criteria, replacing, expected_version)
+    _check_criteria(name, criteria, scale)
     latest = collaborative.criteria_sets.order_by("-version").first()
     bump_rows(collaborative.criteria_sets.filter(is_current=True), is_current=False)
     criteria_set = CriteriaSet.objects.create(
@@ -514,6 +561,42 @@ def criteria_set_create(
         collaborative=collaborative,
     )
     return criteria_set
+
+
+def _check_replacing(
+    collaborative: Collaborative,
+    name: str,
+    criteria: Sequence[tuple[str, Decimal, str]],
+    replacing: CriteriaSet | None,
+    expected_version: int,
+) -> None:
+    # The editor started from `replacing` (None: from no criteria) at expected_version. A version published
+    # since, or scores hidden since, is someone else's change to build on, not to overwrite.
+    submitted = {"name": name, "criteria": [f"{n} ({w})" for n, w, _ in criteria]}
+    if replacing is not None:
+        lock_current(replacing, expected_version=expected_version, submitted=submitted)
+        return
+    current = collaborative.criteria_sets.filter(is_current=True).first()
+    if current is not None:
+        raise EditConflict(current=current, submitted=submitted, expected_version=expected_version)
+
+
+def _check_criteria(name: str, criteria: Sequence[tuple[str, Decimal, str]], scale: tuple[int, int]) -> None:
+    # Keyed by the form field each rule is about, so a page can mark the failing field.
+    if not name.strip():
+        raise ValidationError({"name": "Name this version, e.g. Organizing principles 2026."})
+    if scale[1] <= scale[0]:
+        raise ValidationError({"scale_max": f"The highest score must be above the lowest ({scale[0]})."})
+    names = [n.strip().casefold() for n, _, _ in criteria]
+    if not criteria:
+        raise ValidationError({"criteria": "A criteria set needs at least one criterion."})
+    if not all(names):
+        raise ValidationError({"criteria": "Every criterion needs a name."})
+    if len(set(names)) < len(names):
+        twice = sorted({n for n, _, _ in criteria if names.count(n.strip().casefold()) > 1})
+        raise ValidationError({"criteria": f"Two criteria have the same name: {', '.join(twice)}."})
+    if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):
+        raise ValidationError({"criteria": "Criterion weights must be non-negative and not all zero."})
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from interlocal import urls as root_urls
 from interlocal.api.api import api
 from interlocal.audit.models import AuditEvent
+from interlocal.portal.tests.formdata import initiative_post
 from interlocal.testkit import (
     HIDDEN_GOV,
     HIDDEN_LS,
@@ -148,7 +149,35 @@ PAGES: dict[str, Url] = {
     # The member's government leads the published initiative; Blue Springs leads the unpublished one.
     "portal:initiative_edit": Url(
         args=_pub("initiative"),
-        payload=lambda w: {"description": "Edited by the matrix"},
+        payload=lambda w: tuple(
+            initiative_post(i, description="Edited by the matrix") for i in (w.initiative, w.hidden_initiative)
+        ),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    write  403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    # Asked for ours: the other collaborative's people may add only to theirs, so ours is not found for them.
+    "portal:initiative_new": Url(
+        query="?collaborative=eastern-jackson-county",
+        payload=lambda w: {"title": "Matrix initiative", "status": "new", "update_every_days": "90"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  403    ok     404    404    ok     ok",
+        post=       "login  403    write  404    404    write  write",
+    ),
+    "portal:kpi_new": Url(
+        args=_pub("initiative"),
+        payload=lambda w: {"name": "Matrix KPI", "unit": "calls", "direction": "higher", "update_every_days": "90"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    write  403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:kpi_edit": Url(
+        args=_pub("kpi"),
+        payload=lambda w: {"name": "Matrix KPI", "unit": "calls", "direction": "higher", "update_every_days": "90"},
         #            public viewer member outsdr o-crd  coord  admin
         get=       ("login  403    ok     403    403    ok     ok",
                     "login  403    403    404    404    ok     ok"),
@@ -207,6 +236,42 @@ PAGES: dict[str, Url] = {
         #            public viewer member outsdr o-crd  coord  admin
         get=       ("login  405    405    405    405    405    405",
                     "login  405    405    405    405    405    405"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    # Stage gates and organizing principles: read with the collaborative, changed by its coordinators.
+    "portal:gates": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:gate_edit": Url(
+        args=lambda w: ((w.ours.slug, "proposed"), (w.pilot.slug, "proposed")),
+        payload=lambda w: {"conditions": ["owner"], "lock_version": "1"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:criteria": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:criteria_new": Url(
+        args=_collab,
+        payload=lambda w: tuple(
+            {"name": "Matrix criteria", "scale_min": "1", "scale_max": "5", "replacing": str(c.pk),
+             "lock_version": str(c.lock_version), "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "1",
+             "criteria-0-name": "Cost", "criteria-0-weight": "2"}
+            for c in (w.criteria, w.hidden_criteria)
+        ),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
         post=      ("login  403    403    403    403    write  write",
                     "login  403    403    404    404    write  write"),
     ),

@@ -124,7 +124,7 @@ def test_it_names_the_parties_late_to_adopt_the_demo_radio_agreement(db: None, c
 
 
 def test_it_gives_lr33_the_terms_seed_000_marks(db: None) -> None:
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--force", stdout=StringIO())
     lr33 = Initiative.objects.get(code="LR.33")
     assert {k: sorted(t.name for t in lr33.terms_of(k)) for k in TermKind.values} == {
         TermKind.PLAN_GOAL: ["Complete Communities", "Inclusive Economies", "Leading the Region"],
@@ -136,7 +136,7 @@ def test_it_gives_lr33_the_terms_seed_000_marks(db: None) -> None:
 
 
 def test_it_keeps_res_21_08s_text_and_makes_its_attachments_downloadable(db: None, client: Client) -> None:
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--force", stdout=StringIO())
     matter = LegislativeMatter.objects.get(file_number="RES. NO. 21-08")
     page = client.get(f"/legislation/{matter.pk}/").content.decode()
     assert "<h3>Background</h3>" in page and "<h3>Impact/Analysis</h3>" in page
@@ -164,7 +164,7 @@ def test_it_matches_what_importing_seed_000_would_give_lr33(db: None) -> None:
     seed = SHARED / "seeds" / "000_e4373412cf413f25.txt"
     if not seed.is_file():
         pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--force", stdout=StringIO())
     out = StringIO()
     args = ["--as", "stl-planner", "--collaborative", "st-louis-county", "--plan", "stl-county-plan"]
     call_command("import", "plan-page", str(seed), *args, stdout=out)
