@@ -38,6 +38,7 @@ from interlocal.initiatives.queries import (
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
+from interlocal.portal.queries import collaborative_dashboard, event_urls
 from interlocal.tracking.actions import can_measure
 from interlocal.tracking.queries import initiative_progress, kpi_rows
 from interlocal.vocab import PartnerRole, Stage, TermKind
@@ -51,19 +52,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A collaborative: purpose, facilitator, members over time, initiatives and agreements."""
+    """A collaborative: purpose, members over time, and its dashboard of work in progress."""
     collaborative = get_collaborative_for_user(request.user, slug)
     today = timezone.localdate()
     memberships = list(collaborative.memberships.all())
+    dashboard = collaborative_dashboard(request.user, collaborative, today)
+    user = request.user
     context = {
         "collaborative": collaborative,
         "memberships": memberships,
         "current": [m for m in memberships if m.is_current_on(today)],
-        "initiatives": visible_initiatives(request.user)
-        .filter(collaborative=collaborative)
-        .order_by("code", "title"),
-        "agreements": visible_agreements(request.user).filter(collaborative=collaborative),
-        "can_edit": request.user.has_perm("collaboratives.change_collaborative", collaborative),
+        "dashboard": dashboard,
+        "event_urls": event_urls(dashboard.activity),
+        "agreements": visible_agreements(user).filter(collaborative=collaborative).order_by("title"),
+        "can_edit": user.has_perm("collaboratives.change_collaborative", collaborative),
+        "can_see_costs": user.has_perm("costshare.view_scenario", collaborative),
+        "can_rank": dashboard.has_criteria and user.has_perm("initiatives.view_ranking", collaborative),
+        "can_import": user.has_perm("importers.import_records"),
     }
     return render(request, "portal/collaborative_detail.html", context)
 
