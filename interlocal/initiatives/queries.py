@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from interlocal import access
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
-from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage
+from interlocal.vocab import InitiativeType, PartnerRole, Stage
 
 if TYPE_CHECKING:
     from interlocal.initiatives.gates import Condition, Facts
@@ -175,9 +175,8 @@ def compute_ranking(criteria_set: CriteriaSet) -> list[RankedInitiative]:
 
     collab = criteria_set.collaborative
     criteria = list(criteria_set.criteria.all())
-    members = [
-        m.government_id for m in collab.members_on(timezone.localdate()) if m.role == MembershipRole.MEMBER
-    ]
+    # Every government that may score counts: members, supporting partners and the facilitator alike.
+    members = sorted(access.current_member_ids(collab))
     initiatives = list(
         Initiative.objects.filter(collaborative=collab)
         .exclude(stage=Stage.WITHDRAWN)

@@ -80,15 +80,24 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         (g.slug, g.name)
         for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()
     ]
-    form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
-    filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
+    collaboratives = [(c.slug, c.name) for c in visible_collaboratives(request.user).order_by("name")]
+    form = InitiativeFilterForm(
+        request.GET or None, topics=topics, partners=partners, collaboratives=collaboratives
+    )
+    filters = InitiativeFilters(**form.applied_filters()) if form.is_bound else InitiativeFilters()
     page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
     template = (
         "portal/_initiative_results.html"
         if request.headers.get("HX-Request")
         else "portal/initiative_list.html"
     )
-    return render(request, template, {"form": form, "page": page, "querystring": _querystring(request)})
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": _querystring(request),
+        "unknown": form.unknown_values() if form.is_bound else [],
+    }
+    return render(request, template, context)
 
 
 def _querystring(request: HttpRequest) -> str:
