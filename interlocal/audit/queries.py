@@ -10,7 +10,6 @@ from django.db.models.functions import Cast
 from interlocal import access
 from interlocal.audit.models import AuditEvent
 
-
 # Events members of a collaborative do not read in its activity: scores can be hidden until a decision meeting.
 COORDINATOR_ONLY_MODELS = ["initiatives.score", "initiatives.rankingsnapshot"]
 

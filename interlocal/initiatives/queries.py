@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from interlocal import access
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term

@@ -148,9 +148,15 @@ def _deadlines(
         found.append((day, what, str(v), reverse("portal:agreement", args=[v.agreement_id])))
     horizon = today + DEADLINE_HORIZON
     for r in rows:
-        if r.next_due_on is not None and r.next_due_on <= horizon and r.kpi.initiative.stage != Stage.WITHDRAWN:
+        if (
+            r.next_due_on is not None
+            and r.next_due_on <= horizon
+            and r.kpi.initiative.stage != Stage.WITHDRAWN
+        ):
             what = "measurement overdue" if r.overdue else "measurement due"
-            found.append((r.next_due_on, what, r.kpi.name, reverse("portal:initiative", args=[r.kpi.initiative_id])))
+            found.append(
+                (r.next_due_on, what, r.kpi.name, reverse("portal:initiative", args=[r.kpi.initiative_id]))
+            )
     for i in initiatives:
         since = i.last_progress_at or i.stage_changed_at
         if i.stage in LIVE_STAGES and since is not None:
@@ -169,7 +175,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 def search_words(q: str) -> list[str]:
     """The query split into words, apostrophes made straight, punctuation at the edges dropped."""
-    words = [w.strip(".,;:!?\"()[]") for w in q.translate(_APOSTROPHES).split()]
+    words = [w.strip('.,;:!?"()[]') for w in q.translate(_APOSTROPHES).split()]
     return [w for w in words if w]
 
 
@@ -210,7 +216,9 @@ def _matching(qs: QuerySet[Any], q: str, fields: list[str], names: list[str] | N
     if not words:
         return qs.none()
     # Related names join one row per partner: match by primary key so that no record repeats.
-    found = Q(pk__in=qs.model._default_manager.filter(_word_filter(words, fields + (names or []))).values("pk"))
+    found = Q(
+        pk__in=qs.model._default_manager.filter(_word_filter(words, fields + (names or []))).values("pk")
+    )
     if connection.vendor == "postgresql":
         found |= Q(pk__in=_full_text(qs, fields, q))
     return qs.filter(found)
@@ -296,7 +304,6 @@ def search_for_user(user: Any, q: str) -> SearchResults:
     return SearchResults(q, groups)
 
 
-
 # --- Where an activity event points --------------------------------------------------------------
 
 # A changed record's own page: (model label, lookup of the page's key from the record, URL name).
@@ -320,6 +327,7 @@ _EVENT_TARGETS: dict[str, tuple[str, str]] = {
 def event_urls(events: list[Any]) -> dict[int, str]:
     """Each event's link: the changed record's own page, else its collaborative's page; one query per type."""
     from django.apps import apps
+
     wanted: dict[str, set[str]] = {}
     for e in events:
         if e.model in _EVENT_TARGETS:

@@ -49,9 +49,9 @@ def sorted_table(request: HttpRequest, qs: QuerySet[Any], columns: list[Column],
     if key not in by_key:
         key, descending = default.lstrip("-"), default.startswith("-")
     fields = by_key[key].order_by or ()
-    ordering = [
-        F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields
-    ] + ["pk"]
+    ordering = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields] + [
+        "pk"
+    ]
     page = Paginator(qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -103,5 +103,3 @@ def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     results = search_for_user(request.user, q) if q else None
     return render(request, "portal/search.html", {"q": q, "results": results})
-
-

@@ -77,7 +77,9 @@ def test_it_offers_work_links_by_permission(world: World, client: Client) -> Non
     ranking = f"/collaboratives/{world.collaborative.slug}/ranking/"
     assert scenarios not in pages["public"] and ranking not in pages["public"]
     assert scenarios not in pages["outsider"] and ranking not in pages["outsider"]
-    assert scenarios in pages["clerk"] and ranking in pages["clerk"] and 'href="/import/"' not in pages["clerk"]
+    assert (
+        scenarios in pages["clerk"] and ranking in pages["clerk"] and 'href="/import/"' not in pages["clerk"]
+    )
     assert scenarios in pages["coordinator"] and 'href="/import/"' in pages["coordinator"]
 
 
@@ -99,9 +101,14 @@ def test_it_scopes_recent_activity_by_role(world: World, client: Client) -> None
     public = client.get(url).content.decode()
     member = _as(world.clerk).get(url).content.decode()
     coordinator = _as(world.coordinator).get(url).content.decode()
-    activity = {name: page.split('id="activity"')[1] for name, page in (
-        ("public", public), ("member", member), ("coordinator", coordinator))}
-    assert "Draft recycling idea" not in activity["public"] and "Radio equipment maintenance" in activity["public"]
+    activity = {
+        name: page.split('id="activity"')[1]
+        for name, page in (("public", public), ("member", member), ("coordinator", coordinator))
+    }
+    assert (
+        "Draft recycling idea" not in activity["public"]
+        and "Radio equipment maintenance" in activity["public"]
+    )
     assert "Draft recycling idea" in activity["member"] and "Score record" not in activity["member"]
     assert "Score record" in activity["coordinator"]
 
@@ -128,7 +135,10 @@ def _grow(world: World, n: int) -> None:
             target_on=today + dt.timedelta(days=100),
         )
         measurement_record(
-            acting_user=world.coordinator, kpi=kpi, measured_on=today - dt.timedelta(days=1), value=Decimal(15)
+            acting_user=world.coordinator,
+            kpi=kpi,
+            measured_on=today - dt.timedelta(days=1),
+            value=Decimal(15),
         )
     version = agreements.agreement_version_create(
         acting_user=world.coordinator,
@@ -200,7 +210,9 @@ def test_it_shows_a_dash_where_the_actual_saving_is_unknown(world: World) -> Non
     page = _as(world.coordinator).get(f"/costshare/{world.collaborative.slug}/savings/").content.decode()
     rollups = page.split("<h2>Entries</h2>")[0]
     assert "0.0%" not in rollups and 'data-label="Actual saving">$0.00' not in rollups
-    assert rollups.count('data-label="Actual as % of projected">— <span class="text-base">not yet reported') == 3
+    assert (
+        rollups.count('data-label="Actual as % of projected">— <span class="text-base">not yet reported') == 3
+    )
 
 
 def test_it_links_every_feed_entry_to_a_page_that_exists(demo: Collaborative, client: Client) -> None:

@@ -39,7 +39,12 @@ def test_it_scopes_the_lists_by_role(world: World, client: Client) -> None:
         title="Unpublished draft compact",
     )
     assert hidden.pk
-    for user, sees in ((None, False), (world.outsider, False), (world.clerk, True), (world.coordinator, True)):
+    for user, sees in (
+        (None, False),
+        (world.outsider, False),
+        (world.clerk, True),
+        (world.coordinator, True),
+    ):
         viewer = client if user is None else _as(user)
         assert ("Unpublished draft compact" in viewer.get("/agreements/").content.decode()) is sees
     assert "Quiet Compact" not in client.get("/collaboratives/").content.decode()
