@@ -17,3 +17,11 @@ def _fast_password_hashing(settings: Any) -> None:
 def world(db: None) -> World:
     """The named users and records (see interlocal/testkit.py)."""
     return build_world()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the permission matrix's counts, so CI logs show how much it covered."""
+    from interlocal.testkit import MATRIX_SUMMARY
+
+    for line in terminalreporter.config.stash.get(MATRIX_SUMMARY, []):
+        terminalreporter.write_line(line)

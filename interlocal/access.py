@@ -296,6 +296,12 @@ def for_own_government(user: Any, obj: Any) -> bool:
     return gov is not None and _government_of(obj) == gov
 
 
+@rules.predicate
+def is_self(user: Any, person: Any) -> bool:
+    """The account is the user's own."""
+    return person is not None and getattr(user, "pk", None) == person.pk
+
+
 # Coordinators of its collaborative; member editors of a current member that leads it.
 may_change_initiative = coordinates | (is_member_editor & belongs_to & leads)
 
@@ -312,6 +318,12 @@ PERMISSIONS: dict[str, Any] = {
     "governments.add_person": is_coordinator & own_government,
     "governments.view_person": rules.always_deny,
     "governments.add_superuser": rules.always_deny,
+    # Accounts and privileges: site administrators only (superusers hold every permission); a password also
+    # by its own holder.
+    "governments.change_person": rules.always_deny,
+    "governments.unlock_person": rules.always_deny,
+    "governments.set_password_person": is_self,
+    "auth.change_group": rules.always_deny,
     # collaboratives and consent to membership
     "collaboratives.view_collaborative": is_published | belongs_to,
     "collaboratives.add_collaborative": is_coordinator & (no_object | own_government),
@@ -361,7 +373,8 @@ PERMISSIONS: dict[str, Any] = {
     "tracking.receive_liaison_digest": is_member_editor,
     "tracking.add_measurement": owns_kpi | may_change_initiative | (is_member_editor & is_partner),
     # imports and the back office
-    "importers.import_records": is_coordinator,
+    # Editors import; what each row may change is checked again by the action that writes it.
+    "importers.import_records": is_editor,
     "portal.use_backoffice": is_staff_member,
 }
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from interlocal.agreements import actions as agreements
-from interlocal.agreements.models import AgreementVersion
+from interlocal.agreements.models import AgreementVersion, LegislativeMatter
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative
 from interlocal.costshare.demo import load_costshare_demo
@@ -68,33 +68,67 @@ joint solutions to address identified deficiencies.
 In 2021 the cities of Grandview and Raytown formally joined, and the five cities adopted a Statement of Common \
 Purpose to renew and expand the partnership."""
 
-RES_21_08_TEXT = """A Resolution adopting a Statement of Common Purpose to renew and expand the Eastern Jackson \
-County Shared Service Collaborative Partnership.
+# Seed 001's text as the legistar-detail importer reads it: Markdown sections, paragraphs and lists.
+RES_21_08_TEXT = """A Resolution adopting a Statement of Common Purpose to renew and expand the Eastern Jackson County \
+Shared Service Collaborative Partnership.
 
-Issue/Request:
+### Issue/Request
 
-In 2018 the cities of Independence, Lee's Summit and Blue Springs, Missouri, began working with the Mid-America \
-Regional Council (MARC) to explore and advance collaborative strategies aimed to benefit all three communities by \
-expanding local government innovation that enhances public service, benefits employees, and optimizes customer \
-service. These partners have completed successful collaborative programs including supervisory training, employee \
-exit interviews, fraud reporting hotline, and a federal grant for police mental health co-responders.
+In 2018 the cities of Independence, Lee's Summit and Blue Springs, Missouri, began working with the \
+Mid-America Regional Council (MARC) to explore and advance collaborative strategies aimed to benefit all \
+three communities by expanding local government innovation that enhances public service, benefits \
+employees, and optimizes customer service. These partners have completed successful collaborative \
+programs including supervisory training, employee exit interviews, fraud reporting hotline, and a \
+federal grant for police mental health co-responders.
 
-The cities of Grandview and Raytown, Missouri, have begun to engage in the work and desire to formally join the \
-collaborative partnership.
+The cities of Grandview and Raytown, Missouri, have begun to engage in the work and desire to formally \
+join the collaborative partnership.
 
-Proposed City Council Motion:
+### Proposed City Council Motion
 
-I move for adoption of a Resolution adoption a Statement of Common Purpose to renew and expand the Eastern \
-Jackson County Shared Service Collaborative Partnership.
+I move for adoption of a Resolution adoption a Statement of Common Purpose to renew and expand the \
+Eastern Jackson County Shared Service Collaborative Partnership.
 
-Impact/Analysis:
+### Background
 
-With assistance from MARC, the five jurisdictions seek to continue their efforts to: cooperatively identify and \
-explore innovative, high-capacity solutions, strategies and practices; develop initial organizing principles for \
-definition, evaluation, and advancement of desired initiatives; advance solutions for proposal, including \
-cooperative agreements and shared services; work with the Government Training Institute (GTI) to assess training \
-and safety programming needs and determine feasibility of a customized solution to serve all five communities; \
-and expand the reach and influence of new and developing technologies.
+Today, cities face increasing pressures to deliver quality services that meet growing citizen \
+expectations with limited, finite resources. They value the public they serve and place great importance \
+upon their staff, striving to support the public and their teams using "best in class" technology and \
+principles. Funding mechanisms that have traditionally supported municipal services delivery continue to \
+decline, yet cities' challenges often transcend municipal boundaries. Common pain points include \
+workforce and recruitment issues, public safety, infrastructure maintenance, and modernization of legacy \
+systems and policies. Now more than ever, city leaders are focused upon good government. Out of \
+necessity, they must look to ingenuity for imaginative, yet feasible solutions and must pursue strategic \
+partnerships to fulfill fundamental needs and deliver best practices that drive innovation, employee \
+excellence, and fiscal sustainability.
+
+By sharing ideas and common systems, collaborative initiatives in the region have historically resulted \
+in efficient solutions with positive impacts. Examples include the Regional 911 System, which has \
+harnessed innovation and technology to benefit local communities and public safety.
+
+The cities of Independence, Blue Springs, Grandview, Raytown and Lee's Summit (all located in eastern \
+Jackson County, Missouri, sharing common borders) have well-established, cooperative relationships among \
+both professional staff and their governing bodies. These jurisdictions also work closely with the \
+Mid-America Regional Council (MARC) as members of its Board of Directors, standing policy committees and \
+participants in regional stakeholder initiatives.
+
+Recently, deliberate conversations have occurred among these five local governments to identify and \
+explore collaborative strategies and solutions aimed to improve excellence and innovation, for the \
+benefit of employees, residents and visitors. The cities have requested assistance from MARC to \
+facilitate discussion of potential initiatives and advancement steps.
+
+### Impact/Analysis
+
+With assistance from MARC, the five jurisdictions seek to continue their efforts to:
+
+- Cooperatively identify and explore innovative, high-capacity solutions, strategies and practices.
+- Develop initial organizing principles for definition, evaluation, and advancement of desired \
+initiatives.
+- Advance solutions for proposal, including cooperative agreements and shared services, that streamline \
+business functions and help deliver robust, high-quality citizen services.
+- Work with the Government Training Institute (GTI) to assess training and safety programming needs and \
+determine feasibility of a customized solution to serve all five communities.
+- Expand the reach and influence of new and developing technologies.
 
 Christal Weber, City Manager"""
 
@@ -103,10 +137,13 @@ LR33_DESCRIPTION = (
     "aim of promoting efficiency, reducing costs, and improving service delivery through collaboration between "
     "different levels of government and municipalities within the County."
 )
+# Seed 000 prints both considerations under "Equity Considerations"; the second is the sustainability one.
 LR33_EQUITY = (
-    "Shared services / intergovernmental cooperation and collaboration has the opportunity to provide a more "
-    "equitable and equivalent level of service to all communities\n\n"
-    "Shared services / intergovernmental cooperation and collaboration has the opportunity to improve public "
+    "- Shared services / intergovernmental cooperation and collaboration has the opportunity to provide a more "
+    "equitable and equivalent level of service to all communities"
+)
+LR33_SUSTAINABILITY = (
+    "- Shared services / intergovernmental cooperation and collaboration has the opportunity to improve public "
     "services with a greater economic efficiency"
 )
 STL_SUPPORTING = [
@@ -377,7 +414,6 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         agenda_date=dt.date(2021, 4, 13),
         version="1",
         text=RES_21_08_TEXT,
-        attachments=[("Resolution", ""), ("Statement of Common Purpose", "")],
     )
     agreements.matter_action_add(
         acting_user=admin,
@@ -388,6 +424,15 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         action_name="adopted",
         passed_flag_name="Pass",
     )
+    for name, file_name, content in _res_21_08_attachments(res_21_08):
+        agreements.matter_attachment_add(
+            acting_user=admin,
+            matter=res_21_08,
+            name=name,
+            file_name=file_name,
+            content=content.encode(),
+            note=RENDITION_NOTE,
+        )
     invented: dict[str, Any] = {}
     for slug, number, day in [
         ("independence", "RES-6701", dt.date(2021, 4, 19)),
@@ -554,6 +599,48 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
     return collab
 
 
+RENDITION_NOTE = (
+    "Generated by Interlocal for the demonstration from the matter's record (seed 001); "
+    "not the document attached in Legistar."
+)
+
+
+def _res_21_08_attachments(matter: LegislativeMatter) -> list[tuple[str, str, str]]:
+    """Text renditions standing in for RES. NO. 21-08's two attachments, whose files the seed lacks."""
+    history = "\n".join(
+        f"{a.action_date:%m/%d/%Y}  version {a.version}  {a.action_body_name}  {a.action_name}  {a.passed_flag_name}"
+        for a in matter.actions.all()
+    )
+    record = (
+        f"File #: {matter.file_number}\nType: {matter.type_name}\nStatus: {matter.status_name}\n"
+        f"File created: {matter.intro_date:%m/%d/%Y}\nOn agenda: {matter.agenda_date:%m/%d/%Y}\n"
+        f"In control: {matter.body_name}\nTitle: {matter.title}\n\nHistory:\n{history}\n"
+    )
+    sections = matter.text.split("\n\n### ")
+    purpose = "\n\n### ".join(x for x in sections if x.startswith(("Background", "Impact/Analysis")))
+
+    def label(what: str) -> str:
+        return (
+            f"{what}\n\nGENERATED FOR THE INTERLOCAL DEMONSTRATION. This is not the document attached to "
+            f"{matter.file_number} in Lee's Summit's Legistar: the seed (Legistar's \"Legislation Details (With "
+            'Text)" export) names the attachment but does not include its file. This file repeats what the '
+            "record itself says.\n\n"
+        )
+
+    return [
+        (
+            "Resolution",
+            "RES-NO-21-08-resolution-rendition.txt",
+            label("Resolution: rendition of the matter record") + record + "\nText:\n\n" + matter.text + "\n",
+        ),
+        (
+            "Statement of Common Purpose",
+            "RES-NO-21-08-statement-of-common-purpose-rendition.txt",
+            label("Statement of Common Purpose: what the staff report says of it") + "### " + purpose + "\n",
+        ),
+    ]
+
+
 def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]) -> None:
     planner = people["stl-planner"]
     collab = collaboratives.collaborative_create(
@@ -586,7 +673,7 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         name="St. Louis County Comprehensive Plan",
         slug="stl-county-plan",
     )
-    scales = ["Countywide", "Municipalities"]
+    # LR.32 and LR.34 are placeholders from LR.33's previous/next links, which give only a code and a title.
     initiatives.initiative_create(
         acting_user=planner,
         collaborative=collab,
@@ -597,7 +684,6 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         title="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026",
         description="Collaborate with adjacent counties, city and other agencies to align maintenance sch\u2026 "
         "(the title as the plan's page abbreviates it).",
-        terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
     initiatives.initiative_create(
         acting_user=planner,
@@ -610,6 +696,7 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         status=InitiativeStatus.NEW,
         is_policy=True,
         equity_considerations=LR33_EQUITY,
+        sustainability_considerations=LR33_SUSTAINABILITY,
         tracking_implementation="Hire consultant to complete plan with County Task Force oversight.",
         tracking_success=["Publish the Action Plan."],
         if_overperforming="Publish updates and educate.",
@@ -617,14 +704,12 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         owner=planner,
         is_published=True,
         services="Shared services and intergovernmental cooperation",
+        # As the plan-page importer reads seed 000's markers ("X" selected, "Not X" not).
         terms={
-            TermKind.GEOGRAPHIC_SCALE: scales,
-            TermKind.TOPIC_AREA: [
-                "Infrastructure Cost-burden",
-                "Social & Environmental Resilience",
-                "Economic Development",
-                "Transportation & Infrastructure",
-            ],
+            TermKind.PLAN_GOAL: ["Inclusive Economies", "Complete Communities", "Leading the Region"],
+            TermKind.KEY_ISSUE: ["Infrastructure Cost-burden", "Social & Environmental Resilience"],
+            TermKind.TOPIC_AREA: ["Economic Development", "Transportation & Infrastructure"],
+            TermKind.GEOGRAPHIC_SCALE: ["Countywide"],
             TermKind.FUNDING_SOURCE: ["General operating revenue"],
         },
         partners={
@@ -642,7 +727,6 @@ def _st_louis(admin: Person, g: dict[str, Government], people: dict[str, Person]
         title="Organize an annual countywide meeting that encourages direct engagement between municip\u2026",
         description="Organize an annual countywide meeting that encourages direct engagement between municip\u2026 "
         "(the title as the plan's page abbreviates it).",
-        terms={TermKind.GEOGRAPHIC_SCALE: scales},
     )
 
 

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from interlocal.agreements import actions as agreements
-from interlocal.agreements.models import Agreement, AgreementVersion, LegislativeMatter
+from interlocal.agreements.models import Adoption, Agreement, AgreementVersion, LegislativeMatter
+from interlocal.audit.models import AuditEvent
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative
+from interlocal.costshare import actions as costshare
+from interlocal.costshare.models import SavingsEntry, Scenario
 from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import actions as initiatives
-from interlocal.initiatives.models import Initiative
+from interlocal.initiatives.models import CriteriaSet, Initiative, Plan, StageGate, Term
+from interlocal.tracking import actions as tracking
+from interlocal.tracking.models import Kpi
 from interlocal.vocab import AgreementKind, GovernmentKind, PartnerRole, Role, TermKind, VersionKind
 
 PASSWORD = "correct-horse-battery"
@@ -140,3 +148,232 @@ def build_world() -> World:
         agreement=agreement,
         version=version,
     )
+
+
+# --- The permission matrix's world ---------------------------------------------------------------------
+
+# Every record a role must not see carries the marker of its scope in its name, so a page that shows it leaks.
+HIDDEN_OURS = "HIDDEN-OURS"  # unpublished records of the collaboratives MARC facilitates
+HIDDEN_THEIRS = "HIDDEN-THEIRS"  # unpublished records of St. Louis County's collaborative
+HIDDEN_LS = "HIDDEN-LS"  # Lee's Summit's own unpublished legislation
+HIDDEN_GOV = "HIDDEN-GOV"  # an unpublished government that belongs to nothing yet
+# Where the permission matrix leaves its counts for the session summary (conftest.py prints them).
+MATRIX_SUMMARY = pytest.StashKey[list[str]]()
+
+
+@dataclass
+class MatrixWorld:
+    """Users of every role and, for each kind of record, a published and an unpublished one."""
+
+    users: dict[str, Person | AnonymousUser]  # by role name, see interlocal/tests/test_permission_matrix.py
+    ours: Collaborative  # published, facilitated by MARC; Lee's Summit and Blue Springs are members
+    pilot: Collaborative  # unpublished, facilitated by MARC, same members
+    theirs: Collaborative  # published, facilitated by St. Louis County; Kansas City is a member
+    lees_summit: Government  # the member editor's; it left St. Louis County's collaborative in 2017
+    blue_springs: Government  # the viewer's government
+    blue_springs_matter: LegislativeMatter  # published; Blue Springs has not adopted anything with it
+    grain_valley: Government  # unpublished
+    initiative: Initiative  # published, ours, led by Lee's Summit
+    hidden_initiative: Initiative  # unpublished, ours, led by Blue Springs
+    matter: LegislativeMatter  # Lee's Summit's, published
+    hidden_matter: LegislativeMatter  # Lee's Summit's, unpublished
+    agreement: Agreement  # published, ours
+    hidden_agreement: Agreement  # unpublished, ours
+    version: AgreementVersion  # of agreement; parties Lee's Summit (adopted) and Blue Springs (not yet)
+    hidden_version: AgreementVersion  # of hidden_agreement; Lee's Summit adopted it
+    adoption: Adoption  # Lee's Summit adopting version
+    hidden_adoption: Adoption  # Lee's Summit adopting hidden_version
+    kpi: Kpi  # on initiative
+    hidden_kpi: Kpi  # on hidden_initiative
+    scenario: Scenario  # ours, for version, computed
+    hidden_scenario: Scenario  # ours, for hidden_initiative, a draft
+    savings: SavingsEntry  # Lee's Summit's, on initiative, uncertified with evidence
+    hidden_savings: SavingsEntry  # Blue Springs's, on hidden_initiative, uncertified with evidence
+    plan: Plan  # ours
+    hidden_plan: Plan  # pilot's
+    gate: StageGate  # ours
+    hidden_gate: StageGate  # pilot's
+    criteria: CriteriaSet  # ours, current
+    hidden_criteria: CriteriaSet  # pilot's, current
+    term: Term
+    event: AuditEvent  # a public audit event of ours
+    hidden_event: AuditEvent  # a private audit event of ours
+
+
+def build_matrix_world() -> MatrixWorld:
+    """Two collaboratives with published and unpublished records of every kind, made through the actions."""
+    admin = governments.person_create(
+        acting_user=None, username="admin", government=None, role=Role.COORDINATOR, password=PASSWORD,
+        is_superuser=True,
+    )  # fmt: skip
+
+    def gov(name: str, kind: str = GovernmentKind.CITY, **fields: Any) -> Government:
+        return governments.government_create(acting_user=admin, kind=kind, name=name, state="MO", **fields)
+
+    marc = gov("MARC", GovernmentKind.REGIONAL_COUNCIL)
+    stl = gov("St. Louis County", GovernmentKind.COUNTY)
+    ls, bs, kc = gov("Lee's Summit"), gov("Blue Springs"), gov("Kansas City")
+    gv = gov(f"Grain Valley {HIDDEN_GOV}", slug="grain-valley", is_published=False)
+
+    def person(username: str, government: Government, role: str) -> Person:
+        return governments.person_create(
+            acting_user=admin, username=username, government=government, role=role, password=PASSWORD
+        )
+
+    coordinator = person("coordinator", marc, Role.COORDINATOR)
+    other_coordinator = person("stl-planner", stl, Role.COORDINATOR)
+    users: dict[str, Person | AnonymousUser] = {
+        "public": AnonymousUser(),
+        "viewer": person("bs-finance", bs, Role.VIEWER),
+        "member": person("clerk", ls, Role.MEMBER_EDITOR),
+        "outsider": person("kc-editor", kc, Role.MEMBER_EDITOR),
+        "other_coordinator": other_coordinator,
+        "coordinator": coordinator,
+        "admin": admin,
+    }
+    clerk = cast(Person, users["member"])
+
+    def collaborative(by: Person, name: str, facilitator: Government, published: bool) -> Collaborative:
+        return collaboratives.collaborative_create(
+            acting_user=by, name=name, facilitator=facilitator, is_published=published
+        )
+
+    # Memberships are the one place consent will change; keep their creation here.
+    def join(by: Person, collab: Collaborative, member: Government, left_on: dt.date | None = None) -> None:
+        membership = collaboratives.membership_add(
+            acting_user=by, collaborative=collab, government=member, joined_on=dt.date(2015, 1, 1)
+        )
+        if left_on is not None:
+            collaboratives.membership_end(acting_user=by, membership=membership, left_on=left_on)
+
+    ours = collaborative(coordinator, "Eastern Jackson County", marc, True)
+    pilot = collaborative(coordinator, f"Cyber Pilot {HIDDEN_OURS}", marc, False)
+    theirs = collaborative(other_coordinator, "North County", stl, True)
+    for collab in (ours, pilot):
+        join(coordinator, collab, ls)
+        join(coordinator, collab, bs)
+    join(other_coordinator, theirs, kc)
+    join(other_coordinator, theirs, ls, left_on=dt.date(2017, 12, 31))  # an ended membership grants nothing
+
+    def initiative(
+        by: Person, collab: Collaborative, title: str, lead: Government, **fields: Any
+    ) -> Initiative:
+        return initiatives.initiative_create(
+            acting_user=by, collaborative=collab, title=title, partners={PartnerRole.LEAD: [lead]}, **fields
+        )
+
+    published = initiative(
+        coordinator, ours, "Radio maintenance", ls, code="EJC-1", is_published=True,
+        terms={TermKind.TOPIC_AREA: ["Public Safety"]},
+    )  # fmt: skip
+    hidden = initiative(coordinator, ours, f"Draft recycling {HIDDEN_OURS}", bs, code="EJC-2")
+    # A published initiative of an unpublished collaborative is still hidden.
+    initiative(coordinator, pilot, f"Pilot idea {HIDDEN_OURS}", ls, is_published=True)
+    initiative(other_coordinator, theirs, "Shared permits", kc, is_published=True)
+    theirs_hidden = initiative(other_coordinator, theirs, f"Draft fleet {HIDDEN_THEIRS}", kc)
+
+    matter = agreements.matter_create(
+        acting_user=clerk, government=ls, file_number="RES. NO. 21-08", title="Adopting a Statement.",
+        intro_date=dt.date(2021, 3, 31), is_published=True,
+    )  # fmt: skip
+    hidden_matter = agreements.matter_create(
+        acting_user=clerk, government=ls, file_number="RES. NO. 21-99", title=f"Draft {HIDDEN_LS}",
+        is_published=False,
+    )  # fmt: skip
+
+    def agreement(
+        by: Person, collab: Collaborative, title: str, published: bool, parties: list[Government]
+    ) -> AgreementVersion:
+        created = agreements.agreement_create(
+            acting_user=by, collaborative=collab, kind=AgreementKind.INTERLOCAL, title=title,
+            is_published=published,
+        )  # fmt: skip
+        return agreements.agreement_version_create(
+            acting_user=by,
+            agreement=created,
+            kind=VersionKind.ORIGINAL,
+            title=f"{title} text",
+            parties=parties,
+        )
+
+    version = agreement(coordinator, ours, "Radio agreement", True, [ls, bs])
+    hidden_version = agreement(coordinator, ours, f"Recycling agreement {HIDDEN_OURS}", False, [ls, bs])
+    agreement(other_coordinator, theirs, f"Fleet agreement {HIDDEN_THEIRS}", False, [kc])
+    adoption = agreements.agreement_adopt(
+        acting_user=clerk, version=version, government=ls, matter=matter, adopted_on=dt.date(2021, 4, 13)
+    )
+    blue_springs_matter = agreements.matter_create(
+        acting_user=admin, government=bs, file_number="R-2021-7", title="Adopting the radio agreement.",
+        is_published=True,
+    )  # fmt: skip
+    hidden_adoption = agreements.agreement_adopt(
+        acting_user=clerk, version=hidden_version, government=ls, matter=hidden_matter,
+        adopted_on=dt.date(2021, 5, 1),
+    )  # fmt: skip
+
+    def kpi(by: Person, on: Initiative, name: str) -> Kpi:
+        return tracking.kpi_create(
+            acting_user=by, initiative=on, name=name, unit="calls", baseline=Decimal(10),
+            baseline_on=dt.date(2020, 1, 1), target=Decimal(20), target_on=dt.date(2030, 1, 1),
+        )  # fmt: skip
+
+    published_kpi = kpi(coordinator, published, "Calls answered")
+    hidden_kpi = kpi(coordinator, hidden, f"Tonnes {HIDDEN_OURS}")
+    kpi(other_coordinator, theirs_hidden, f"Vehicles {HIDDEN_THEIRS}")
+
+    scenario = costshare.scenario_create(
+        acting_user=coordinator, name="FY2025 radio", fiscal_year=2025, agreement_version=version,
+        partners=[ls, bs], methods=["equal", "proportional"], total_cost=Decimal("300000.00"),
+        standalone_costs={ls: Decimal(250000), bs: Decimal(90000)},
+    )  # fmt: skip
+    scenario = costshare.scenario_compute(acting_user=coordinator, scenario=scenario)
+    hidden_scenario = costshare.scenario_create(
+        acting_user=coordinator, name=f"FY2026 {HIDDEN_OURS}", fiscal_year=2026, initiative=hidden,
+        partners=[ls, bs], methods=["equal"], total_cost=Decimal("1000.00"),
+        standalone_costs={ls: Decimal(800), bs: Decimal(600)},
+    )  # fmt: skip
+    costshare.scenario_create(
+        acting_user=other_coordinator, name=f"FY2026 {HIDDEN_THEIRS}", fiscal_year=2026,
+        initiative=theirs_hidden, partners=[kc], methods=["equal"], total_cost=Decimal("1000.00"),
+    )  # fmt: skip
+
+    def savings(on: Initiative, government: Government, note: str) -> SavingsEntry:
+        return costshare.savings_entry_create(
+            acting_user=coordinator, initiative=on, government=government, fiscal_year=2025,
+            recurrence="recurring", baseline_cost=Decimal(1000), projected_saving=Decimal(100),
+            actual_saving=Decimal(90), evidence_url="https://example.gov/audit.pdf", note=note,
+        )  # fmt: skip
+
+    savings_entry = savings(published, ls, "Radio savings")
+    hidden_savings = savings(hidden, bs, f"Recycling savings {HIDDEN_OURS}")
+
+    plan = initiatives.plan_create(acting_user=coordinator, collaborative=ours, name="Ours plan")
+    hidden_plan = initiatives.plan_create(
+        acting_user=coordinator, collaborative=pilot, name=f"Plan {HIDDEN_OURS}"
+    )
+    gate = initiatives.gate_configure(
+        acting_user=coordinator, collaborative=ours, stage="proposed", conditions=["description"]
+    )
+    hidden_gate = initiatives.gate_configure(
+        acting_user=coordinator, collaborative=pilot, stage="proposed", conditions=["description"]
+    )
+    weights = [("Cost", Decimal(1), "Saves money")]
+    criteria = initiatives.criteria_set_create(
+        acting_user=coordinator, collaborative=ours, name="2025 criteria", criteria=weights
+    )
+    hidden_criteria = initiatives.criteria_set_create(
+        acting_user=coordinator, collaborative=pilot, name=f"Criteria {HIDDEN_OURS}", criteria=weights
+    )
+    term = initiatives.term_ensure(acting_user=coordinator, kind=TermKind.TOPIC_AREA, name="Public Safety")
+    event = AuditEvent.objects.get(verb="initiative_create", object_id=str(published.pk))
+    hidden_event = AuditEvent.objects.get(verb="initiative_create", object_id=str(hidden.pk))
+    return MatrixWorld(
+        users=users, ours=ours, pilot=pilot, theirs=theirs, lees_summit=ls, blue_springs=bs,
+        blue_springs_matter=blue_springs_matter, grain_valley=gv,
+        initiative=published, hidden_initiative=hidden, matter=matter, hidden_matter=hidden_matter,
+        agreement=version.agreement, hidden_agreement=hidden_version.agreement, version=version,
+        hidden_version=hidden_version, adoption=adoption, hidden_adoption=hidden_adoption, kpi=published_kpi,
+        hidden_kpi=hidden_kpi, scenario=scenario, hidden_scenario=hidden_scenario, savings=savings_entry,
+        hidden_savings=hidden_savings, plan=plan, hidden_plan=hidden_plan, gate=gate, hidden_gate=hidden_gate,
+        criteria=criteria, hidden_criteria=hidden_criteria, term=term, event=event, hidden_event=hidden_event,
+    )  # fmt: skip

@@ -69,6 +69,8 @@ class InitiativeType(models.TextChoices):
 
 
 class TermKind(models.TextChoices):
+    # A plan's goals (STLCO 2050 calls them desired outcomes) that a recommendation helps achieve.
+    PLAN_GOAL = "plan_goal", "Plan goal"
     TOPIC_AREA = "topic_area", "Related planning topic area"
     GEOGRAPHIC_SCALE = "geographic_scale", "Geographic scale"
     KEY_ISSUE = "key_issue", "Key issue"

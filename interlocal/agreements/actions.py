@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from interlocal.agreements.models import (
     MatterAction,
     MatterAttachment,
 )
-from interlocal.audit.actions import audit_record, snapshot
+from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative
 from interlocal.conflicts import apply_versioned, bump, lock_current
 from interlocal.governments.models import Government, Person
@@ -311,24 +312,54 @@ def matter_action_update(
     return action
 
 
+# Council packets run to tens of megabytes; anything larger belongs behind a link.
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def _describe_file(content: bytes) -> str:
+    # The audit log records which file, not its bytes.
+    return f"{len(content)} bytes, sha256 {hashlib.sha256(content).hexdigest()}" if content else ""
+
+
+def _check_file(file_name: str, content: bytes) -> None:
+    if bool(file_name) != bool(content):
+        raise ValidationError({"content": "A file needs both a name and its contents."})
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"content": f"The file is larger than {MAX_ATTACHMENT_BYTES // 2**20} MB."})
+
+
 @transaction.atomic
 def matter_attachment_add(
-    *, acting_user: Person, matter: LegislativeMatter, name: str, url: str = "", position: int | None = None
+    *,
+    acting_user: Person,
+    matter: LegislativeMatter,
+    name: str,
+    url: str = "",
+    position: int | None = None,
+    file_name: str = "",
+    content: bytes = b"",
+    note: str = "",
 ) -> MatterAttachment:
-    """Attach a document to a matter (last unless a position is given)."""
+    """Attach a document to a matter (last unless a position is given), as a link, a file or both."""
     access.require(
         acting_user, "agreements.change_legislativematter", matter, "You may not edit this matter."
     )
+    _check_file(file_name, content)
     if position is None:
         position = matter.attachments.count()
-    attachment = MatterAttachment(matter=matter, name=name, url=url, position=position)
+    attachment = MatterAttachment(
+        matter=matter, name=name, url=url, position=position, file_name=file_name, content=content, note=note
+    )
     attachment.full_clean()
     attachment.save()
     audit_record(
         acting_user=acting_user,
         verb="matter_attachment_add",
         obj=attachment,
-        changes=snapshot(attachment, ["matter", "name", "url", "position"]),
+        changes={
+            **snapshot(attachment, ["matter", "name", "url", "position", "file_name", "note"]),
+            "content": (None, _describe_file(content)),
+        },
     )
     return attachment
 
@@ -337,15 +368,24 @@ def matter_attachment_add(
 def matter_attachment_update(
     *, acting_user: Person, attachment: MatterAttachment, expected_version: int | None = None, **fields: Any
 ) -> MatterAttachment:
-    """Change an attachment's name, link or position."""
+    """Change an attachment's name, link, position, file or note."""
     access.require(
         acting_user, "agreements.change_legislativematter", attachment.matter, "You may not edit this matter."
     )
-    unknown = set(fields) - {"name", "url", "position"}
+    unknown = set(fields) - {"name", "url", "position", "file_name", "content", "note"}
     if unknown:
         raise TypeError(f"Unknown attachment fields: {', '.join(sorted(unknown))}")
-    changes = apply_versioned(attachment, fields, expected_version=expected_version)
+    if "content" in fields:
+        fields["content"] = bytes(fields["content"])
+    lock_current(attachment, expected_version=expected_version, submitted=fields)
+    before = bytes(attachment.content)
+    changes = apply_changes(attachment, fields)
     if changes:
+        bump(attachment)
+    if "content" in changes:
+        changes["content"] = (_describe_file(before), _describe_file(fields["content"]))
+    if changes:
+        _check_file(attachment.file_name, bytes(attachment.content))
         attachment.full_clean()
         attachment.save()
         audit_record(

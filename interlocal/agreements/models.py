@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -185,7 +186,9 @@ class LegislativeMatter(Versioned):
     sponsors = models.JSONField(default=list, blank=True, help_text="Legistar MatterSponsorName values.")
     indexes = models.JSONField(default=list, blank=True, help_text="Legistar MatterIndexName values.")
     code_sections = models.TextField(blank=True, help_text="Legistar code sections.")
-    text = models.TextField(blank=True, help_text="Legistar MatterText: the full text.")
+    text = models.TextField(
+        blank=True, help_text="Legistar MatterText: the full text, as Markdown (headings, paragraphs, lists)."
+    )
     is_published = models.BooleanField(default=True, help_text="Shown on the public portal.")
 
     class Meta:
@@ -211,12 +214,32 @@ class MatterAttachment(Versioned):
     name = models.CharField(max_length=300, help_text="Legistar MatterAttachmentName.")
     url = models.URLField(blank=True, max_length=500, help_text="Legistar MatterAttachmentHyperlink.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order as Legistar lists them.")
+    file_name = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Legistar MatterAttachmentFileName: the file's name; empty when there is no file.",
+    )
+    # In the database rather than on disk, so backups and restores carry the files with the record.
+    content = models.BinaryField(
+        blank=True, default=b"", help_text="Legistar MatterAttachmentBinary: the file's bytes."
+    )
+    note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="What the file is when it is not the council's own document (e.g. a generated rendition).",
+    )
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def content_type(self) -> str:
+        """The file's media type, from its name."""
+        kind = mimetypes.guess_type(self.file_name)[0] or "application/octet-stream"
+        return f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
 
 
 class MatterAction(Versioned):

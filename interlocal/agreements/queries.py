@@ -15,6 +15,7 @@ from interlocal.agreements.models import (
     AgreementParty,
     AgreementVersion,
     LegislativeMatter,
+    MatterAttachment,
 )
 from interlocal.governments.models import Government
 
@@ -69,7 +70,14 @@ def get_matter_for_user(user: Any, pk: int) -> LegislativeMatter:
     """Return a matter with its actions, attachments and adoptions, or 404 whether missing or hidden."""
     qs = visible_matters(user).prefetch_related(
         "actions",
-        "attachments",
+        # The page lists attachments; their files are read only when downloaded.
+        Prefetch("attachments", queryset=MatterAttachment.objects.defer("content")),
         Prefetch("adoptions", queryset=Adoption.objects.select_related("version__agreement")),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def get_matter_attachment_for_user(user: Any, matter_pk: int, pk: int) -> MatterAttachment:
+    """Return an attachment's file of a matter the user may see, or 404 whether missing, hidden or fileless."""
+    qs = MatterAttachment.objects.filter(matter__in=visible_matters(user)).exclude(file_name="")
+    return get_object_or_404(qs, matter_id=matter_pk, pk=pk)

@@ -180,7 +180,9 @@ _HIDDEN = "(hidden)"
 @transaction.atomic
 def person_update(*, acting_user: Person, person: Person, **fields: Any) -> Person:
     """Change an account's fields and privileges; site administrators only."""
-    access.require(access.is_admin(acting_user), "Only site administrators change accounts.")
+    access.require(
+        acting_user, "governments.change_person", None, "Only site administrators change accounts."
+    )
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {', '.join(sorted(unknown))}")
@@ -201,7 +203,9 @@ def person_set_access(
     permissions: Iterable[Permission] | None = None,
 ) -> Person:
     """Replace an account's groups and/or direct permissions; site administrators only."""
-    access.require(access.is_admin(acting_user), "Only site administrators change accounts.")
+    access.require(
+        acting_user, "governments.change_person", None, "Only site administrators change accounts."
+    )
     changes: dict[str, tuple[list[str], list[str]]] = {}
     if groups is not None:
         groups = list(groups)
@@ -229,8 +233,7 @@ def person_set_password(
     """Set (or, with None, disable) a password; an administrator or the person; the value is never logged."""
     if acting_user is not None:
         access.require(
-            access.is_admin(acting_user) or acting_user.pk == person.pk,
-            "You may not change this password.",
+            acting_user, "governments.set_password_person", person, "You may not change this password."
         )
     if password:
         person.set_password(password)
@@ -246,8 +249,7 @@ def person_password_changed(*, acting_user: Person | None, person: Person, note:
     """Audit a password change already saved (Django's admin view saves it itself); never the value."""
     if acting_user is not None:
         access.require(
-            access.is_admin(acting_user) or acting_user.pk == person.pk,
-            "You may not change this password.",
+            acting_user, "governments.set_password_person", person, "You may not change this password."
         )
     usable = person.has_usable_password()
     audit_record(
@@ -279,7 +281,9 @@ def person_record_lockout(
 @transaction.atomic
 def person_unlock(*, acting_user: Person, person: Person) -> int:
     """Clear a person's failed sign-ins so they may try again now; site administrators only."""
-    access.require(access.is_admin(acting_user), "Only site administrators unlock accounts.")
+    access.require(
+        acting_user, "governments.unlock_person", None, "Only site administrators unlock accounts."
+    )
     cleared = axes_reset(username=person.username)
     audit_record(
         acting_user=acting_user,
@@ -296,7 +300,7 @@ def group_save(
     *, acting_user: Person, group: Group, name: str, permissions: Iterable[Permission] | None = None
 ) -> Group:
     """Create or change a permission group; site administrators only. Groups are never deleted."""
-    access.require(access.is_admin(acting_user), "Only site administrators change groups.")
+    access.require(acting_user, "auth.change_group", None, "Only site administrators change groups.")
     created = group.pk is None
     changes: dict[str, tuple[Any, Any]] = {}
     if created or group.name != name:

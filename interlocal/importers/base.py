@@ -160,6 +160,8 @@ class Source:
     help: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]]
     options: ClassVar[tuple[Option, ...]] = ()
+    # Templates list the source classes; without this Django would call them instead of reading them.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(self, *, acting_user: Person, **options: Any) -> None:
         self.acting_user = acting_user

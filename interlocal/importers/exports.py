@@ -21,8 +21,12 @@ class Writer(Protocol):
     def write(self, text: str, /) -> Any: ...
 
 
-# Secrets and session state never leave through an export.
-EXCLUDED_FIELDS = {"governments.person": {"password", "last_login"}}
+# Secrets and session state never leave through an export. Attachment files leave through their download
+# view and the backup: a table export names them (file_name) rather than carrying megabytes in a cell.
+EXCLUDED_FIELDS = {
+    "governments.person": {"password", "last_login"},
+    "agreements.matterattachment": {"content"},
+}
 
 
 def record_types() -> dict[str, type[models.Model]]:

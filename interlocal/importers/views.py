@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interlocal.importers.base import Report, run_import
-from interlocal.importers.queries import get_pending_upload_for_user
+from interlocal.importers.queries import get_pending_upload_for_user, source_fields
 from interlocal.importers.sources import SOURCES
 from interlocal.importers.sources.spreadsheet import RECORD_TYPES, template_csv, template_xlsx
 from interlocal.importers.uploads import PendingUpload, discard_upload, purge_expired, save_upload
@@ -23,9 +23,9 @@ MAGIC = {".xlsx": b"PK\x03\x04", ".pdf": b"%PDF-"}
 
 
 def require_importer(request: HttpRequest) -> None:
-    """Only coordinators and administrators import."""
+    """Only editors (coordinators, member editors) and administrators import."""
     if not request.user.has_perm("importers.import_records"):
-        raise PermissionDenied("Only coordinators and administrators may import records.")
+        raise PermissionDenied("Only editors and administrators may import records.")
 
 
 def check_upload(upload: Any, extensions: tuple[str, ...]) -> str | None:
@@ -49,26 +49,49 @@ def _context(**extra: Any) -> dict[str, Any]:
     return {"sources": SOURCES, "record_types": RECORD_TYPES, **extra}
 
 
+def _upload_page(
+    request: HttpRequest,
+    name: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    cls = SOURCES.get(name)
+    fields = source_fields(request.user, cls, values or {}, errors or {}) if cls else []
+    context = _context(source=cls, source_name=name if cls else "", fields=fields, errors=errors or {})
+    return render(request, "importers/upload.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    """Show the form; on upload, preview the import without changing anything."""
+    """Show the form for the chosen source; on upload, preview the import without changing anything."""
     require_importer(request)
     if request.method == "GET":
-        return render(request, "importers/upload.html", _context())
+        return _upload_page(request, request.GET.get("source", ""))
     # Each upload clears away the previews nobody applied in time.
     purge_expired()
     name = request.POST.get("source", "")
     cls = SOURCES.get(name)
+    if cls is None:
+        return _upload_page(request, "", errors={"source": "Choose a source."}, status=400)
+    values = {o.dest: request.POST.get(f"{name}__{o.dest}", "").strip() for o in cls.options}
+    errors = {
+        f"{name}__{o.dest}": f"{o.flag} is required for a {name} import."
+        for o in cls.options
+        if o.required and not values[o.dest]
+    }
     upload_file = request.FILES.get("file")
-    if cls is None or upload_file is None:
-        return render(
-            request, "importers/upload.html", _context(error="Choose a source and a file."), status=400
-        )
-    refused = check_upload(upload_file, cls.extensions)
-    if refused:
-        return render(request, "importers/upload.html", _context(error=refused), status=400)
-    options = {o.dest: request.POST.get(f"{name}__{o.dest}", "").strip() or None for o in cls.options}
+    if upload_file is None:
+        errors["file"] = "Choose a file to upload."
+    else:
+        refused = check_upload(upload_file, cls.extensions)
+        if refused:
+            errors["file"] = refused
+    if errors or upload_file is None:
+        return _upload_page(request, name, values=values, errors=errors, status=400)
+    options = {dest: value or None for dest, value in values.items()}
     pending = save_upload(
         upload_file.chunks(),
         uploader_id=int(request.user.pk or 0),

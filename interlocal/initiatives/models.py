@@ -40,7 +40,7 @@ class Plan(Versioned):
 
 
 class Term(Versioned):
-    """A value of an extensible vocabulary: topic area, geographic scale, key issue or funding source."""
+    """A value of an extensible vocabulary: plan goal, topic area, geographic scale, key issue or funding source."""
 
     kind = models.CharField(max_length=32, choices=TermKind.choices, help_text="Which vocabulary this is in.")
     name = models.CharField(max_length=200, help_text="The label shown to readers.")

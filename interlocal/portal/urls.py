@@ -27,6 +27,11 @@ urlpatterns = [
     path("feeds/changes.atom", views_work.PublicChangesFeed(), name="changes_feed"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
     path("legislation/<int:pk>/", views.matter_detail, name="matter"),
+    path(
+        "legislation/<int:pk>/attachments/<int:attachment_pk>/",
+        views.matter_attachment,
+        name="matter_attachment",
+    ),
     path("governments/<slug:slug>/", views.government_detail, name="government"),
     path("governments/<slug:slug>/edit/", views.government_edit, name="government_edit"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from interlocal.agreements.models import AgreementParty
 from interlocal.agreements.queries import (
     get_agreement_for_user,
+    get_matter_attachment_for_user,
     get_matter_for_user,
     party_statuses,
     visible_agreements,
@@ -114,6 +116,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "initiative": initiative,
         "previous": previous,
         "next": following,
+        "goals": initiative.terms_of(TermKind.PLAN_GOAL),
         "scales": initiative.terms_of(TermKind.GEOGRAPHIC_SCALE),
         "key_issues": initiative.terms_of(TermKind.KEY_ISSUE),
         "topics": initiative.terms_of(TermKind.TOPIC_AREA),
@@ -169,6 +172,14 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A legislative matter with its fields and action history, as Legistar shows it."""
     matter = get_matter_for_user(request.user, pk)
     return render(request, "portal/matter_detail.html", {"matter": matter})
+
+
+def matter_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """An attachment's file, for whoever may read its matter; 404 for anyone else."""
+    attachment = get_matter_attachment_for_user(request.user, pk, attachment_pk)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.file_name) or "attachment"
+    return response
 
 
 def government_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -110,8 +110,12 @@ def test_it_refuses_stale_collaborative_and_membership_edits(world: World) -> No
         ),
     )
     membership = collab.memberships.get(government=world.blue_springs)
+    seen = membership.lock_version  # accepting the proposal already counted as a change
     collaboratives.membership_end(
-        acting_user=world.coordinator, membership=membership, left_on=dt.date(2024, 1, 1), expected_version=0
+        acting_user=world.coordinator,
+        membership=membership,
+        left_on=dt.date(2024, 1, 1),
+        expected_version=seen,
     )
     _refused(
         membership,
@@ -119,7 +123,7 @@ def test_it_refuses_stale_collaborative_and_membership_edits(world: World) -> No
             acting_user=world.coordinator,
             membership=membership,
             left_on=dt.date(2025, 1, 1),
-            expected_version=0,
+            expected_version=seen,
         ),
     )
 

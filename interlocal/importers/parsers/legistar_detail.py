@@ -149,8 +149,40 @@ def _clean_body(lines: list[str]) -> tuple[str, list[tuple[str, int]]]:
         current.append(f"- {bullet[1]}" if bullet else collapse_whitespace(stripped))
     if current:
         paragraphs.append(current)
-    rendered = ["\n".join(p) if any(x.startswith("- ") for x in p) else " ".join(p) for p in paragraphs]
-    return "\n\n".join(rendered), headers
+    return to_markdown(paragraphs), headers
+
+
+# A section heading of a staff report: "Issue/Request:", "Proposed City Council Motion:", "Background:".
+_HEADING = re.compile(r"^[A-Z][A-Za-z/&'(), -]{0,58}:$")
+_LINE_START = re.compile(r"^(#|>|[-+]\s)")
+_ORDERED = re.compile(r"^(\d+)([.)]\s)")
+
+
+def markdown_escape(text: str) -> str:
+    """Text as Markdown that renders as the same characters (no emphasis, links, raw HTML or lists)."""
+    escaped = re.sub(r"([\\`*_\[\]])", r"\\\1", text).replace("<", "&lt;")
+    escaped = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _LINE_START.sub(lambda m: "\\" + m.group(1), escaped)
+
+
+def to_markdown(paragraphs: Sequence[Sequence[str]]) -> str:
+    """Paragraphs of a matter's text as Markdown: headings, paragraphs and "- " lists, the text escaped."""
+    blocks: list[str] = []
+    for lines in paragraphs:
+        if any(line.startswith("- ") for line in lines):
+            blocks.append(
+                "\n".join(
+                    f"- {markdown_escape(line[2:])}"
+                    if line.startswith("- ")
+                    else f"  {markdown_escape(line)}"
+                    for line in lines
+                )
+            )
+        elif len(lines) == 1 and _HEADING.match(lines[0]) and len(lines[0].split()) <= 6:
+            blocks.append(f"### {markdown_escape(lines[0].removesuffix(':'))}")
+        else:
+            blocks.append(markdown_escape(" ".join(lines)))
+    return "\n\n".join(blocks)
 
 
 def parse_legislation_text(text: str) -> Parsed[LegislativeMatterRecord]:
@@ -347,6 +379,42 @@ class _TreeBuilder(HTMLParser):
         self.current.children.append(data)
 
 
+def _paragraphs(node: _Node) -> list[list[str]]:
+    """A text element's blocks: each paragraph one line, each list its "- " items."""
+    out: list[list[str]] = []
+    inline: list[str] = []
+
+    def flush() -> None:
+        line = collapse_whitespace(normalize_text("".join(inline)))
+        if line:
+            out.append([line])
+        inline.clear()
+
+    def walk(parent: _Node) -> None:
+        for child in parent.children:
+            if isinstance(child, str):
+                inline.append(child)
+            elif child.tag in ("script", "style"):
+                continue
+            elif child.tag in ("ul", "ol"):
+                flush()
+                items = [
+                    collapse_whitespace(normalize_text(li.text())) for li in child.iter() if li.tag == "li"
+                ]
+                if any(items):
+                    out.append([f"- {item}" for item in items if item])
+            elif child.tag in _BLOCK:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(node)
+    flush()
+    return out
+
+
 def _by_id_suffix(nodes: list[_Node], suffix: str) -> _Node | None:
     return next((n for n in nodes if n.attrs.get("id", "").endswith(suffix)), None)
 
@@ -404,10 +472,7 @@ def parse_legislation_detail_html(html: str, client: str | None = None) -> Parse
 
     attachments = links("_lblAttachments2", "attachments")
     text_node = _by_id_suffix(nodes, "_divText") or _by_id_suffix(nodes, "_lblText")
-    text = None
-    if text_node is not None:
-        raw = normalize_text(text_node.text(blocks=True))
-        text = "\n\n".join(collapse_whitespace(p) for p in re.split(r"\n\s*\n|\n", raw) if p.strip()) or None
+    text = to_markdown(_paragraphs(text_node)) or None if text_node is not None else None
 
     record = LegislativeMatterRecord(
         client=client,

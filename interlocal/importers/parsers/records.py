@@ -39,7 +39,7 @@ class Parsed(Generic[T]):
 
 @dataclass(frozen=True)
 class PlanLink:
-    """A "Previous"/"Next" link of a plan page: code, (truncated) title and topic abbreviations."""
+    """A "Previous"/"Next" link of a plan page: code, (truncated) title and key-issue abbreviations."""
 
     code: str
     title: str
@@ -55,7 +55,9 @@ class PlanRecommendation:
     description: str | None
     status: str | None
     types: frozenset[str]
+    plan_goals: tuple[str, ...]
     geographic_scales: tuple[str, ...]
+    geographic_scales_unselected: tuple[str, ...]
     key_issues: tuple[str, ...]
     key_issues_unselected: tuple[str, ...]
     topic_areas: tuple[str, ...]

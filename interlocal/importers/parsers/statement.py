@@ -113,6 +113,9 @@ def _blocks(text: str) -> list[_Block]:
             indents = sorted({b[0] for b in bullets if b is not None})
             items = tuple(ListItem(b[1], indents.index(b[0])) for b in bullets if b is not None)
             out.append(_Block("list", "\n".join(item.text for item in items), items))
+        elif len(lines) == 1 and (markdown := re.match(r"#{1,6}\s+(.+)$", lines[0].strip())):
+            # A matter's text as the Legistar parsers keep it marks its section headings in Markdown.
+            out.append(_Block("heading", markdown.group(1).strip().rstrip(":")))
         elif len(lines) == 1 and _is_heading(lines[0].strip()):
             out.append(_Block("heading", lines[0].strip().rstrip(":")))
         else:

@@ -29,7 +29,7 @@ from interlocal.initiatives.models import Initiative, Plan
 from interlocal.vocab import CostBand, InitiativeStatus, PartnerRole, TermKind, TimelineBand
 
 # The parser cannot always tell which option is selected; those fields stay unknown and the report says so.
-UNKNOWABLE = {"cost_band", "timeline_band", "sustainability_considerations"}
+UNKNOWABLE = {"cost_band", "timeline_band", "sustainability_considerations", "markers"}
 
 
 def position_of(code: str) -> int | None:
@@ -67,7 +67,11 @@ class PlanPageSource(Source):
             return None
         parsed = parse_plan_page(text)
         for problem in parsed.problems:
-            if problem.field in UNKNOWABLE:
+            if problem.field == "markers" or (
+                problem.field in UNKNOWABLE and getattr(parsed.value, problem.field, None)
+            ):
+                report.note(f"{problem.field}: {problem.message}")
+            elif problem.field in UNKNOWABLE:
                 report.note(f"{problem.field} left unknown: {problem.message}")
             else:
                 report.reject_parse(problem)
@@ -134,6 +138,7 @@ class PlanPageSource(Source):
         if rec.timeline_band:
             values["timeline_band"] = choice(rec.timeline_band, TimelineBand)
         terms: dict[str, list[str]] = {
+            TermKind.PLAN_GOAL: list(rec.plan_goals),
             TermKind.TOPIC_AREA: list(rec.topic_areas),
             TermKind.GEOGRAPHIC_SCALE: list(rec.geographic_scales),
             TermKind.KEY_ISSUE: list(rec.key_issues),

@@ -88,3 +88,17 @@ def test_it_exports_formula_looking_cells_as_text(world: World) -> None:
     assert rows[world.blue_springs.slug]["name"] == "'@SUM(A1:A9)"
     # JSON is not opened by spreadsheets; it keeps the value exactly.
     assert any(r["name"] == "@SUM(A1:A9)" for r in json.loads(export("governments", "--format", "json")))
+
+
+def test_it_exports_attachments_by_file_name_without_their_bytes(world: World) -> None:
+    from interlocal.agreements.actions import matter_attachment_add
+
+    matter_attachment_add(
+        acting_user=world.clerk,
+        matter=world.matter,
+        name="Resolution",
+        file_name="r.txt",
+        content=b"RESOLVED",
+    )
+    (row,) = json.loads(export("matter-attachments", "--format", "json"))
+    assert row["file_name"] == "r.txt" and "content" not in row

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from interlocal.importers.parsers.legistar_detail import (
+    markdown_escape,
     parse_attachment_list,
     parse_legislation_detail_html,
     parse_legislation_text,
+    to_markdown,
 )
 from interlocal.importers.parsers.records import MatterActionRecord
 
@@ -61,7 +63,7 @@ def test_it_repairs_and_reads_the_lees_summit_export() -> None:
 def test_it_keeps_the_body_text_without_page_headers() -> None:
     text = parse_legislation_text(res_21_08()).value.text
     assert text is not None
-    assert text.startswith(TITLE + "\n\nIssue/Request:")
+    assert text.startswith(TITLE + "\n\n### Issue/Request\n\n")
     assert "File #:" not in text
     # The page header cut this sentence in two; the parser joins it again.
     assert "look to ingenuity for imaginative, yet feasible solutions" in text
@@ -169,3 +171,60 @@ def test_it_reports_what_a_stripped_detail_page_lacks() -> None:
     assert parsed.value.title == "Only a title"
     fields = {p.field for p in parsed.problems}
     assert {"file_number", "type_name", "body_name", "histories", "attachments", "version"} <= fields
+
+
+def test_it_keeps_seed_001s_sections_and_bullets_as_markdown() -> None:
+    text = parse_legislation_text(res_21_08()).value.text
+    assert text is not None
+    blocks = text.split("\n\n")
+    headings = [b for b in blocks if b.startswith("### ")]
+    assert headings == [
+        "### Issue/Request",
+        "### Proposed City Council Motion",
+        "### Background",
+        "### Impact/Analysis",
+    ]
+    background = blocks[blocks.index("### Background") + 1 : blocks.index("### Impact/Analysis")]
+    assert len(background) == 4
+    assert background[0].startswith("Today, cities face increasing pressures")
+    assert "imaginative, yet feasible solutions" in background[0]
+    bullets = blocks[blocks.index("### Impact/Analysis") + 2].splitlines()
+    assert len(bullets) == 5 and all(b.startswith("- ") for b in bullets)
+    assert bullets[4] == "- Expand the reach and influence of new and developing technologies."
+
+
+def test_it_escapes_what_markdown_would_misread() -> None:
+    assert markdown_escape("a *b* [c](d) <e> `f`") == "a \\*b\\* \\[c\\](d) &lt;e> \\`f\\`"
+    assert markdown_escape("# not a heading") == "\\# not a heading"
+    assert markdown_escape("1. not a list") == "1\\. not a list"
+    assert to_markdown([["Background:"], ["Text under it."], ["- one", "- two"]]) == (
+        "### Background\n\nText under it.\n\n- one\n- two"
+    )
+    # A sentence ending in a colon introduces a list; it is not a heading.
+    lead = "With assistance from MARC, the five jurisdictions seek to continue their efforts to:"
+    assert to_markdown([[lead]]) == lead
+
+
+def test_it_keeps_the_lists_of_a_detail_pages_text() -> None:
+    page = DETAIL_HTML.replace(
+        "<p>NOW, THEREFORE, BE IT RESOLVED &hellip;</p>",
+        "<p>Background:</p><p>Cities share.</p><ul><li>One <b>thing</b></li><li>Two</li></ul>",
+    )
+    text = parse_legislation_detail_html(page, client="leessummit").value.text
+    assert text == (
+        "A Resolution adopting a Statement of Common Purpose.\n\n### Background\n\nCities share.\n\n"
+        "- One thing\n- Two"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["chicago_bills", "chicago_events", "chicago_people", "nyc_bills", "nyc_events", "nyc_people"],
+)
+def test_it_reports_real_legistar_pages_that_are_not_detail_pages(name: str) -> None:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
+    page = SHARED.joinpath("data", "legistar", "web", f"{name}.html").read_text(encoding="utf-8")
+    parsed = parse_legislation_detail_html(page)
+    assert {"file_number", "histories", "body_name"} <= {p.field for p in parsed.problems}
+    assert (parsed.value.file_number, parsed.value.histories) == (None, ())

@@ -44,21 +44,25 @@ def test_it_reads_the_lr33_recommendation_page() -> None:
     assert rec.description.endswith("municipalities within the County.")
     assert rec.title == "Develop a 5-year Action Plan for shared services"
     assert rec.types == frozenset({"policy"})
-    assert rec.geographic_scales == ("Countywide", "Municipalities")
-    assert rec.key_issues == ()
-    assert rec.key_issues_unselected == ("Population Stagnation",)
-    assert rec.topic_areas == (
-        "Countywide",
-        "Infrastructure Cost-burden",
-        "Social & Environmental Resilience",
-        "Economic Development",
-        "Transportation & Infrastructure",
+    assert rec.plan_goals == ("Inclusive Economies", "Complete Communities", "Leading the Region")
+    assert rec.geographic_scales == ("Countywide",)
+    assert rec.geographic_scales_unselected == ("Municipalities", "Sub-geographies")
+    assert rec.key_issues == ("Infrastructure Cost-burden", "Social & Environmental Resilience")
+    assert rec.key_issues_unselected == (
+        "Population Stagnation",
+        "Jobs-Skills Mismatch",
+        "Housing Diversity & Affordability",
     )
-    assert "Municipalities" in rec.topic_areas_unselected
-    assert "Open Space & Environment" in rec.topic_areas_unselected
-    assert len(rec.topic_areas_unselected) == 7
-    assert len(rec.equity_considerations) == 2
-    assert rec.equity_considerations[0].endswith("equivalent level of service to all communities")
+    assert rec.topic_areas == ("Economic Development", "Transportation & Infrastructure")
+    assert rec.topic_areas_unselected == ("Housing", "Land Use & Development", "Open Space & Environment")
+    assert rec.equity_considerations == (
+        "Shared services / intergovernmental cooperation and collaboration has the opportunity to provide a "
+        "more equitable and equivalent level of service to all communities",
+    )
+    assert rec.sustainability_considerations == (
+        "Shared services / intergovernmental cooperation and collaboration has the opportunity to improve "
+        "public services with a greater economic efficiency",
+    )
     assert rec.lead_partners == ("St. Louis County Department of Planning",)
     assert rec.supporting_partners == SUPPORTING
     assert rec.funding_sources == ("General operating revenue",)
@@ -83,7 +87,6 @@ def test_it_leaves_cost_and_timeline_unset_when_nothing_marks_the_choice() -> No
     assert len(parsed.value.timeline_options) == 4
     fields = {p.field for p in parsed.problems}
     assert fields == {"cost_band", "timeline_band", "sustainability_considerations"}
-    assert parsed.value.sustainability_considerations == ()
 
 
 def test_it_never_reads_icon_captions_or_theme_headings_as_content() -> None:
@@ -158,3 +161,62 @@ def test_it_splits_link_lines_and_short_titles() -> None:
     assert parse_plan_link("no link here") is None
     long = "x" * 200
     assert len(short_title(long)) <= 120
+
+
+def test_it_reads_markers_by_the_legend_not_by_the_heading_they_follow() -> None:
+    text = "\n".join(
+        [
+            "Recommendation XY.2",
+            "Recommendation Status: New",
+            "Pool the villages' building inspectors.",
+            "",
+            "Applicable Geographic Scales",
+            "",
+            "Countywide",
+            "",
+            "Municipalities",
+            "",
+            "Related Planning Topic Areas",
+            "",
+            "Municipalities",
+            "Not Countywide",
+            "Not Sub-geographies",
+            "Population Stagnation",
+            "Not Housing",
+            "Not Greater Housing Diversity & Affordability",
+            "",
+            "Complete Communities icon",
+            "",
+            "Complete",
+            "Communities",
+            "",
+            "Not Project",
+            "Partnership",
+            "Not Policy",
+        ]
+    )
+    rec = parse_plan_page(text).value
+    assert rec.geographic_scales == ("Municipalities",)
+    assert rec.geographic_scales_unselected == ("Countywide", "Sub-geographies")
+    assert rec.key_issues == ("Population Stagnation",)
+    assert rec.key_issues_unselected == ("Housing Diversity & Affordability",)
+    assert (rec.topic_areas, rec.topic_areas_unselected) == ((), ("Housing",))
+    assert rec.plan_goals == ("Complete Communities",)
+    assert rec.types == frozenset({"partnership"})
+
+
+def test_it_files_a_marker_outside_the_legend_under_its_heading_and_says_so() -> None:
+    text = "\n".join(
+        [
+            "Recommendation XY.3",
+            "Recommendation Status: New",
+            "Share a fire marshal.",
+            "Key Issues Addressed",
+            "Not Aging Fire Stations",
+            "Wildfire Risk",
+        ]
+    )
+    parsed = parse_plan_page(text)
+    assert parsed.value.key_issues == ("Wildfire Risk",)
+    assert parsed.value.key_issues_unselected == ("Aging Fire Stations",)
+    assert any(p.field == "markers" and "Aging Fire Stations" in p.message for p in parsed.problems)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
+from django.test import Client
 
 from interlocal.agreements.models import Agreement, LegislativeMatter
 from interlocal.collaboratives.models import Membership
@@ -52,7 +55,10 @@ def test_it_imports_the_plan_page_as_lr33(world: World) -> None:
     assert supporting[1].name == "St. Louis Economic Development Partnership"
     assert supporting[1].kind == "institute"
     assert [t.name for t in lr33.terms.filter(kind=TermKind.FUNDING_SOURCE)] == ["General operating revenue"]
+    assert terms(lr33) == LR33_TERMS
     assert "more equitable and equivalent level of service" in lr33.equity_considerations
+    assert "greater economic efficiency" not in lr33.equity_considerations
+    assert "greater economic efficiency" in lr33.sustainability_considerations
     assert (
         lr33.tracking_implementation == "Hire consultant to complete plan with County Task Force oversight."
     )
@@ -64,6 +70,47 @@ def test_it_imports_the_plan_page_as_lr33(world: World) -> None:
     ordered = list(Initiative.objects.filter(plan=lr33.plan).order_by("plan_position"))
     assert [i.code for i in ordered] == ["LR.32", "LR.33", "LR.34"]
     assert ordered[0].title.startswith("Collaborate with adjacent counties")
+
+
+LR33_TERMS = {
+    TermKind.PLAN_GOAL: ["Complete Communities", "Inclusive Economies", "Leading the Region"],
+    TermKind.GEOGRAPHIC_SCALE: ["Countywide"],
+    TermKind.KEY_ISSUE: ["Infrastructure Cost-burden", "Social & Environmental Resilience"],
+    TermKind.TOPIC_AREA: ["Economic Development", "Transportation & Infrastructure"],
+    TermKind.FUNDING_SOURCE: ["General operating revenue"],
+}
+
+
+def terms(initiative: Initiative) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for t in initiative.terms.order_by("name"):
+        out.setdefault(t.kind, []).append(t.name)
+    return out
+
+
+def section(page: str, element_id: str, tag: str = "ul") -> list[str]:
+    """The items of the (first) list with this id on a page."""
+    ident = f' id="{element_id}"' if element_id else ""
+    match = re.search(rf"<{tag}[^>]*{ident}>(.*?)</{tag}>", page, re.S)
+    assert match, element_id
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", li)).strip()
+        for li in re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
+    ]
+
+
+def test_it_shows_lr33_goals_scales_and_key_issues_as_the_seed_marks_them(
+    world: World, client: Client
+) -> None:
+    assert import_plan(world)[0] == 0
+    lr33 = Initiative.objects.get(code="LR.33")
+    client.force_login(world.coordinator)
+    page = client.get(f"/initiatives/{lr33.pk}/").content.decode()
+    assert section(page, "goals") == ["Complete Communities", "Inclusive Economies", "Leading the Region"]
+    assert section(page, "scales") == ["Countywide"]
+    assert section(page, "key-issues") == ["Infrastructure Cost-burden", "Social & Environmental Resilience"]
+    assert section(page, "topics") == ["Economic Development", "Transportation & Infrastructure"]
+    assert page.index('id="goals"') < page.index('id="key-issues"') < page.index('id="scales"')
 
 
 def test_it_reports_no_changes_when_the_plan_page_is_imported_again(world: World) -> None:
@@ -102,6 +149,17 @@ def test_it_imports_res_21_08_with_its_action_and_attachments(world: World) -> N
     assert rows == [(dt.date(2021, 4, 13), "1", "City Council - Regular Session", "adopted", "Pass")]
     assert [a.name for a in matter.attachments.all()] == ["Resolution", "Statement of Common Purpose"]
     assert "changed: matter RES. NO. 21-08" in out
+
+
+def test_it_shows_res_21_08s_sections_and_bullets_on_its_page(world: World, client: Client) -> None:
+    assert import_legislation(world)[0] == 0
+    page = client.get(f"/legislation/{world.matter.pk}/").content.decode()
+    text = page[page.index('id="text"') :]
+    headings = re.findall(r"<h3>(.*?)</h3>", text)
+    assert headings == ["Issue/Request", "Proposed City Council Motion", "Background", "Impact/Analysis"]
+    background = text[text.index("<h3>Background</h3>") : text.index("<h3>Impact/Analysis</h3>")]
+    assert background.count("<p>") == 4 and "Regional 911 System" in background
+    assert len(section(text, "", tag="ul")) == 5
 
 
 def test_it_reports_no_changes_when_the_legislation_is_imported_again(world: World) -> None:

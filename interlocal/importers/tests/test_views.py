@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from interlocal.importers import uploads, views
 from interlocal.importers.tests.helpers import fingerprint, shared
@@ -61,13 +62,29 @@ def test_it_previews_then_applies_an_import(world: World) -> None:
     assert Initiative.objects.filter(code="LR.33").exists()
 
 
-def test_it_refuses_people_who_are_not_coordinators(world: World) -> None:
+def test_it_refuses_viewers_and_the_public_and_checks_each_row_for_editors(world: World) -> None:
+    from interlocal.governments import actions as governments
+    from interlocal.testkit import PASSWORD
+    from interlocal.vocab import Role
+
+    viewer = governments.person_create(
+        acting_user=world.admin,
+        username="viewer",
+        government=world.lees_summit,
+        role=Role.VIEWER,
+        password=PASSWORD,
+    )
     before = fingerprint()
-    for user in (world.clerk, world.outsider):
-        client = client_for(user)
-        assert client.get("/import/").status_code == 403
-        assert client.post("/import/", plan_upload()).status_code == 403
+    client = client_for(viewer)
+    assert client.get("/import/").status_code == 403
+    assert client.post("/import/", plan_upload()).status_code == 403
     assert Client().get("/import/").status_code == 302  # to the sign-in page
+    # An editor of a government outside the collaborative may upload, but the rows are refused.
+    outsider = client_for(world.outsider)
+    assert outsider.get("/import/").status_code == 200
+    preview = outsider.post("/import/", plan_upload())
+    assert preview.status_code == 200 and "Rejected" in preview.content.decode()
+    assert 'name="token"' not in preview.content.decode()
     assert fingerprint() == before
 
 
@@ -263,3 +280,87 @@ def test_it_refuses_an_uploaded_zip_bomb_naming_the_upload(world: World) -> None
     assert 'name="token"' not in body
     assert list(uploads.upload_dir().iterdir()) == []
     assert fingerprint() == before
+
+
+def _preview_and_apply(client: Client, data: dict[str, object]) -> str:
+    preview = client.post("/import/", data)
+    assert preview.status_code == 200, preview.content.decode()
+    assert "Preview of" in preview.content.decode()
+    applied = client.post("/import/apply/", {"token": _pending_token(preview)})
+    body = applied.content.decode()
+    assert applied.status_code == 200 and "Imported" in body, body
+    return body
+
+
+def test_it_shows_each_sources_options_with_the_values_the_user_may_pick(world: World) -> None:
+    client = client_for(world.coordinator)
+    index = client.get("/import/").content.decode()
+    # Every source is listed with its description (the classes used to be called by the template).
+    assert "plan-page: a plan recommendation page" in index.lower() or "plan-page: " in index
+    assert all(
+        f'<option value="{name}">{name}: ' in index for name in ("plan-page", "statement", "spreadsheet")
+    )
+    page = client.get("/import/?source=plan-page").content.decode()
+    assert 'name="plan-page__collaborative"' in page and 'name="plan-page__plan"' in page
+    assert f'<option value="{world.collaborative.slug}">{world.collaborative.name}</option>' in page
+    sheet = client.get("/import/?source=spreadsheet").content.decode()
+    assert '<option value="initiatives">initiatives</option>' in sheet
+    # Legislation is imported by the government's own staff: the coordinator is offered none of it.
+    legistar = client.get("/import/?source=legistar-detail").content.decode()
+    assert f'<option value="{world.lees_summit.slug}">' not in legistar
+    clerk = client_for(world.clerk).get("/import/?source=legistar-detail").content.decode()
+    assert f'<option value="{world.lees_summit.slug}">{escape(world.lees_summit.name)}</option>' in clerk
+
+
+def test_it_marks_a_missing_option_and_file_and_changes_nothing(world: World) -> None:
+    client = client_for(world.coordinator)
+    before = fingerprint()
+    data = plan_upload() | {"plan-page__collaborative": ""}
+    response = client.post("/import/", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "usa-form-group--error" in body and "--collaborative is required for a plan-page import." in body
+    assert 'value="stl-county-plan"' in body  # what was typed stays
+    no_file = client.post("/import/", {"source": "statement", "statement__collaborative": "x"})
+    assert no_file.status_code == 400 and "Choose a file to upload." in no_file.content.decode()
+    assert fingerprint() == before
+
+
+def test_it_imports_the_initiatives_template_and_the_three_seeds_from_the_web_page(world: World) -> None:
+    from interlocal.agreements.models import LegislativeMatter
+
+    coordinator = client_for(world.coordinator)
+    template = coordinator.get("/import/templates/initiatives.csv").content.decode()
+    filled = template.replace("eastern-jackson-county", world.collaborative.slug)
+    body = _preview_and_apply(
+        coordinator,
+        {
+            "source": "spreadsheet",
+            "spreadsheet__type": "initiatives",
+            "file": SimpleUploadedFile("initiatives.csv", filled.encode(), content_type="text/csv"),
+        },
+    )
+    assert Initiative.objects.filter(collaborative=world.collaborative, code="EJC-9").exists(), body
+    _preview_and_apply(coordinator, plan_upload())
+    assert Initiative.objects.filter(code="LR.33", collaborative=world.collaborative).exists()
+    statement = shared("seeds", "002_525060c384265aea.txt").read_bytes()
+    _preview_and_apply(
+        coordinator,
+        {
+            "source": "statement",
+            "statement__collaborative": world.collaborative.slug,
+            "file": SimpleUploadedFile("statement.txt", statement, content_type="text/plain"),
+        },
+    )
+    assert Initiative.objects.filter(collaborative=world.collaborative).count() > 3
+    resolution = shared("seeds", "001_00bf90cbba7d7d2b.txt").read_bytes()
+    _preview_and_apply(
+        client_for(world.clerk),
+        {
+            "source": "legistar-detail",
+            "legistar-detail__government": world.lees_summit.slug,
+            "file": SimpleUploadedFile("res-21-08.txt", resolution, content_type="text/plain"),
+        },
+    )
+    matter = LegislativeMatter.objects.get(government=world.lees_summit, file_number="RES. NO. 21-08")
+    assert matter.actions.count() == 1

@@ -102,7 +102,9 @@ def test_it_refuses_a_stale_admin_inline_row(world: World) -> None:
     collab = world.collaborative
     membership = collab.memberships.get(government=world.blue_springs)
     url = f"/admin/collaboratives/collaborative/{collab.pk}/change/"
-    ids = list(collab.memberships.order_by("id").values_list("id", "government_id", "joined_on"))
+    ids = list(
+        collab.memberships.order_by("id").values_list("id", "government_id", "joined_on", "lock_version")
+    )
     data = {
         "name": collab.name,
         "slug": collab.slug,
@@ -117,7 +119,7 @@ def test_it_refuses_a_stale_admin_inline_row(world: World) -> None:
         "memberships-MIN_NUM_FORMS": "0",
         "memberships-MAX_NUM_FORMS": "1000",
     }
-    for i, (pk, gov, joined) in enumerate(ids):
+    for i, (pk, gov, joined, seen) in enumerate(ids):
         data |= {
             f"memberships-{i}-id": str(pk),
             f"memberships-{i}-collaborative": str(collab.pk),
@@ -126,9 +128,9 @@ def test_it_refuses_a_stale_admin_inline_row(world: World) -> None:
             f"memberships-{i}-joined_on": str(joined),
             f"memberships-{i}-left_on": "",
             f"memberships-{i}-authorising_matter": "",
-            f"memberships-{i}-lock_version_seen": "0",
+            f"memberships-{i}-lock_version_seen": str(seen),
         }
-    index = [pk for pk, _, _ in ids].index(membership.pk)
+    index = [row[0] for row in ids].index(membership.pk)
     first = dict(data, **{f"memberships-{index}-left_on": "2024-01-01"})
     assert _as(world.admin).post(url, first).status_code == 302
     collab.refresh_from_db()
@@ -138,7 +140,7 @@ def test_it_refuses_a_stale_admin_inline_row(world: World) -> None:
     response = _as(world.admin).post(url, stale)
     assert response.status_code == 200 and "Nothing was saved" in response.content.decode()
     membership.refresh_from_db()
-    assert (str(membership.left_on), membership.lock_version) == ("2024-01-01", 1)
+    assert (str(membership.left_on), membership.lock_version) == ("2024-01-01", ids[index][3] + 1)
 
 
 def test_it_refuses_a_stage_move_made_from_a_stale_page(world: World) -> None:

@@ -9,10 +9,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from interlocal.agreements.models import AgreementVersion
+from interlocal.agreements.models import AgreementVersion, LegislativeMatter
 from interlocal.audit.models import AuditEvent
+from interlocal.demo import RES_21_08_TEXT
 from interlocal.governments.models import Person
+from interlocal.importers.parsers.legistar_detail import parse_legislation_text
 from interlocal.initiatives.models import Initiative
+from interlocal.vocab import TermKind
+
+SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
 
 
 def test_it_loads_the_demo_once(db: None) -> None:
@@ -77,3 +82,51 @@ def test_it_exits_non_zero_with_one_line_when_refusing(tmp_path: Path) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "refusing to load the demo" in result.stderr
+
+
+def test_it_gives_lr33_the_terms_seed_000_marks(db: None) -> None:
+    call_command("demo", stdout=StringIO())
+    lr33 = Initiative.objects.get(code="LR.33")
+    assert {k: sorted(t.name for t in lr33.terms_of(k)) for k in TermKind.values} == {
+        TermKind.PLAN_GOAL: ["Complete Communities", "Inclusive Economies", "Leading the Region"],
+        TermKind.GEOGRAPHIC_SCALE: ["Countywide"],
+        TermKind.KEY_ISSUE: ["Infrastructure Cost-burden", "Social & Environmental Resilience"],
+        TermKind.TOPIC_AREA: ["Economic Development", "Transportation & Infrastructure"],
+        TermKind.FUNDING_SOURCE: ["General operating revenue"],
+    }
+
+
+def test_it_keeps_res_21_08s_text_and_makes_its_attachments_downloadable(db: None, client: Client) -> None:
+    call_command("demo", stdout=StringIO())
+    matter = LegislativeMatter.objects.get(file_number="RES. NO. 21-08")
+    page = client.get(f"/legislation/{matter.pk}/").content.decode()
+    assert "<h3>Background</h3>" in page and "<h3>Impact/Analysis</h3>" in page
+    assert "Regional 911 System" in page
+    attachments = list(matter.attachments.all())
+    assert [a.name for a in attachments] == ["Resolution", "Statement of Common Purpose"]
+    for attachment in attachments:
+        url = f"/legislation/{matter.pk}/attachments/{attachment.pk}/"
+        assert url in page
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "GENERATED FOR THE INTERLOCAL DEMONSTRATION" in body and "RES. NO. 21-08" in body
+    assert "not the document attached in Legistar" in page
+
+
+def test_it_gives_res_21_08_the_text_the_importer_reads_from_seed_001() -> None:
+    seed = SHARED / "seeds" / "001_00bf90cbba7d7d2b.txt"
+    if not seed.is_file():
+        pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
+    assert parse_legislation_text(seed.read_text(encoding="utf-8")).value.text == RES_21_08_TEXT
+
+
+def test_it_matches_what_importing_seed_000_would_give_lr33(db: None) -> None:
+    seed = SHARED / "seeds" / "000_e4373412cf413f25.txt"
+    if not seed.is_file():
+        pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
+    call_command("demo", stdout=StringIO())
+    out = StringIO()
+    args = ["--as", "stl-planner", "--collaborative", "st-louis-county", "--plan", "stl-county-plan"]
+    call_command("import", "plan-page", str(seed), *args, stdout=out)
+    assert "unchanged: initiative LR.33\n" in out.getvalue()

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from interlocal.agreements import actions as agreements
 from interlocal.initiatives.actions import initiative_create
 from interlocal.testkit import World
 from interlocal.vocab import PartnerRole, TermKind
@@ -205,3 +206,65 @@ def test_it_sends_notes_in_the_feed_as_plain_text(world: World, client: Client) 
     # Escaped twice in the XML: a reader decodes once and shows the text, never renders it.
     assert "&amp;lt;b&amp;gt;why" in body and "&lt;b&gt;why" not in body
     assert "&amp;lt;img src=x" in body and "&lt;img src" not in body
+
+
+def _attach(world: World, matter, name: str = "Resolution"):  # type: ignore[no-untyped-def]
+    return agreements.matter_attachment_add(
+        acting_user=world.admin,
+        matter=matter,
+        name=name,
+        file_name="resolution.txt",
+        content=b"NOW, THEREFORE, BE IT RESOLVED",
+        note="Generated for the test.",
+    )
+
+
+def test_it_downloads_an_attachment_of_a_matter_the_reader_may_see(world: World, client: Client) -> None:
+    attachment = _attach(world, world.matter)
+    page = client.get(f"/legislation/{world.matter.pk}/").content.decode()
+    url = f"/legislation/{world.matter.pk}/attachments/{attachment.pk}/"
+    assert f'href="{url}"' in page and "Generated for the test." in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content == b"NOW, THEREFORE, BE IT RESOLVED"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="resolution.txt"'
+
+
+def test_it_answers_404_for_attachments_of_hidden_matters_or_without_a_file(world: World) -> None:
+    hidden = agreements.matter_create(
+        acting_user=world.outsider,
+        government=world.kansas_city,
+        file_number="ORD-1",
+        title="An unpublished ordinance.",
+        is_published=False,
+    )
+    attachment = _attach(world, hidden)
+    url = f"/legislation/{hidden.pk}/attachments/{attachment.pk}/"
+    assert _as(world.outsider).get(url).status_code == 200
+    assert _as(world.public).get(url).status_code == 404
+    assert _as(world.clerk).get(url).status_code == 404
+    # The visible matter's id cannot be used to reach another matter's attachment.
+    assert (
+        _as(world.clerk).get(f"/legislation/{world.matter.pk}/attachments/{attachment.pk}/").status_code
+        == 404
+    )
+    link_only = agreements.matter_attachment_add(
+        acting_user=world.clerk, matter=world.matter, name="Map", url="https://example.org/map.pdf"
+    )
+    assert (
+        _as(world.clerk).get(f"/legislation/{world.matter.pk}/attachments/{link_only.pk}/").status_code == 404
+    )
+
+
+def test_it_renders_matter_text_as_structured_escaped_html(world: World, client: Client) -> None:
+    agreements.matter_update(
+        acting_user=world.clerk,
+        matter=world.matter,
+        text="### Background\n\nCities <script>alert(1)</script> share.\n\n- One\n- Two",
+    )
+    page = client.get(f"/legislation/{world.matter.pk}/").content.decode()
+    text = page[page.index('id="text"') :]
+    assert "<h3>Background</h3>" in text
+    assert "<ul>\n<li>One</li>\n<li>Two</li>\n</ul>" in text
+    assert "<script>alert" not in text
