@@ -89,14 +89,13 @@ class Rollup:
     actual: Decimal | None = None  # None until some entry reports an actual saving
     certified: Decimal = Decimal(0)
     entries: int = 0
-    projected_reported: Decimal = Decimal(0)  # projected saving of the entries that report an actual
 
     @property
     def actual_vs_projected(self) -> Decimal | None:
-        """Actual as a percentage of what those same entries projected; None while no actual is known."""
-        if self.actual is None or not self.projected_reported:
+        """Actual as a percentage of projected; None while no actual is known (not 0%)."""
+        if self.actual is None or not self.projected:
             return None
-        return (100 * self.actual / self.projected_reported).quantize(Decimal("0.1"))
+        return (100 * self.actual / self.projected).quantize(Decimal("0.1"))
 
 
 @dataclass
@@ -118,7 +117,6 @@ def _rollups(qs: QuerySet[SavingsEntry], key: str, label: str) -> list[Rollup]:
             actual=Sum("actual_saving"),
             certified=Sum("actual_saving", filter=Q(certified_at__isnull=False)),
             n=Count("id"),
-            projected_reported=Sum("projected_saving", filter=Q(actual_saving__isnull=False)),
         )
         .order_by(label)
     )
@@ -130,7 +128,6 @@ def _rollups(qs: QuerySet[SavingsEntry], key: str, label: str) -> list[Rollup]:
             r["actual"],
             r["certified"] or Decimal(0),
             r["n"],
-            r["projected_reported"] or Decimal(0),
         )
         for r in rows
     ]
@@ -152,7 +149,6 @@ def savings_ledger_for(user: Any, collaborative: Collaborative) -> Ledger:
         actual=Sum("actual_saving"),
         certified=Sum("actual_saving", filter=Q(certified_at__isnull=False)),
         n=Count("id"),
-        projected_reported=Sum("projected_saving", filter=Q(actual_saving__isnull=False)),
     )
     total = Rollup(
         f"All of {collaborative.name}",
@@ -161,7 +157,6 @@ def savings_ledger_for(user: Any, collaborative: Collaborative) -> Ledger:
         agg["actual"],
         agg["certified"] or Decimal(0),
         agg["n"],
-        agg["projected_reported"] or Decimal(0),
     )
     return Ledger(
         entries=entries,

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from interlocal import access
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
-from interlocal.vocab import InitiativeType, PartnerRole, Stage
+from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage
 
 if TYPE_CHECKING:
     from interlocal.initiatives.gates import Condition, Facts
@@ -174,8 +175,15 @@ def compute_ranking(criteria_set: CriteriaSet) -> list[RankedInitiative]:
 
     collab = criteria_set.collaborative
     criteria = list(criteria_set.criteria.all())
-    # Every government that may score counts: members, supporting partners and the facilitator alike.
-    members = sorted(access.current_member_ids(collab))
+    # Members are expected to score (their gaps count as missing); the facilitator and supporting partners may
+    # score too, and once they have, their scores count like anyone's.
+    current = collab.members_on(timezone.localdate())
+    scored = set(
+        Score.objects.filter(criterion__criteria_set=criteria_set).values_list("government_id", flat=True)
+    )
+    members = sorted(
+        {m.government_id for m in current if m.role == MembershipRole.MEMBER or m.government_id in scored}
+    )
     initiatives = list(
         Initiative.objects.filter(collaborative=collab)
         .exclude(stage=Stage.WITHDRAWN)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, Prefetch, Q, QuerySet, TextField
+from django.db.models import CharField, Model, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -325,20 +325,32 @@ _EVENT_TARGETS: dict[str, tuple[str, str]] = {
 
 
 def event_urls(events: list[Any]) -> dict[int, str]:
-    """Each event's link: the changed record's own page, else its collaborative's page; one query per type."""
+    """Each event's link: the changed record's own page, else its collaborative's; at most one query."""
     from django.apps import apps
 
     wanted: dict[str, set[str]] = {}
     for e in events:
-        if e.model in _EVENT_TARGETS:
+        if e.model in _EVENT_TARGETS and e.object_id.isdigit():
             wanted.setdefault(e.model, set()).add(e.object_id)
-    keys: dict[tuple[str, str], Any] = {}
-    for label, ids in wanted.items():
-        lookup, _ = _EVENT_TARGETS[label]
-        model = apps.get_model(label)
-        valid = [i for i in ids if i.isdigit()]
-        for pk, key in model._default_manager.filter(pk__in=valid).values_list("pk", lookup):
-            keys[(label, str(pk))] = key
+    keys: dict[tuple[str, str], str] = {}
+    for label in [label for label in wanted if _EVENT_TARGETS[label][0] == "pk"]:
+        keys.update({(label, i): i for i in wanted.pop(label)})
+    # The other records' page keys come from one UNION, whatever the mix of record types.
+    parts = [
+        apps.get_model(label)
+        ._default_manager.filter(pk__in=ids)
+        .order_by()
+        .annotate(
+            _label=Value(label, output_field=CharField()),
+            _ident=Cast("pk", CharField()),
+            _key=Cast(_EVENT_TARGETS[label][0], CharField()),
+        )
+        .values_list("_label", "_ident", "_key")
+        for label, ids in sorted(wanted.items())
+    ]
+    if parts:
+        for label, ident, key in parts[0].union(*parts[1:], all=True):
+            keys[(label, ident)] = key
     urls = {}
     for e in events:
         key = keys.get((e.model, e.object_id))
