@@ -13,6 +13,13 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings: Any) -> None:
+    # Each test's data is rolled back without a commit, so a cached page could outlive it; the cache's own
+    # tests turn it back on.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def world(db: None) -> World:
     """The named users and records (see interlocal/testkit.py)."""

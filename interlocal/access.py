@@ -376,6 +376,7 @@ PERMISSIONS: dict[str, Any] = {
     # Editors import; what each row may change is checked again by the action that writes it.
     "importers.import_records": is_editor,
     "portal.use_backoffice": is_staff_member,
+    "portal.load_synthetic_data": rules.always_deny,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 from interlocal.bulk import insert_rows
+from interlocal.pagecache import bump_generation
 
 FORMAT = "interlocal-backup"
 FORMAT_VERSION = 1
@@ -398,6 +399,8 @@ def restore(path: Path, *, replace: bool = False) -> Header:
                 _refuse_nonempty(using)
             # Sessions name users by id, and after a restore an id may be someone else: everyone signs in again.
             _delete_everything(using)
+            # No cached page from before the restore may be served after it.
+            transaction.on_commit(bump_generation, using=using, robust=True)
             _read_header(path, stream)
             current: str | None = None
             batch: list[list[Any]] = []

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication, so a cached anonymous page costs no database query.
+    "interlocal.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,7 +108,10 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'interlocal.sqlite3'}")
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)))
+        # Persistent connections: a new PostgreSQL connection per request costs more than rendering most pages.
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+        )
     except ValueError as exc:
         raise EnvError(f"DATABASE_URL is not a database URL we understand: {exc}") from None
     engine = config.get("ENGINE", "")
@@ -120,6 +125,19 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+# Anonymous pages are cached per process, keyed on the data generation every committed write renews
+# (interlocal/pagecache.py); the timeout only bounds memory, never staleness. 0 turns the cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_STAMP_FILE = env_str("PAGE_CACHE_STAMP_FILE", str(VAR_DIR / "data-generation"))
+PAGE_CACHE_ALIAS = "pages"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 3000)},
+    },
+}
 # The laptop default (SQLite in INTERLOCAL_VAR_DIR): the only database `interlocal demo` fills unforced.
 EMBEDDED_DATABASE = not env_str("DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

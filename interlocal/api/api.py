@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 
 from interlocal.agreements.queries import get_agreement_for_user, party_statuses
 from interlocal.api.docs import LocalSwagger
@@ -65,11 +65,21 @@ def _initiative(i) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+MAX_LIMIT = 1000
+
+
 @api.get("/initiatives", response=list[InitiativeOut], summary="Initiatives the caller may see")
-def initiatives(request: HttpRequest, q: str = "", status: str = "", collaborative: str = "") -> list[dict]:
-    """List initiatives, optionally searched and filtered."""
+def initiatives(
+    request: HttpRequest,
+    q: str = "",
+    status: str = "",
+    collaborative: str = "",
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+) -> list[dict]:
+    """List initiatives, searched and filtered, a page at a time (limit, offset; at most 1,000 per call)."""
     filters = InitiativeFilters(q=q, status=status, collaborative=collaborative)
-    return [_initiative(i) for i in list_initiatives_for_user(request.user, filters)]
+    return [_initiative(i) for i in list_initiatives_for_user(request.user, filters)[offset : offset + limit]]
 
 
 @api.get("/initiatives/{initiative_id}", response=InitiativeDetailOut, summary="One initiative")

@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from interlocal.audit.models import AuditEvent
+from interlocal.pagecache import bump_generation
 
 _JSON_READY = frozenset({str, int, float, bool, type(None)})
 
@@ -39,7 +40,7 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit event for a write to obj; collaborative and government place it in activity feeds."""
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor,
         verb=verb,
         model=obj._meta.label_lower,
@@ -51,6 +52,11 @@ def audit_record(
         government=government,
         is_public=is_public,
     )
+    # Cached pages are keyed on the data generation: renew it once the write is visible to others (after the
+    # event, which activity feeds show). Robust: a stamp that cannot be written is logged as an error rather
+    # than failing a write already committed.
+    transaction.on_commit(bump_generation, robust=True)
+    return event
 
 
 def apply_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -176,3 +182,4 @@ def audit_records_bulk(
             for pk, obj, diff, is_public in zip(ids, objects, changes, flags, strict=True)
         ),
     )
+    transaction.on_commit(bump_generation, robust=True)

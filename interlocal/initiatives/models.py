@@ -152,7 +152,11 @@ class Initiative(Versioned):
             )
         ]
         # Imports and the API find initiatives by code across plans.
-        indexes = [models.Index(fields=["code"], name="initiative_code_idx")]
+        indexes = [
+            models.Index(fields=["code"], name="initiative_code_idx"),
+            # The home page lists the most recently updated initiatives.
+            models.Index(fields=["-updated_at"], name="initiative_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from interlocal import access
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
-from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage
+from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage, TermKind
 
 if TYPE_CHECKING:
     from interlocal.initiatives.gates import Condition, Facts
@@ -58,8 +58,11 @@ def list_initiatives_for_user(user: Any, filters: InitiativeFilters) -> QuerySet
         for word in filters.q.split():
             words &= Q(title__icontains=word) | Q(description__icontains=word) | Q(code__icontains=word)
         qs = qs.filter(words)
+    # Multi-valued filters are subqueries, not joins, so no DISTINCT over every column is needed.
     if filters.topic:
-        qs = qs.filter(terms__slug=filters.topic)
+        qs = qs.filter(
+            pk__in=Initiative.terms.through.objects.filter(term__slug=filters.topic).values("initiative_id")
+        )
     if filters.timeline:
         qs = qs.filter(timeline_band=filters.timeline)
     if filters.cost:
@@ -71,10 +74,46 @@ def list_initiatives_for_user(user: Any, filters: InitiativeFilters) -> QuerySet
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
     if filters.partner:
-        qs = qs.filter(partners__government__slug=filters.partner)
+        qs = qs.filter(
+            pk__in=InitiativePartner.objects.filter(government__slug=filters.partner).values("initiative_id")
+        )
     if filters.collaborative:
         qs = qs.filter(collaborative__slug=filters.collaborative)
-    return _with_related(qs.distinct()).order_by("collaborative__name", "plan_position", "code", "title")
+    return _for_list(qs).order_by("collaborative__name", "plan_position", "code", "title", "pk")
+
+
+# The columns a list row (portal and API) shows: the long texts stay in the database, so sorting a state's
+# initiatives for one page moves narrow rows.
+_LIST_FIELDS = [
+    "collaborative__name",
+    "collaborative__slug",
+    "plan_id",
+    "plan_position",
+    "code",
+    "title",
+    "status",
+    "stage",
+    "is_project",
+    "is_partnership",
+    "is_policy",
+    "cost_band",
+    "cost_estimate",
+    "timeline_band",
+    "is_published",
+]
+
+
+def _for_list(qs: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    partners = (
+        InitiativePartner.objects.select_related("government")
+        .only("initiative_id", "role", "position", "government__name", "government__slug")
+        .order_by("role", "position", "id")
+    )
+    return (
+        qs.select_related("collaborative")
+        .only(*_LIST_FIELDS)
+        .prefetch_related(Prefetch("partners", queryset=partners))
+    )
 
 
 def get_initiative_for_user(user: Any, pk: int) -> Initiative:
@@ -90,6 +129,29 @@ def neighbours_in_plan(user: Any, initiative: Initiative) -> tuple[Initiative | 
     previous = same_plan.filter(plan_position__lt=initiative.plan_position).order_by("-plan_position").first()
     following = same_plan.filter(plan_position__gt=initiative.plan_position).order_by("plan_position").first()
     return previous, following
+
+
+def partners_in_use(user: Any) -> QuerySet[Any]:
+    """Visible governments that are partners of some initiative, for the partner filter."""
+    from interlocal.governments.queries import visible_governments
+
+    named = InitiativePartner.objects.filter(government_id=OuterRef("pk"))
+    return visible_governments(user).filter(Exists(named)).order_by("name")
+
+
+def partner_choices(user: Any) -> list[tuple[str, str]]:
+    """(slug, name) of partners_in_use, remembered until the next write for everyone with the same scope."""
+    from interlocal.pagecache import remember
+
+    found = partners_in_use(user)
+    return remember(f"partner-choices:{found.query}", lambda: [(g.slug, g.name) for g in found])
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the topic areas, remembered until the next write."""
+    from interlocal.pagecache import remember
+
+    return remember("topic-choices", lambda: [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)])
 
 
 def terms_in_use(kind: str) -> QuerySet[Term]:
@@ -115,21 +177,51 @@ def gate_facts(initiative: Initiative) -> Facts:
     from interlocal.initiatives.gates import Facts
     from interlocal.tracking.models import Kpi, Measurement
 
-    roles = set(initiative.partners.values_list("role", flat=True))
+    # Prefetched partners when the page has them; the three existence checks travel in one query.
+    roles = {p.role for p in initiative.partners.all()}
+    found = (
+        Initiative.objects.filter(pk=initiative.pk)
+        .annotate(
+            agreement_in_force=Exists(
+                AgreementVersion.objects.filter(
+                    agreement__initiatives=OuterRef("pk"), in_force_at__isnull=False
+                )
+            ),
+            kpi_with_baseline=Exists(
+                Kpi.objects.filter(
+                    initiative=OuterRef("pk"), baseline__isnull=False, baseline_on__isnull=False
+                )
+            ),
+            measurement=Exists(Measurement.objects.filter(kpi__initiative=OuterRef("pk"))),
+        )
+        .values("agreement_in_force", "kpi_with_baseline", "measurement")
+        .get()
+    )
     return Facts(
         has_description=bool(initiative.description.strip()),
         has_lead=PartnerRole.LEAD in roles,
         has_participants=PartnerRole.PARTICIPATING in roles,
         has_cost_estimate=initiative.cost_estimate is not None,
         has_owner=initiative.owner_id is not None,
-        has_agreement_in_force=AgreementVersion.objects.filter(
-            agreement__initiatives=initiative, in_force_at__isnull=False
-        ).exists(),
-        has_kpi_with_baseline=Kpi.objects.filter(
-            initiative=initiative, baseline__isnull=False, baseline_on__isnull=False
-        ).exists(),
-        has_measurement=Measurement.objects.filter(kpi__initiative=initiative).exists(),
+        has_agreement_in_force=found["agreement_in_force"],
+        has_kpi_with_baseline=found["kpi_with_baseline"],
+        has_measurement=found["measurement"],
     )
+
+
+def unmet_by_stage(initiative: Initiative, stages: list[str]) -> dict[str, list[Condition]]:
+    """What each stage still needs, with one query for the gates and the facts gathered once."""
+    from interlocal.initiatives.gates import DEFAULT_GATES, unmet
+    from interlocal.initiatives.models import StageGate
+
+    own = dict(
+        StageGate.objects.filter(collaborative_id=initiative.collaborative_id, stage__in=stages).values_list(
+            "stage", "conditions"
+        )
+    )
+    codes = {s: list(own[s]) if s in own else list(DEFAULT_GATES.get(s, [])) for s in stages}
+    facts = gate_facts(initiative) if any(codes.values()) else None
+    return {s: unmet(c, facts) if c and facts is not None else [] for s, c in codes.items()}
 
 
 def unmet_conditions(initiative: Initiative, stage: str) -> list[Condition]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+
+from interlocal.pagecache import GenerationPaginator
 
 PAGE_SIZE = 25
 
@@ -52,7 +54,7 @@ def sorted_table(request: HttpRequest, qs: QuerySet[Any], columns: list[Column],
     ordering = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields] + [
         "pk"
     ]
-    page = Paginator(qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = GenerationPaginator(qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     headers = []

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,10 +32,12 @@ from interlocal.initiatives.queries import (
     get_initiative_for_user,
     list_initiatives_for_user,
     neighbours_in_plan,
-    terms_in_use,
-    unmet_conditions,
+    partner_choices,
+    topic_choices,
+    unmet_by_stage,
     visible_initiatives,
 )
+from interlocal.pagecache import GenerationPaginator
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
@@ -77,17 +78,14 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
-    topics = [(t.slug, t.name) for t in terms_in_use(TermKind.TOPIC_AREA)]
-    partners = [
-        (g.slug, g.name)
-        for g in visible_governments(request.user).filter(initiative_roles__isnull=False).distinct()
-    ]
+    topics, partners = topic_choices(), partner_choices(request.user)
     collaboratives = [(c.slug, c.name) for c in visible_collaboratives(request.user).order_by("name")]
     form = InitiativeFilterForm(
         request.GET or None, topics=topics, partners=partners, collaboratives=collaboratives
     )
     filters = InitiativeFilters(**form.applied_filters()) if form.is_bound else InitiativeFilters()
-    page = Paginator(list_initiatives_for_user(request.user, filters), 25).get_page(request.GET.get("page"))
+    found = list_initiatives_for_user(request.user, filters)
+    page = GenerationPaginator(found, 25).get_page(request.GET.get("page"))
     template = (
         "portal/_initiative_results.html"
         if request.headers.get("HX-Request")
@@ -145,20 +143,35 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     )
     return {
         "kpi_rows": rows,
-        "can_measure": {r.kpi.pk: can_measure(request.user, r.kpi) for r in rows}
-        if request.user.is_authenticated
-        else {},
+        "can_measure": _can_measure_each(request.user, rows) if request.user.is_authenticated else {},
         "progress": progress,
         "progress_explanation": explanation,
         "timeline": timeline,
         "triggers": [r for r in rows if r.assessment.status in ("overperforming", "underperforming")],
         "advance_form": AdvanceForm(initial={"to_stage": next_stages[0]}) if can_edit else None,
         "progress_form": ProgressForm() if can_edit else None,
-        "gates": [(Stage(s).label, [c.needs for c in unmet_conditions(initiative, s)]) for s in next_stages]
+        "gates": [
+            (Stage(s).label, [c.needs for c in unmet])
+            for s, unmet in unmet_by_stage(initiative, next_stages).items()
+        ]
         if can_edit
         else [],
         "can_score": request.user.has_perm("initiatives.score_initiative", initiative),
     }
+
+
+def _can_measure_each(user: Any, rows: list[Any]) -> dict[int, bool]:
+    # can_measure looks at a KPI's owner and its initiative, which every row shares: ask once, not per KPI.
+    shared: bool | None = None
+    answers = {}
+    for r in rows:
+        if r.kpi.owner_id is not None and r.kpi.owner_id == user.pk:
+            answers[r.kpi.pk] = True
+            continue
+        if shared is None:
+            shared = can_measure(user, r.kpi)
+        answers[r.kpi.pk] = shared
+    return answers
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:

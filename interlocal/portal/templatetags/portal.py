@@ -3,6 +3,8 @@
 import markdown as md
 import nh3
 from django import template
+from django.forms import BoundField
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -50,3 +52,15 @@ def verb_label(verb: str) -> str:
     """An audit verb as words: initiative_advance -> Initiative advance."""
     words = verb.removesuffix("_admin").replace("_", " ")
     return words[:1].upper() + words[1:]
+
+
+@register.simple_tag
+def select_options(field: BoundField) -> SafeString:
+    """A select's options with the current value selected, in one pass (the partner filter lists a thousand)."""
+    current = field.value()
+    selected = mark_safe(" selected")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, selected if current == value else "", text) for value, text in field.field.choices),  # type: ignore[attr-defined]
+    )
