@@ -36,6 +36,9 @@ class InitiativeFilterForm(forms.Form):
         self.fields["topic"].choices = [("", "Any"), *topics]  # type: ignore[attr-defined]
         self.fields["partner"].choices = [("", "Any"), *partners]  # type: ignore[attr-defined]
         self.fields["collaborative"].choices = [("", "Any"), *collaboratives]  # type: ignore[attr-defined]
+        if not self.data.get("collaborative"):
+            # Reached from a collaborative's dashboard; otherwise the partner and text filters cover it.
+            del self.fields["collaborative"]
 
     def applied_filters(self) -> dict[str, str]:
         """The valid filters only: an unknown value drops its own filter (and is reported), not the others."""

@@ -79,7 +79,11 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
     topics, partners = topic_choices(), partner_choices(request.user)
-    collaboratives = [(c.slug, c.name) for c in visible_collaboratives(request.user).order_by("name")]
+    # Only the collaborative asked for is looked up: the plain list runs no query for this menu.
+    wanted = request.GET.get("collaborative", "")
+    collaboratives = (
+        [(c.slug, c.name) for c in visible_collaboratives(request.user).filter(slug=wanted)] if wanted else []
+    )
     form = InitiativeFilterForm(
         request.GET or None, topics=topics, partners=partners, collaboratives=collaboratives
     )

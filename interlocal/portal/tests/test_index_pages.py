@@ -89,3 +89,8 @@ def test_it_reports_an_unknown_filter_value_and_keeps_the_others(world: World, c
     assert "Unknown status “bogus”" in page
     page = client.get("/initiatives/", {"stage": "proposed"}).content.decode()
     assert "0 initiatives found" in page
+    page = client.get("/initiatives/", {"collaborative": "bogus", "stage": "idea"}).content.decode()
+    assert "Unknown collaborative “bogus”" in page and "1 initiative found" in page
+    slug = world.collaborative.slug
+    page = client.get("/initiatives/", {"collaborative": slug, "stage": "idea"}).content.decode()
+    assert "Unknown" not in page.split('id="results"')[1].split("<table")[0] and "1 initiative found" in page
