@@ -240,9 +240,11 @@ def build_matrix_world() -> MatrixWorld:
 
     # Memberships are the one place consent will change; keep their creation here.
     def join(by: Person, collab: Collaborative, member: Government, left_on: dt.date | None = None) -> None:
-        membership = collaboratives.membership_add(
+        proposal = collaboratives.membership_propose(
             acting_user=by, collaborative=collab, government=member, joined_on=dt.date(2015, 1, 1)
         )
+        # The site administrator accepts for the member, as build_world does for Blue Springs.
+        membership = collaboratives.membership_accept(acting_user=admin, membership=proposal)
         if left_on is not None:
             collaboratives.membership_end(acting_user=by, membership=membership, left_on=left_on)
 

@@ -171,19 +171,61 @@ def agreement_adopt(
         is_public=public,
     )
     missing = version.party_rows.exclude(government__adoptions__version=version)
-    if not missing.exists() and version.in_force_at is None:
-        version.in_force_at = timezone.now()
-        bump(version)
-        version.save(update_fields=["in_force_at", "lock_version"])
+    if not missing.exists() and version.in_force_from is None:
+        _come_into_force(acting_user, version)
+    return adoption
+
+
+def _in_force_from(effective_on: dt.date | None, vote_dates: Sequence[dt.date]) -> dt.date:
+    """The day a fully adopted version comes into force: the later of its effective date and the last vote."""
+    return max([*vote_dates, *([effective_on] if effective_on else [])])
+
+
+def _come_into_force(acting_user: Person, version: AgreementVersion) -> None:
+    # The last party has adopted: date the version from the record, not from the clock, and retire earlier texts.
+    public = version.agreement.is_published
+    collab = version.agreement.collaborative
+    votes = list(version.adoptions.values_list("adopted_on", flat=True))
+    version.in_force_from = _in_force_from(version.effective_on, votes)
+    version.in_force_at = timezone.now()
+    # A later version already in force (adopted out of order) supersedes this one at once.
+    later = (
+        version.agreement.versions.filter(number__gt=version.number, in_force_from__isnull=False)
+        .order_by("number")
+        .first()
+    )
+    if later is not None:
+        version.superseded_by, version.superseded_on = later, later.in_force_from
+    bump(version)
+    version.save(
+        update_fields=["in_force_from", "in_force_at", "superseded_by", "superseded_on", "lock_version"]
+    )
+    audit_record(
+        acting_user=acting_user,
+        verb="agreement_version_in_force",
+        obj=version,
+        changes={"in_force_from": (None, version.in_force_from)},
+        collaborative=collab,
+        is_public=public,
+    )
+    earlier = version.agreement.versions.select_for_update().filter(
+        number__lt=version.number, in_force_from__isnull=False, superseded_by__isnull=True
+    )
+    for old in earlier:
+        old.superseded_by, old.superseded_on = version, version.in_force_from
+        bump(old)
+        old.save(update_fields=["superseded_by", "superseded_on", "lock_version"])
         audit_record(
             acting_user=acting_user,
-            verb="agreement_version_in_force",
-            obj=version,
-            changes={"in_force_at": (None, version.in_force_at)},
+            verb="agreement_version_supersede",
+            obj=old,
+            changes={
+                "superseded_by": (None, str(version)),
+                "superseded_on": (None, version.in_force_from),
+            },
             collaborative=collab,
             is_public=public,
         )
-    return adoption
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import mimetypes
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils import timezone
 
 from interlocal.conflicts import Versioned
 from interlocal.vocab import AgreementKind, VersionKind
@@ -76,7 +77,28 @@ class AgreementVersion(Versioned):
     performance_standards = models.TextField(blank=True, help_text="Service levels the parties commit to.")
     exit_terms = models.TextField(blank=True, help_text="How a party may leave and what it owes.")
     in_force_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the last party adopted it; empty while any party has not."
+        null=True,
+        blank=True,
+        help_text="When the last party's adoption was recorded here; empty while any party has not adopted. "
+        "The legal date is 'in force from'.",
+    )
+    in_force_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The later of the effective date and the last party's vote; empty while any party has not "
+        "adopted.",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        # A version that replaced another is part of that one's legal history.
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+        help_text="The later version whose coming into force ended this one.",
+    )
+    superseded_on = models.DateField(
+        null=True, blank=True, help_text="When the later version came into force and this one ceased."
     )
     parties: models.ManyToManyField[Government, AgreementParty] = models.ManyToManyField(
         "governments.Government",
@@ -95,9 +117,20 @@ class AgreementVersion(Versioned):
         return f"{self.agreement} v{self.number}"
 
     @property
-    def is_in_force(self) -> bool:
+    def is_adopted(self) -> bool:
         """Whether every party has adopted this version."""
-        return self.in_force_at is not None
+        return self.in_force_from is not None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the version is in force on a day: adopted, effective and not yet superseded."""
+        if self.in_force_from is None or day < self.in_force_from:
+            return False
+        return self.superseded_on is None or day < self.superseded_on
+
+    @property
+    def is_in_force(self) -> bool:
+        """Whether the version is in force today."""
+        return self.in_force_on(timezone.localdate())
 
     @property
     def notice_opens_on(self) -> dt.date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,10 +32,14 @@ def visible_agreements(user: Any) -> QuerySet[Agreement]:
 
 def get_agreement_for_user(user: Any, pk: int) -> Agreement:
     """Return an agreement with versions, parties and adoptions, or 404 whether missing or hidden."""
-    versions = AgreementVersion.objects.order_by("number").prefetch_related(
-        Prefetch("party_rows", queryset=AgreementParty.objects.select_related("government")),
-        Prefetch("adoptions", queryset=Adoption.objects.select_related("government", "matter")),
-        "documents",
+    versions = (
+        AgreementVersion.objects.order_by("number")
+        .select_related("superseded_by")
+        .prefetch_related(
+            Prefetch("party_rows", queryset=AgreementParty.objects.select_related("government")),
+            Prefetch("adoptions", queryset=Adoption.objects.select_related("government", "matter")),
+            "documents",
+        )
     )
     return get_object_or_404(
         visible_agreements(user).prefetch_related(Prefetch("versions", queryset=versions)), pk=pk
@@ -53,6 +58,33 @@ def party_statuses(version: AgreementVersion) -> list[PartyStatus]:
     """Each party of a version with its adoption, from prefetched rows."""
     adopted = {a.government_id: a for a in version.adoptions.all()}
     return [PartyStatus(p.government, adopted.get(p.government_id)) for p in version.party_rows.all()]
+
+
+@dataclass(frozen=True)
+class OverdueAdoption:
+    """A version whose adoption deadline has passed, with the parties that have not adopted it."""
+
+    version: AgreementVersion
+    due_on: dt.date
+    missing: list[Government]
+
+
+def overdue_adoptions(versions: QuerySet[AgreementVersion], today: dt.date) -> list[OverdueAdoption]:
+    """Versions past their adoption deadline and not yet adopted by every party, naming the missing parties."""
+    late = (
+        versions.filter(adoption_due_on__lt=today, in_force_from__isnull=True)
+        .select_related("agreement")
+        .prefetch_related(
+            Prefetch("party_rows", queryset=AgreementParty.objects.select_related("government")), "adoptions"
+        )
+        .order_by("adoption_due_on", "pk")
+    )
+    found = []
+    for version in late:
+        missing = [s.government for s in party_statuses(version) if s.adoption is None]
+        if missing and version.adoption_due_on is not None:
+            found.append(OverdueAdoption(version, version.adoption_due_on, missing))
+    return found
 
 
 def visible_matters(user: Any) -> QuerySet[LegislativeMatter]:

@@ -111,6 +111,9 @@ class VersionOut(Schema):
     effective_on: dt.date | None
     in_force: bool
     in_force_at: dt.datetime | None
+    in_force_from: dt.date | None
+    superseded_by: int | None
+    superseded_on: dt.date | None
     parties: list[PartyStatusOut]
 
 
@@ -144,6 +147,9 @@ def agreement(request: HttpRequest, agreement_id: int) -> dict:
                 "effective_on": v.effective_on,
                 "in_force": v.is_in_force,
                 "in_force_at": v.in_force_at,
+                "in_force_from": v.in_force_from,
+                "superseded_by": v.superseded_by.number if v.superseded_by else None,
+                "superseded_on": v.superseded_on,
                 "parties": parties,
             }
         )

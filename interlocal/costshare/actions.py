@@ -60,6 +60,7 @@ def scenario_create(
     methods: Sequence[str],
     agreement_version: AgreementVersion | None = None,
     initiative: Initiative | None = None,
+    service: str = "",
     total_cost: Decimal | None = None,
     standalone_costs: Mapping[Government, Decimal] | None = None,
     formula: Formula | None = None,
@@ -101,6 +102,7 @@ def scenario_create(
         initiative=initiative,
         name=name,
         description=description,
+        service=service.strip(),
         fiscal_year=fiscal_year,
         cost_model=CostModel.TOTAL if formula is None else CostModel.FORMULA,
         total_cost=total_cost,
@@ -140,6 +142,7 @@ def scenario_create(
                 scenario,
                 [
                     "name",
+                    "service",
                     "fiscal_year",
                     "cost_model",
                     "total_cost",
@@ -274,7 +277,7 @@ def scenario_compute(
 def scenario_adopt(
     *, acting_user: Person, scenario: Scenario, method: str, expected_version: int | None = None
 ) -> Scenario:
-    """Adopt one method's split; any scenario adopted earlier for the same version or initiative is superseded."""
+    """Adopt one method's split; the split adopted earlier for the same subject, service and year is superseded."""
     access.require(acting_user, "costshare.change_scenario", scenario, "Only coordinators adopt scenarios.")
     lock_current(scenario, expected_version=expected_version, submitted={"adopted_method": method})
     _frozen_check(scenario)
@@ -291,7 +294,12 @@ def scenario_adopt(
         if scenario.agreement_version_id
         else {"initiative_id": scenario.initiative_id}
     )
-    same = Scenario.objects.select_for_update().filter(status=ScenarioStatus.ADOPTED, **subject)
+    same = Scenario.objects.select_for_update().filter(
+        status=ScenarioStatus.ADOPTED,
+        service__iexact=scenario.service,
+        fiscal_year=scenario.fiscal_year,
+        **subject,
+    )
     for earlier in same.exclude(pk=scenario.pk):
         earlier.status = ScenarioStatus.SUPERSEDED
         bump(earlier)

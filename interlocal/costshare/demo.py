@@ -8,6 +8,7 @@ call volume and saving is invented for the demonstration and says so.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from interlocal.agreements.models import AgreementVersion
 from interlocal.costshare import actions
@@ -45,11 +46,37 @@ SAVINGS_INVENTED = [
 ]
 
 
+# Invented stand-alone yearly cost of each radio cooperative member keeping its own radio shop.
+RADIO_ALONE_INVENTED = {"Blue Springs": "118000", "Lee's Summit": "142000", "Raytown": "61000"}
+
+
+def _radio_split(coordinator: Person, version: AgreementVersion, parties: dict[str, Any]) -> Scenario:
+    """A second adopted split on the same version: another service, another fiscal year."""
+    cities = {parties[name]: Decimal(cost) for name, cost in RADIO_ALONE_INVENTED.items() if name in parties}
+    scenario = actions.scenario_create(
+        acting_user=coordinator,
+        name="FY2027 radio maintenance (demonstration)",
+        service="Radio maintenance",
+        fiscal_year=2027,
+        agreement_version=version,
+        partners=list(cities),
+        methods=["equal", "scrb", "nucleolus"],
+        total_cost=Decimal("255000"),
+        standalone_costs=cities,
+        description="Blue Springs' radio shop serving three cities, against each keeping its own. "
+        + INVENTED,
+    )
+    scenario = actions.scenario_compute(acting_user=coordinator, scenario=scenario)
+    return actions.scenario_adopt(acting_user=coordinator, scenario=scenario, method="scrb")
+
+
 def load_costshare_demo(
     *, coordinator: Person, version: AgreementVersion, initiative: Initiative | None = None
 ) -> Scenario:
-    """An adopted FY2026 dispatch scenario for the five-city version, and invented savings entries."""
-    existing = Scenario.objects.filter(agreement_version=version, status=ScenarioStatus.ADOPTED).first()
+    """Adopted FY2026 dispatch and FY2027 radio splits for the five-city version, and invented savings entries."""
+    existing = Scenario.objects.filter(
+        agreement_version=version, status=ScenarioStatus.ADOPTED, service="911 dispatch", fiscal_year=2026
+    ).first()
     if existing is not None:
         return existing
     parties = {p.government.name: p.government for p in version.party_rows.select_related("government")}
@@ -57,6 +84,7 @@ def load_costshare_demo(
     scenario = actions.scenario_create(
         acting_user=coordinator,
         name="FY2026 shared 911 dispatch (demonstration)",
+        service="911 dispatch",
         fiscal_year=2026,
         agreement_version=version,
         partners=cities,
@@ -93,6 +121,7 @@ def load_costshare_demo(
     )
     scenario = actions.scenario_compute(acting_user=coordinator, scenario=scenario)
     scenario = actions.scenario_adopt(acting_user=coordinator, scenario=scenario, method="hybrid")
+    _radio_split(coordinator, version, parties)
     if initiative is None:
         initiative = version.agreement.collaborative.initiatives.order_by("code", "id").first()
     if initiative is not None:

@@ -42,6 +42,11 @@ class ScenarioForm(forms.Form):
     """A new scenario with its partners, cost model and drivers."""
 
     name = forms.CharField(max_length=200, help_text="e.g. FY2025 dispatch, 60/40 hybrid")
+    service = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="e.g. 911 dispatch. A version keeps one adopted split per service and fiscal year.",
+    )
     fiscal_year = forms.IntegerField(min_value=1900, max_value=2200)
     target = forms.ChoiceField(label="Agreement version or initiative")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

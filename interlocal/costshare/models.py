@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from interlocal.conflicts import Versioned
 from interlocal.costshare.choices import CostModel, Recurrence, ScenarioStatus
@@ -42,6 +43,12 @@ class Scenario(Versioned):
     )
     name = models.CharField(max_length=200, help_text="A short name, e.g. 'FY2025 dispatch, 60/40 hybrid'.")
     description = models.TextField(blank=True, help_text="What the scenario assumes (Markdown).")
+    service = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The shared service whose cost is split, e.g. 911 dispatch; a version or initiative keeps one "
+        "adopted split per service and fiscal year.",
+    )
     fiscal_year = models.PositiveSmallIntegerField(help_text="The fiscal year billed, e.g. 2025.")
     cost_model = models.CharField(
         max_length=16, choices=CostModel.choices, help_text="How the cost of each group of partners is known."
@@ -137,15 +144,20 @@ class Scenario(Versioned):
                 | Q(agreement_version__isnull=True, initiative__isnull=False),
                 name="scenario_for_version_or_initiative",
             ),
+            # One adopted split per subject, service (in any letter case) and fiscal year.
             models.UniqueConstraint(
-                fields=["agreement_version"],
+                F("agreement_version"),
+                Lower("service"),
+                F("fiscal_year"),
                 condition=Q(status="adopted", agreement_version__isnull=False),
-                name="one_adopted_scenario_per_version",
+                name="one_adopted_split_per_version_service_year",
             ),
             models.UniqueConstraint(
-                fields=["initiative"],
+                F("initiative"),
+                Lower("service"),
+                F("fiscal_year"),
                 condition=Q(status="adopted", initiative__isnull=False),
-                name="one_adopted_scenario_per_initiative",
+                name="one_adopted_split_per_initiative_service_year",
             ),
         ]
 

@@ -58,12 +58,12 @@ def scenarios_of(user: Any, collaborative: Collaborative) -> QuerySet[Scenario]:
     )
 
 
-def adopted_scenario_for_version(version: AgreementVersion) -> Scenario | None:
-    """The version's adopted scenario (public: the agreement page shows its split), or None."""
-    return (
+def adopted_scenarios_for_version(version: AgreementVersion) -> list[Scenario]:
+    """The version's adopted splits, one per service and fiscal year, latest year first (public)."""
+    return list(
         Scenario.objects.filter(agreement_version=version, status=ScenarioStatus.ADOPTED)
         .select_related("adopted_by")
-        .first()
+        .order_by("-fiscal_year", "service", "id")
     )
 
 

@@ -79,6 +79,7 @@ def scenario_create(request: HttpRequest, slug: str) -> HttpResponse:
                 acting_user=request.user,  # type: ignore[arg-type]
                 name=data["name"],
                 fiscal_year=data["fiscal_year"],
+                service=data["service"],
                 description=data["description"],
                 partners=partners,
                 methods=data["methods"],

@@ -17,7 +17,7 @@ from interlocal.bulk import insert_objects
 from interlocal.collaboratives.models import Collaborative
 from interlocal.conflicts import apply_versioned, bump, bump_rows, lock_current
 from interlocal.governments.models import Government, Person
-from interlocal.initiatives import gates, scoring
+from interlocal.initiatives import gates, pipeline, scoring
 from interlocal.initiatives.models import (
     CriteriaSet,
     Criterion,
@@ -342,12 +342,27 @@ def initiative_bulk_create(
 
 
 class GateRefused(ValidationError):
-    """A stage move refused because gate conditions are unmet; .unmet lists what is needed."""
+    """A stage move refused because gate conditions are unmet; .missing says what each stage needs."""
 
-    def __init__(self, stage: str, unmet: list[str]) -> None:
+    def __init__(self, stage: str, missing: list[tuple[str, list[str]]]) -> None:
         self.stage = stage
-        self.unmet = unmet
-        super().__init__(f"Cannot move to {Stage(stage).label}: it needs {', '.join(unmet)}.")
+        self.missing = missing
+        self.unmet = [need for _, needs in missing for need in needs]
+        if len(missing) == 1 and missing[0][0] == stage:
+            detail = f"it needs {', '.join(self.unmet)}"
+        else:
+            detail = "; ".join(f"{Stage(s).label} needs {', '.join(needs)}" for s, needs in missing)
+        super().__init__(f"Cannot move to {Stage(stage).label}: {detail}.")
+
+
+class ConfirmationRequired(ValidationError):
+    """A move that undoes progress (back, withdraw, reopen) was asked for without confirmed=True."""
+
+    def __init__(self, move: pipeline.Transition) -> None:
+        self.transition = move
+        super().__init__(
+            f"Moving from {Stage(move.source).label} to {Stage(move.target).label} needs an explicit confirmation."
+        )
 
 
 @transaction.atomic
@@ -382,10 +397,11 @@ def initiative_advance(
     initiative: Initiative,
     to_stage: str,
     reason: str,
+    confirmed: bool = False,
     expected_version: int | None = None,
 ) -> StageTransition:
-    """Move an initiative to a stage, if the stage's gate is met; refusals list the unmet conditions."""
-    from interlocal.initiatives.queries import unmet_conditions
+    """Make a move the transition table allows; forward moves pass every gate on the way, backward ones need confirmed."""
+    from interlocal.initiatives.queries import missing_for, stage_left
 
     access.require(
         acting_user, "initiatives.change_initiative", initiative, "You may not move this initiative."
@@ -395,13 +411,20 @@ def initiative_advance(
     )
     if to_stage not in Stage.values:
         raise ValidationError(f"Unknown stage {to_stage!r}.")
-    if not reason.strip():
-        raise ValidationError("Say why the initiative moves: a reason is required.")
     if to_stage == initiative.stage:
         raise ValidationError(f"The initiative is already {initiative.get_stage_display()}.")
-    missing = unmet_conditions(initiative, to_stage)
+    move = pipeline.transition(initiative.stage, to_stage, stage_left(initiative))
+    if move is None:
+        raise ValidationError(
+            f"An initiative cannot move from {initiative.get_stage_display()} to {Stage(to_stage).label}."
+        )
+    if not reason.strip():
+        raise ValidationError("Say why the initiative moves: a reason is required.")
+    [missing] = missing_for(initiative, [move])
     if missing:
-        raise GateRefused(to_stage, [c.needs for c in missing])
+        raise GateRefused(to_stage, missing)
+    if move.needs_confirmation and not confirmed:
+        raise ConfirmationRequired(move)
     now = timezone.now()
     transition = StageTransition.objects.create(
         initiative=initiative,

@@ -17,6 +17,7 @@ from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage,
 if TYPE_CHECKING:
     from interlocal.initiatives.gates import Condition, Facts
     from interlocal.initiatives.models import CriteriaSet, Score
+    from interlocal.initiatives.pipeline import Transition
 
 
 def visible_initiatives(user: Any) -> QuerySet[Initiative]:
@@ -230,6 +231,28 @@ def unmet_conditions(initiative: Initiative, stage: str) -> list[Condition]:
 
     codes = gate_codes(initiative, stage)
     return unmet(codes, gate_facts(initiative)) if codes else []
+
+
+def stage_left(initiative: Initiative) -> str | None:
+    """The last pipeline stage the initiative left (what on hold resumes to, or withdrawn reopens)."""
+    from interlocal.initiatives import pipeline
+
+    history = initiative.transitions.order_by("at", "id").values_list("from_stage", "to_stage")
+    return pipeline.stage_left([(str(a), str(b)) for a, b in history])
+
+
+def allowed_transitions(initiative: Initiative) -> list[Transition]:
+    """The moves the transition table allows from the initiative's stage."""
+    from interlocal.initiatives import pipeline
+
+    return pipeline.transitions(initiative.stage, stage_left(initiative))
+
+
+def missing_for(initiative: Initiative, moves: list[Transition]) -> list[list[tuple[str, list[str]]]]:
+    """For each move: each stage it passes through whose gate is unmet, with what that stage needs."""
+    stages = list(dict.fromkeys(str(s) for move in moves for s in move.gated))
+    unmet = unmet_by_stage(initiative, stages) if stages else {}
+    return [[(str(s), [c.needs for c in unmet[s]]) for s in move.gated if unmet[s]] for move in moves]
 
 
 # --- Organizing principles -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from interlocal.initiatives.pipeline import Move, Transition, default_target
 from interlocal.vocab import CostBand, InitiativeStatus, InitiativeType, Stage, TimelineBand
 
 
@@ -66,11 +67,52 @@ class GovernmentForm(VersionedForm):
     population_source = forms.CharField(required=False, max_length=200)
 
 
-class AdvanceForm(VersionedForm):
-    """Move an initiative to another stage, with the reason."""
+# The stage form's option groups, in order: moving on first, undoing progress last and labelled so.
+_MOVE_GROUPS = [
+    ((Move.FORWARD, Move.RESUME), "Forward"),
+    ((Move.HOLD, Move.WITHDRAW), "Pause or stop"),
+    ((Move.BACKWARD,), "Back to an earlier stage (you will be asked to confirm)"),
+    ((Move.REOPEN,), "Reopen (you will be asked to confirm)"),
+]
 
-    to_stage = forms.ChoiceField(label="Move to stage", choices=Stage.choices)
-    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+def _move_label(move: Transition) -> str:
+    label = str(Stage(move.target).label)
+    if move.move == Move.RESUME:
+        return f"Resume: {label}"
+    if move.move == Move.WITHDRAW:
+        return f"{label} (you will be asked to confirm)"
+    return label
+
+
+class AdvanceForm(VersionedForm):
+    """Move an initiative to a stage the transition table allows, with the reason."""
+
+    to_stage = forms.ChoiceField(
+        label="Move to stage",
+        widget=forms.Select(attrs={"class": "usa-select", "aria-describedby": "to-stage-hint"}),
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}),
+        max_length=2000,
+        error_messages={"required": "Say why the initiative moves: a reason is required."},
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, transitions: list[Transition], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups: list[tuple[str, Any]] = []
+        for kinds, heading in _MOVE_GROUPS:
+            options = [(str(t.target), _move_label(t)) for t in transitions if t.move in kinds]
+            if options:
+                groups.append((heading, options))
+        field = self.fields["to_stage"]
+        assert isinstance(field, forms.ChoiceField)
+        default = default_target(transitions)
+        # With nothing to move on to, nothing is preselected: a browser would otherwise pick the first option.
+        field.choices = groups if default else [("", "Choose a stage"), *groups]
+        self.initial.setdefault("to_stage", str(default) if default else "")
 
 
 class InitiativeEditForm(VersionedForm):

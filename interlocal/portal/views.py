@@ -29,12 +29,13 @@ from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
 from interlocal.initiatives.queries import (
     InitiativeFilters,
+    allowed_transitions,
     get_initiative_for_user,
     list_initiatives_for_user,
+    missing_for,
     neighbours_in_plan,
     partner_choices,
     topic_choices,
-    unmet_by_stage,
     visible_initiatives,
 )
 from interlocal.pagecache import GenerationPaginator
@@ -138,7 +139,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     rows = kpi_rows(initiative, today)
     progress, explanation = initiative_progress(rows)
     can_edit = request.user.has_perm("initiatives.change_initiative", initiative)
-    next_stages = [s for s in Stage.values if s != initiative.stage]
+    moves = allowed_transitions(initiative) if can_edit else []
     timeline = sorted(
         [("move", t.at, t) for t in initiative.transitions.select_related("by")]
         + [("note", n.at, n) for n in initiative.progress_notes.select_related("by")],
@@ -152,16 +153,27 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
         "progress_explanation": explanation,
         "timeline": timeline,
         "triggers": [r for r in rows if r.assessment.status in ("overperforming", "underperforming")],
-        "advance_form": AdvanceForm(initial={"to_stage": next_stages[0]}) if can_edit else None,
+        "advance_form": AdvanceForm(transitions=moves) if can_edit else None,
         "progress_form": ProgressForm() if can_edit else None,
-        "gates": [
-            (Stage(s).label, [c.needs for c in unmet])
-            for s, unmet in unmet_by_stage(initiative, next_stages).items()
-        ]
-        if can_edit
-        else [],
+        "gates": _gates(initiative, moves),
         "can_score": request.user.has_perm("initiatives.score_initiative", initiative),
     }
+
+
+def _gates(initiative: Any, moves: list[Any]) -> list[tuple[str, list[str]]]:
+    # What each gated move still lacks, naming the stage passed on the way when it is not the target.
+    gated = [move for move in moves if move.gated]
+    return [
+        (
+            Stage(move.target).label,
+            [
+                need if stage == move.target else f"{need} (to pass {Stage(stage).label})"
+                for stage, needs in missing
+                for need in needs
+            ],
+        )
+        for move, missing in zip(gated, missing_for(initiative, gated), strict=True)
+    ]
 
 
 def _can_measure_each(user: Any, rows: list[Any]) -> dict[int, bool]:
@@ -181,8 +193,12 @@ def _can_measure_each(user: Any, rows: list[Any]) -> dict[int, bool]:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An agreement's versions, parties and who has adopted each."""
     agreement = get_agreement_for_user(request.user, pk)
-    versions = [(v, party_statuses(v)) for v in agreement.versions.all()]
-    return render(request, "portal/agreement_detail.html", {"agreement": agreement, "versions": versions})
+    versions = []
+    for v in agreement.versions.all():
+        statuses = party_statuses(v)
+        versions.append((v, statuses, [s.government.name for s in statuses if s.adoption is None]))
+    context = {"agreement": agreement, "versions": versions, "today": timezone.localdate()}
+    return render(request, "portal/agreement_detail.html", context)
 
 
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -23,6 +23,7 @@ from interlocal.collaboratives.actions import membership_accept, membership_decl
 from interlocal.collaboratives.queries import get_proposal_for_user, proposals_for_user
 from interlocal.conflicts import EditConflict
 from interlocal.initiatives.actions import (
+    ConfirmationRequired,
     GateRefused,
     criteria_set_hide_scores,
     initiative_advance,
@@ -31,7 +32,9 @@ from interlocal.initiatives.actions import (
     ranking_freeze,
     score_record,
 )
+from interlocal.initiatives.pipeline import Move, Transition
 from interlocal.initiatives.queries import (
+    allowed_transitions,
     compute_ranking,
     get_criteria_set_for_user,
     get_initiative_for_user,
@@ -44,6 +47,7 @@ from interlocal.portal.people import signed_in
 from interlocal.portal.queries import event_urls
 from interlocal.tracking.actions import can_measure, measurement_record
 from interlocal.tracking.queries import digest_for, get_kpi_for_user
+from interlocal.vocab import Stage
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -54,26 +58,45 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 @require_POST
 def initiative_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move an initiative to a stage; a refused gate says what is missing."""
+    """Move an initiative; a refused gate says what is missing, a move back asks for confirmation first."""
     initiative = get_initiative_for_user(request.user, pk)
-    form = AdvanceForm(request.POST)
+    form = AdvanceForm(request.POST, transitions=allowed_transitions(initiative))
     if not form.is_valid():
-        messages.error(request, "Choose a stage and say why.")
-    else:
-        values = dict(form.cleaned_data)
-        version = values.pop("lock_version")
-        try:
-            initiative_advance(
-                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
-            )
-            messages.success(request, f"Moved to {initiative.get_stage_display()}.")
-        except EditConflict as conflict:
-            messages.error(request, conflict_message(conflict))
-        except GateRefused as refused:
-            messages.error(request, str(refused.message))
-        except ValidationError as error:
-            _errors(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("portal:initiative", pk=pk)
+    values = dict(form.cleaned_data)
+    version = values.pop("lock_version")
+    try:
+        initiative_advance(
+            acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
+        )
+        messages.success(request, f"Moved to {initiative.get_stage_display()}.")
+    except ConfirmationRequired as asked:
+        return render(
+            request,
+            "portal/initiative_confirm_move.html",
+            {"initiative": initiative, "question": _question(initiative, asked.transition), "form": form},
+        )
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
+    except GateRefused as refused:
+        messages.error(request, str(refused.message))
+    except ValidationError as error:
+        _errors(request, error)
     return redirect("portal:initiative", pk=pk)
+
+
+def _question(initiative: Any, move: Transition) -> str:
+    # The confirmation page's question, in the words of the move.
+    name = initiative.code or initiative.title
+    source, target = Stage(move.source).label, Stage(move.target).label
+    if move.move == Move.WITHDRAW:
+        return f"Withdraw {name} from {source}?"
+    if move.move == Move.REOPEN:
+        return f"Reopen {name} at {target}?"
+    return f"Move {name} back from {source} to {target}?"
 
 
 @login_required

@@ -18,6 +18,7 @@ PURE_MODULES = sorted(
         "interlocal.csvsafe",
         "interlocal.vocab_core",
         "interlocal.initiatives.gates",
+        "interlocal.initiatives.pipeline",
         "interlocal.initiatives.scoring",
         "interlocal.tracking.trajectory",
         "interlocal.costshare.cli_core",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from interlocal import access
 from interlocal.agreements.models import AgreementVersion
+from interlocal.agreements.queries import overdue_adoptions
 from interlocal.initiatives.models import Initiative
 from interlocal.initiatives.queries import visible_initiatives
 from interlocal.tracking import trajectory
@@ -137,11 +138,9 @@ def deadlines(
         notice = v.notice_opens_on
         if notice and today <= notice <= today + DEADLINE_HORIZON:
             found.append((notice, "last day to give notice of withdrawal", v))
-        if v.adoption_due_on and v.adoption_due_on < today and v.in_force_at is None:
-            adopted = {a.government_id for a in v.adoptions.all()}
-            waiting = [p.government_id for p in v.party_rows.all() if p.government_id not in adopted]
-            if waiting:
-                found.append((v.adoption_due_on, "adoption overdue", v))
+    for late in overdue_adoptions(versions, today):
+        waiting = ", ".join(g.name for g in late.missing)
+        found.append((late.due_on, f"adoption overdue, waiting for {waiting}", late.version))
     return sorted(found, key=lambda d: (d[0], d[2].pk))
 
 

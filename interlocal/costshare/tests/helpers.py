@@ -53,13 +53,16 @@ def formula_scenario(world: World, name: str = "FY2025 dispatch", compute: bool 
     return scenario
 
 
-def total_scenario(world: World, name: str = "FY2025 radio") -> Scenario:
+def total_scenario(
+    world: World, name: str = "FY2025 radio", service: str = "", fiscal_year: int = 2025
+) -> Scenario:
     """A total-cost scenario with stand-alone costs, computed."""
     ls, bs = world.lees_summit, world.blue_springs
     scenario = actions.scenario_create(
         acting_user=world.coordinator,
         name=name,
-        fiscal_year=2025,
+        service=service,
+        fiscal_year=fiscal_year,
         agreement_version=world.version,
         partners=[ls, bs],
         methods=["equal", "proportional", "scrb", "nucleolus"],

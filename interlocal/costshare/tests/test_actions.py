@@ -66,6 +66,23 @@ def test_it_adopts_one_scenario_per_version_and_supersedes_the_earlier(world: Wo
     assert event.changes["adopted_method"] == [None, "hybrid"]
 
 
+def test_it_keeps_one_adopted_split_per_service_and_fiscal_year(world: World) -> None:
+    def adopt(service: str, year: int) -> Scenario:
+        scenario = total_scenario(world, name=f"FY{year} {service}", service=service, fiscal_year=year)
+        return actions.scenario_adopt(acting_user=world.coordinator, scenario=scenario, method="scrb")
+
+    dispatch_2026 = adopt("911 dispatch", 2026)
+    radio_2027 = adopt("Radio maintenance", 2027)
+    dispatch_2027 = adopt("911 dispatch", 2027)
+    adopted = Scenario.objects.filter(agreement_version=world.version, status=ScenarioStatus.ADOPTED)
+    assert set(adopted) == {dispatch_2026, radio_2027, dispatch_2027}
+    again = adopt("911 Dispatch ", 2026)
+    dispatch_2026.refresh_from_db()
+    assert dispatch_2026.status == ScenarioStatus.SUPERSEDED
+    assert set(adopted.all()) == {again, radio_2027, dispatch_2027}
+    assert again.service == "911 Dispatch"
+
+
 def test_it_refuses_to_change_an_adopted_scenario(world: World) -> None:
     scenario = actions.scenario_adopt(
         acting_user=world.coordinator, scenario=total_scenario(world), method="scrb"

@@ -161,6 +161,17 @@ def test_it_shows_the_adopted_split_on_the_public_agreement_page(world: World, c
     assert "with every method compared" in member.get(f"/agreements/{world.agreement.pk}/").content.decode()
 
 
+def test_it_shows_every_adopted_split_of_a_version(world: World, client: Client) -> None:
+    for service, year in [("911 dispatch", 2026), ("Radio maintenance", 2027)]:
+        scenario = total_scenario(world, name=f"FY{year} {service}", service=service, fiscal_year=year)
+        actions.scenario_adopt(acting_user=world.coordinator, scenario=scenario, method="scrb")
+    page = client.get(f"/agreements/{world.agreement.pk}/").content.decode()
+    radio = page.index(
+        "Adopted cost split for Radio maintenance, fiscal year 2027: Separable costs, remaining benefits (SCRB)"
+    )
+    assert radio < page.index("Adopted cost split for 911 dispatch, fiscal year 2026: Separable costs")
+
+
 def _entry(world: World, gov: Any, year: int, actual: str | None = "900") -> SavingsEntry:
     return actions.savings_entry_create(
         acting_user=world.coordinator,

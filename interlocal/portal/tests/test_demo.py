@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -8,8 +9,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from interlocal.agreements.models import AgreementVersion, LegislativeMatter
+from interlocal.agreements.queries import overdue_adoptions
 from interlocal.audit.models import AuditEvent
 from interlocal.demo import RES_21_08_TEXT
 from interlocal.governments.models import Person
@@ -82,6 +85,42 @@ def test_it_exits_non_zero_with_one_line_when_refusing(tmp_path: Path) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "refusing to load the demo" in result.stderr
+
+
+def test_it_dates_the_demo_agreement_versions_from_their_records(db: None, client: Client) -> None:
+    call_command("demo", "--force", stdout=StringIO())
+    v1 = AgreementVersion.objects.get(title="Statement of Purpose (2018)")
+    v2 = AgreementVersion.objects.get(title="Statement of Common Purpose (2021)")
+    # v1: effective 9/1/2018 after the last vote (8/29/2018); v2: Raytown's vote on 5/4/2021, its effective date.
+    assert v1.in_force_from == dt.date(2018, 9, 1)
+    assert v2.in_force_from == dt.date(2021, 5, 4)
+    assert (v1.superseded_by, v1.superseded_on) == (v2, dt.date(2021, 5, 4))
+    assert v2.superseded_by is None and v2.is_in_force and not v1.is_in_force
+    page = client.get(f"/agreements/{v1.agreement_id}/").content.decode()
+    assert 'Superseded by <a href="#version-2">v2</a> on 5/4/2021; in force from 9/1/2018.' in page
+    assert "In force since 5/4/2021: every party has adopted it." in page
+
+
+def test_it_shows_both_adopted_splits_of_the_demo_version(db: None, client: Client) -> None:
+    call_command("demo", "--force", stdout=StringIO())
+    v2 = AgreementVersion.objects.get(title="Statement of Common Purpose (2021)")
+    adopted = v2.costshare_scenarios.filter(status="adopted").order_by("fiscal_year")
+    assert [(s.service, s.fiscal_year) for s in adopted] == [
+        ("911 dispatch", 2026),
+        ("Radio maintenance", 2027),
+    ]
+    page = client.get(f"/agreements/{v2.agreement_id}/").content.decode()
+    assert "Adopted cost split for 911 dispatch, fiscal year 2026" in page
+    assert "Adopted cost split for Radio maintenance, fiscal year 2027" in page
+
+
+def test_it_names_the_parties_late_to_adopt_the_demo_radio_agreement(db: None, client: Client) -> None:
+    call_command("demo", "--force", stdout=StringIO())
+    radio = AgreementVersion.objects.get(title="Cooperative agreement (draft 2026)")
+    [late] = overdue_adoptions(AgreementVersion.objects.all(), timezone.localdate())
+    assert late.version == radio and [g.name for g in late.missing] == ["Lee's Summit", "Raytown"]
+    page = client.get(f"/agreements/{radio.agreement_id}/").content.decode()
+    assert "waiting for Lee&#x27;s Summit, Raytown to adopt." in page and "Adoption overdue since" in page
 
 
 def test_it_gives_lr33_the_terms_seed_000_marks(db: None) -> None:

@@ -1,11 +1,12 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.test import Client
 from django.utils import timezone
 
 from interlocal.audit.models import AuditEvent
-from interlocal.initiatives.actions import criteria_set_create
+from interlocal.initiatives.actions import criteria_set_create, gate_configure, initiative_advance
 from interlocal.testkit import World
 from interlocal.tracking.actions import kpi_create
 from interlocal.tracking.models import Kpi
@@ -120,6 +121,78 @@ def test_it_publishes_only_public_changes_in_the_atom_feed(world: World, client:
     body = client.get("/feeds/changes.atom").content.decode()
     assert "<feed" in body and "Radio equipment maintenance" in body
     assert "Draft recycling idea" not in body
+
+
+def _operating(world: World) -> None:
+    # Waive every gate so the test can reach Operating in one forward move.
+    for stage in ("proposed", "approved", "implementing", "operating", "evaluated"):
+        gate_configure(
+            acting_user=world.coordinator, collaborative=world.collaborative, stage=stage, conditions=[]
+        )
+    initiative_advance(
+        acting_user=world.coordinator, initiative=world.initiative, to_stage="operating", reason="Running"
+    )
+
+
+def test_it_offers_only_allowed_moves_and_never_defaults_backward(world: World) -> None:
+    _operating(world)
+    page = _as(world.coordinator).get(f"/initiatives/{world.initiative.pk}/").content.decode()
+    select = page[page.index('name="to_stage"') : page.index("</select>", page.index('name="to_stage"'))]
+    assert re.findall(r'<option value="(\w+)" selected>', select) == ["evaluated"]
+    back = select[
+        select.index('<optgroup label="Back to an earlier stage (you will be asked to confirm)">') :
+    ]
+    back = back[: back.index("</optgroup>")]
+    assert re.findall(r'<option value="(\w+)"', back) == [
+        "idea",
+        "exploring",
+        "proposed",
+        "approved",
+        "implementing",
+    ]
+    assert 'value="operating"' not in select
+
+
+def test_it_asks_before_moving_back_and_moves_once_confirmed(world: World) -> None:
+    _operating(world)
+    client = _as(world.coordinator)
+    url = f"/initiatives/{world.initiative.pk}/advance/"
+    world.initiative.refresh_from_db()
+    version = str(world.initiative.lock_version)
+    asked = client.post(url, {"to_stage": "exploring", "reason": "The vendor left", "lock_version": version})
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Move EJC-1 back from Operating to Exploring?" in page
+    assert '<span id="confirm-reason">The vendor left</span>' in page
+    assert ">Confirm</button>" in page and ">Cancel</a>" in page
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == "operating"
+    assert f'name="lock_version" value="{version}"' in page
+    client.post(
+        url, {"to_stage": "exploring", "reason": "The vendor left", "lock_version": version, "confirmed": "1"}
+    )
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == "exploring"
+    assert world.initiative.transitions.last().reason == "The vendor left"  # type: ignore[union-attr]
+
+
+def test_it_wants_a_reason_for_a_move_back(world: World) -> None:
+    _operating(world)
+    url = f"/initiatives/{world.initiative.pk}/advance/"
+    page = _as(world.coordinator).post(url, {"to_stage": "idea", "reason": ""}, follow=True).content.decode()
+    assert "a reason is required" in page and "confirm-move" not in page
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == "operating"
+
+
+def test_it_refuses_a_stage_the_table_does_not_allow(world: World) -> None:
+    url = f"/initiatives/{world.initiative.pk}/advance/"
+    page = (
+        _as(world.coordinator).post(url, {"to_stage": "bogus", "reason": "x"}, follow=True).content.decode()
+    )
+    assert "Select a valid choice" in page
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == "idea"
 
 
 def _proposal(world: World):  # type: ignore[no-untyped-def]
