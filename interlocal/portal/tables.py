@@ -40,6 +40,9 @@ class Table:
     page: Page[Any]
     headers: list[Header]
     querystring: str
+    sort: str
+    # (value, label) for a "Sort by" menu: on a phone the stacked table has no column headings to select.
+    sort_choices: list[tuple[str, str]]
 
 
 def sorted_table(request: HttpRequest, qs: QuerySet[Any], columns: list[Column], default: str) -> Table:
@@ -68,4 +71,8 @@ def sorted_table(request: HttpRequest, qs: QuerySet[Any], columns: list[Column],
         link["sort"] = f"{flip}{c.key}"
         aria = ("descending" if descending else "ascending") if current else None
         headers.append(Header(c.label, f"?{link.urlencode()}", aria, "descending" if flip else "ascending"))
-    return Table(page, headers, params.urlencode())
+    choices = []
+    for c in columns:
+        if c.order_by:
+            choices += [(c.key, f"{c.label}, ascending"), (f"-{c.key}", f"{c.label}, descending")]
+    return Table(page, headers, params.urlencode(), f"{'-' if descending else ''}{key}", choices)

@@ -58,6 +58,8 @@ def test_it_sorts_by_column_with_aria_sort(world: World, client: Client) -> None
     page = client.get("/governments/?sort=-name").content.decode()
     assert 'aria-sort="descending"><a href="?sort=name"' in page
     assert page.index("Lee&#x27;s Summit") < page.index("Blue Springs")
+    # Where the table stacks on a phone, a menu offers the same orders.
+    assert '<option value="-name" selected>Name, descending</option>' in page
     # An unknown column falls back to the default order rather than failing.
     assert client.get("/governments/?sort=bogus").status_code == 200
 
