@@ -269,14 +269,6 @@ def owns_kpi(user: Any, kpi: Any) -> bool:
 
 
 @rules.predicate
-def is_public_event(user: Any, event: Any) -> bool:
-    """An audit event about a published record of a published collaborative (or of no collaborative)."""
-    if event is None or not getattr(event, "is_public", False):
-        return False
-    return event.collaborative is None or bool(event.collaborative.is_published)
-
-
-@rules.predicate
 def scores_open(user: Any, criteria_set: Any) -> bool:
     """The coordinator has not hidden members' scores from each other."""
     return criteria_set is not None and not criteria_set.scores_hidden
@@ -361,7 +353,9 @@ PERMISSIONS: dict[str, Any] = {
     "agreements.add_legislativematter": is_editor & (no_object | own_government),
     "agreements.change_legislativematter": _editor_of_own,
     # audit log
-    "audit.view_auditevent": (is_coordinator & no_object) | coordinates | is_public_event,
+    # The admin's audit log is for coordinators (their own collaboratives' events); everyone reads the public
+    # events on the portal (its collaborative pages and changes feed).
+    "audit.view_auditevent": (is_coordinator & no_object) | coordinates,
     # cost sharing
     "costshare.view_scenario": belongs_to,
     "costshare.change_scenario": coordinates,

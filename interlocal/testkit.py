@@ -8,13 +8,22 @@ from decimal import Decimal
 from typing import Any, cast
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
 
 from interlocal.agreements import actions as agreements
-from interlocal.agreements.models import Adoption, Agreement, AgreementVersion, LegislativeMatter
+from interlocal.agreements.models import (
+    Adoption,
+    Agreement,
+    AgreementVersion,
+    LegislativeMatter,
+    MatterAttachment,
+)
 from interlocal.audit.models import AuditEvent
 from interlocal.collaboratives import actions as collaboratives
-from interlocal.collaboratives.models import Collaborative
+from interlocal.collaboratives.models import Collaborative, Membership
 from interlocal.costshare import actions as costshare
 from interlocal.costshare.models import SavingsEntry, Scenario
 from interlocal.governments import actions as governments
@@ -170,6 +179,9 @@ class MatrixWorld:
     pilot: Collaborative  # unpublished, facilitated by MARC, same members
     theirs: Collaborative  # published, facilitated by St. Louis County; Kansas City is a member
     lees_summit: Government  # the member editor's; it left St. Louis County's collaborative in 2017
+    proposal: Membership  # Lee's Summit proposed again to St. Louis County's collaborative, undecided
+    sign_in_attempt: AccessAttempt  # a failed sign-in, as django-axes records it
+    sign_in: AccessLog  # the administrator's sign-in, as django-axes logs it
     blue_springs: Government  # the viewer's government
     blue_springs_matter: LegislativeMatter  # published; Blue Springs has not adopted anything with it
     grain_valley: Government  # unpublished
@@ -177,6 +189,8 @@ class MatrixWorld:
     hidden_initiative: Initiative  # unpublished, ours, led by Blue Springs
     matter: LegislativeMatter  # Lee's Summit's, published
     hidden_matter: LegislativeMatter  # Lee's Summit's, unpublished
+    attachment: MatterAttachment  # a file of matter
+    hidden_attachment: MatterAttachment  # a file of hidden_matter
     agreement: Agreement  # published, ours
     hidden_agreement: Agreement  # unpublished, ours
     version: AgreementVersion  # of agreement; parties Lee's Summit (adopted) and Blue Springs (not yet)
@@ -238,13 +252,16 @@ def build_matrix_world() -> MatrixWorld:
             acting_user=by, name=name, facilitator=facilitator, is_published=published
         )
 
-    # Memberships are the one place consent will change; keep their creation here.
+    # Joining takes the member's consent: the coordinator proposes, the member's own editor accepts (the
+    # administrator, for governments with no editor here).
+    editors = {editor.government_id: editor for editor in (clerk, cast(Person, users["outsider"]))}
+
     def join(by: Person, collab: Collaborative, member: Government, left_on: dt.date | None = None) -> None:
         proposal = collaboratives.membership_propose(
             acting_user=by, collaborative=collab, government=member, joined_on=dt.date(2015, 1, 1)
         )
-        # The site administrator accepts for the member, as build_world does for Blue Springs.
-        membership = collaboratives.membership_accept(acting_user=admin, membership=proposal)
+        accepter = editors.get(member.pk, admin)
+        membership = collaboratives.membership_accept(acting_user=accepter, membership=proposal)
         if left_on is not None:
             collaboratives.membership_end(acting_user=by, membership=membership, left_on=left_on)
 
@@ -256,6 +273,10 @@ def build_matrix_world() -> MatrixWorld:
         join(coordinator, collab, bs)
     join(other_coordinator, theirs, kc)
     join(other_coordinator, theirs, ls, left_on=dt.date(2017, 12, 31))  # an ended membership grants nothing
+    # Proposed again, not yet accepted: a proposal grants nothing either.
+    proposal = collaboratives.membership_propose(
+        acting_user=other_coordinator, collaborative=theirs, government=ls, joined_on=dt.date(2026, 1, 1)
+    )
 
     def initiative(
         by: Person, collab: Collaborative, title: str, lead: Government, **fields: Any
@@ -282,6 +303,14 @@ def build_matrix_world() -> MatrixWorld:
         acting_user=clerk, government=ls, file_number="RES. NO. 21-99", title=f"Draft {HIDDEN_LS}",
         is_published=False,
     )  # fmt: skip
+
+    def attach(on: LegislativeMatter, name: str) -> MatterAttachment:
+        return agreements.matter_attachment_add(
+            acting_user=clerk, matter=on, name=name, file_name="text.txt", content=f"{name}\n".encode()
+        )
+
+    attachment = attach(matter, "Adopted text")
+    hidden_attachment = attach(hidden_matter, f"Draft text {HIDDEN_LS}")
 
     def agreement(
         by: Person, collab: Collaborative, title: str, published: bool, parties: list[Government]
@@ -367,12 +396,19 @@ def build_matrix_world() -> MatrixWorld:
         acting_user=coordinator, collaborative=pilot, name=f"Criteria {HIDDEN_OURS}", criteria=weights
     )
     term = initiatives.term_ensure(acting_user=coordinator, kind=TermKind.TOPIC_AREA, name="Public Safety")
+    # A failed sign-in, through the authentication backends as the sign-in page makes it.
+    authenticate(RequestFactory().post("/accounts/login/"), username="matrix-intruder", password="guess")
+    sign_in_attempt = AccessAttempt.objects.get(username="matrix-intruder")
+    Client().force_login(admin)
+    sign_in = AccessLog.objects.filter(username=admin.username).latest("pk")
     event = AuditEvent.objects.get(verb="initiative_create", object_id=str(published.pk))
     hidden_event = AuditEvent.objects.get(verb="initiative_create", object_id=str(hidden.pk))
     return MatrixWorld(
-        users=users, ours=ours, pilot=pilot, theirs=theirs, lees_summit=ls, blue_springs=bs,
+        users=users, ours=ours, pilot=pilot, theirs=theirs, lees_summit=ls, proposal=proposal,
+        sign_in_attempt=sign_in_attempt, sign_in=sign_in, blue_springs=bs,
         blue_springs_matter=blue_springs_matter, grain_valley=gv,
         initiative=published, hidden_initiative=hidden, matter=matter, hidden_matter=hidden_matter,
+        attachment=attachment, hidden_attachment=hidden_attachment,
         agreement=version.agreement, hidden_agreement=hidden_version.agreement, version=version,
         hidden_version=hidden_version, adoption=adoption, hidden_adoption=hidden_adoption, kpi=published_kpi,
         hidden_kpi=hidden_kpi, scenario=scenario, hidden_scenario=hidden_scenario, savings=savings_entry,

@@ -467,3 +467,40 @@ def agreement_link_initiatives(
             is_public=agreement.is_published,
         )
     return agreement
+
+
+def adoption_check(*, version: AgreementVersion, government: Government, matter: LegislativeMatter) -> None:
+    """Raise a ValidationError keyed by field when this adoption cannot be recorded."""
+    problems: dict[str, str] = {}
+    if not version.party_rows.filter(government=government).exists():
+        problems["government"] = f"{government} is not a party to {version}."
+    elif version.adoptions.filter(government=government).exists():
+        problems["government"] = f"{government} has already adopted {version}."
+    if matter.government_id != government.pk:
+        problems["matter"] = f"{matter} is legislation of {matter.government}, not of {government}."
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def adoption_record(
+    *,
+    acting_user: Person,
+    version: AgreementVersion,
+    government: Government,
+    adopted_on: dt.date,
+    matter: LegislativeMatter | None = None,
+    new_matter: dict[str, Any] | None = None,
+) -> Adoption:
+    """Record a council's adoption by one of its matters, or by a new matter entered with it."""
+    access.require(
+        acting_user, "agreements.add_adoption", government, "Only the party's own staff record its adoption."
+    )
+    if (matter is None) == (new_matter is None):
+        raise ValidationError({"matter": "Choose one of the council's matters, or enter a new one."})
+    if matter is None:
+        matter = matter_create(acting_user=acting_user, government=government, **(new_matter or {}))
+    adoption_check(version=version, government=government, matter=matter)
+    return agreement_adopt(
+        acting_user=acting_user, version=version, government=government, matter=matter, adopted_on=adopted_on
+    )

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from interlocal import access
 from interlocal.adminkit import AuditedAdmin, EditableInline, ReadOnlyInline
-from interlocal.agreements.actions import agreement_adopt
+from interlocal.agreements.actions import adoption_check, agreement_adopt
 from interlocal.agreements.models import (
     Adoption,
     Agreement,
@@ -181,10 +181,26 @@ class LegislativeMatterAdmin(AuditedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class AdoptionForm(ModelForm):
+    """The add form; the action's own check marks a non-party or another council's matter on its field."""
+
+    class Meta:
+        model = Adoption
+        fields = ["version", "government", "matter", "adopted_on"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("version") and data.get("government") and data.get("matter"):
+            adoption_check(version=data["version"], government=data["government"], matter=data["matter"])
+        return data
+
+
 @admin.register(Adoption)
 class AdoptionAdmin(AuditedAdmin):
     list_display = ["government", "version", "matter", "adopted_on"]
-    autocomplete_fields = ["version", "government", "matter"]
+    form = AdoptionForm
+    # Government and matter are plain pickers: an autocomplete would list every visible government's matters.
+    autocomplete_fields = ["version"]
     list_select_related = ["government", "version__agreement", "matter"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Adoption]:
@@ -195,9 +211,13 @@ class AdoptionAdmin(AuditedAdmin):
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
+        own = _permitted(request, visible_governments(request.user), "agreements.add_adoption")
         if db_field.name == "government":
-            kwargs["queryset"] = _permitted(
-                request, visible_governments(request.user), "agreements.add_adoption"
+            kwargs["queryset"] = own
+        if db_field.name == "matter":
+            # Only the legislation of councils whose adoptions the user records.
+            kwargs["queryset"] = LegislativeMatter.objects.filter(government__in=own).select_related(
+                "government"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

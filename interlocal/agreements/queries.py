@@ -16,6 +16,7 @@ from interlocal.agreements.models import (
     AgreementParty,
     AgreementVersion,
     LegislativeMatter,
+    MatterAction,
     MatterAttachment,
 )
 from interlocal.governments.models import Government
@@ -113,3 +114,55 @@ def get_matter_attachment_for_user(user: Any, matter_pk: int, pk: int) -> Matter
     """Return an attachment's file of a matter the user may see, or 404 whether missing, hidden or fileless."""
     qs = MatterAttachment.objects.filter(matter__in=visible_matters(user)).exclude(file_name="")
     return get_object_or_404(qs, matter_id=matter_pk, pk=pk)
+
+
+def get_version_for_user(user: Any, pk: int) -> AgreementVersion:
+    """An agreement version with its parties and adoptions, or 404 whether missing or hidden."""
+    qs = AgreementVersion.objects.select_related("agreement__collaborative").prefetch_related(
+        Prefetch("party_rows", queryset=AgreementParty.objects.select_related("government")),
+        Prefetch("adoptions", queryset=Adoption.objects.select_related("government", "matter")),
+    )
+    return get_object_or_404(qs.filter(agreement__in=visible_agreements(user)), pk=pk)
+
+
+def latest_version(agreement: Agreement) -> AgreementVersion | None:
+    """The agreement's highest-numbered version, whose parties a new version starts from."""
+    return agreement.versions.order_by("-number").prefetch_related("party_rows").first()
+
+
+def governments_adopting_for(user: Any, version: AgreementVersion) -> list[Government]:
+    """Parties to the version that have not adopted it and whose adoption the user may record."""
+    adopted = {a.government_id for a in version.adoptions.all()}
+    return [
+        p.government
+        for p in version.party_rows.all()
+        if p.government_id not in adopted and user.has_perm("agreements.add_adoption", p.government)
+    ]
+
+
+def own_matters(user: Any, governments: list[Government]) -> QuerySet[LegislativeMatter]:
+    """The legislation of those governments whose adoptions the user records: never anyone else's."""
+    allowed = [g.pk for g in governments if user.has_perm("agreements.add_adoption", g)]
+    return (
+        LegislativeMatter.objects.filter(government_id__in=allowed)
+        .select_related("government")
+        .order_by("-intro_date", "file_number")
+    )
+
+
+def get_matter_to_edit(user: Any, pk: int) -> LegislativeMatter:
+    """A matter the user may see (404 otherwise), with its action history for the edit page."""
+    return get_object_or_404(visible_matters(user).prefetch_related("actions", "attachments"), pk=pk)
+
+
+def get_matter_action_for_user(user: Any, pk: int) -> MatterAction:
+    """A row of a visible matter's action history, or 404 whether missing or hidden."""
+    qs = MatterAction.objects.select_related("matter__government")
+    return get_object_or_404(qs.filter(matter__in=visible_matters(user)), pk=pk)
+
+
+def party_choices(agreement: Agreement) -> QuerySet[Government]:
+    """Governments that may be named parties: the collaborative's accepted, current members (and facilitator)."""
+    return Government.objects.filter(pk__in=access.current_member_ids(agreement.collaborative)).order_by(
+        "name"
+    )

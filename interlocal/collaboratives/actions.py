@@ -108,9 +108,13 @@ def membership_propose(
         collaborative=collaborative, government=government, left_on__isnull=True
     ).exclude(status=MembershipStatus.DECLINED)
     if open_rows.exists():
-        raise ValidationError(f"{government} is already a member of, or proposed to, {collaborative}.")
+        raise ValidationError(
+            {"government": f"{government} is already a member of, or proposed to, {collaborative}."}
+        )
     if authorising_matter is not None and authorising_matter.government_id != government.pk:
-        raise ValidationError(f"{authorising_matter} is not legislation of {government}.")
+        raise ValidationError(
+            {"authorising_matter": f"{authorising_matter} is not legislation of {government}."}
+        )
     membership = Membership(
         collaborative=collaborative,
         government=government,
@@ -178,13 +182,25 @@ def membership_decline(*, acting_user: Person, membership: Membership) -> Member
 
 @transaction.atomic
 def membership_end(
-    *, acting_user: Person, membership: Membership, left_on: dt.date, expected_version: int | None = None
+    *,
+    acting_user: Person,
+    membership: Membership,
+    left_on: dt.date,
+    expected_version: int | None = None,
+    leave_matter: LegislativeMatter | None = None,
 ) -> Membership:
-    """Record that a government left a collaborative; the row stays as history."""
+    """Record that a government left a collaborative (and the matter authorising it); the row stays as history."""
     access.require(acting_user, "collaboratives.end_membership", membership)
     if left_on < membership.joined_on:
-        raise ValidationError("A membership cannot end before it began.")
-    changes = apply_versioned(membership, {"left_on": left_on}, expected_version=expected_version)
+        raise ValidationError({"left_on": "A membership cannot end before it began."})
+    if leave_matter is not None and leave_matter.government_id != membership.government_id:
+        raise ValidationError(
+            {"leave_matter": f"{leave_matter} is not legislation of {membership.government}."}
+        )
+    values: dict[str, Any] = {"left_on": left_on}
+    if leave_matter is not None:
+        values["leave_matter"] = leave_matter
+    changes = apply_versioned(membership, values, expected_version=expected_version)
     membership.save()
     _membership_event(acting_user=acting_user, verb="membership_end", membership=membership, changes=changes)
     return membership

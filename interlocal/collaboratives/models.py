@@ -80,6 +80,15 @@ class Membership(Versioned):
         related_name="authorised_memberships",
         help_text="The council matter that authorised joining.",
     )
+    leave_matter = models.ForeignKey(
+        "agreements.LegislativeMatter",
+        null=True,
+        blank=True,
+        # The legal record that authorised leaving outlives the membership row that cites it.
+        on_delete=models.PROTECT,
+        related_name="ended_memberships",
+        help_text="The council matter that authorised leaving, if any.",
+    )
 
     class Meta:
         ordering = ["joined_on", "government__name"]

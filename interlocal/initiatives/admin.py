@@ -111,7 +111,9 @@ class StageGateAdmin(AuditedAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
-        form.base_fields["conditions"].help_text = "A list of condition codes: " + ", ".join(CONDITIONS)
+        # Those who may only view the gate get no form fields at all (every field is read-only).
+        if "conditions" in form.base_fields:
+            form.base_fields["conditions"].help_text = "A list of condition codes: " + ", ".join(CONDITIONS)
         return form
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StageGate]:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interlocal.portal import views, views_index, views_work
+from interlocal.portal import views, views_agreements, views_index, views_work
 
 app_name = "portal"
 
@@ -34,6 +34,24 @@ urlpatterns = [
     ),
     path("governments/<slug:slug>/", views.government_detail, name="government"),
     path("governments/<slug:slug>/edit/", views.government_edit, name="government_edit"),
+    path("collaboratives/<slug:slug>/agreements/new/", views_agreements.agreement_new, name="agreement_new"),
+    path("agreements/<int:pk>/versions/new/", views_agreements.version_new, name="version_new"),
+    path("agreements/versions/<int:pk>/adopt/", views_agreements.adoption_new, name="adoption_new"),
+    path("governments/<slug:slug>/legislation/new/", views_agreements.matter_new, name="matter_new"),
+    path("legislation/<int:pk>/edit/", views_agreements.matter_edit, name="matter_edit"),
+    path("legislation/<int:pk>/actions/new/", views_agreements.matter_action_new, name="matter_action_add"),
+    path(
+        "legislation/<int:pk>/attachments/new/",
+        views_agreements.matter_attachment_new,
+        name="matter_attachment_add",
+    ),
+    path(
+        "legislation/actions/<int:pk>/edit/", views_agreements.matter_action_edit, name="matter_action_edit"
+    ),
+    path(
+        "collaboratives/<slug:slug>/members/propose/", views_agreements.membership_new, name="membership_new"
+    ),
+    path("memberships/<int:pk>/end/", views_agreements.membership_end_view, name="membership_end"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

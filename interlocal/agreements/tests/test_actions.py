@@ -344,3 +344,54 @@ def test_it_refuses_a_coordinator_recording_a_members_legislation_or_adoption(wo
             matter=_bs_matter(world),
             adopted_on=dt.date(2021, 4, 5),
         )
+
+
+def test_it_records_an_adoption_with_a_new_matter_in_one_step(world: World) -> None:
+    from interlocal.agreements.actions import adoption_record
+
+    version = agreement_version_create(
+        acting_user=world.coordinator,
+        agreement=world.agreement,
+        kind=VersionKind.RENEWAL,
+        title="2024",
+        parties=[world.lees_summit],
+    )
+    adoption = adoption_record(
+        acting_user=world.clerk,
+        version=version,
+        government=world.lees_summit,
+        adopted_on=dt.date(2024, 6, 4),
+        new_matter={"file_number": "RES. NO. 24-11", "title": "Renewing", "type_name": "Resolution"},
+    )
+    assert adoption.matter.government == world.lees_summit and adoption.matter.file_number == "RES. NO. 24-11"
+    assert AuditEvent.objects.filter(verb="matter_create", object_repr="RES. NO. 24-11").exists()
+
+
+def test_it_refuses_an_adoption_by_another_councils_matter_and_keys_the_error(world: World) -> None:
+    from interlocal.agreements.actions import adoption_record
+
+    version = agreement_version_create(
+        acting_user=world.coordinator,
+        agreement=world.agreement,
+        kind=VersionKind.RENEWAL,
+        title="2024",
+        parties=[world.lees_summit, world.blue_springs],
+    )
+    with pytest.raises(ValidationError) as refused:
+        adoption_record(
+            acting_user=world.clerk,
+            version=version,
+            government=world.lees_summit,
+            adopted_on=dt.date(2024, 6, 4),
+            matter=_bs_matter(world),
+        )
+    assert list(refused.value.message_dict) == ["matter"]
+    with pytest.raises(PermissionDenied):
+        adoption_record(
+            acting_user=world.coordinator,
+            version=version,
+            government=world.lees_summit,
+            adopted_on=dt.date(2024, 6, 4),
+            matter=world.matter,
+        )
+    assert not version.adoptions.exists()

@@ -262,3 +262,39 @@ def test_it_only_proposes_memberships_added_in_the_admin(world: World) -> None:
     added = Membership.objects.get(collaborative=collab, government=world.kansas_city)
     assert added.status == "proposed"
     assert AuditEvent.objects.filter(verb="membership_propose", object_id=str(added.pk)).exists()
+
+
+def test_it_answers_a_coordinators_adoption_in_the_admin_with_a_marked_field_not_a_500(world: World) -> None:
+    from interlocal.agreements.actions import matter_create
+    from interlocal.agreements.models import Adoption
+
+    marc_matter = matter_create(
+        acting_user=world.coordinator, government=world.marc, file_number="MARC-1", title="Board resolution"
+    )
+    client = _login(world.coordinator)
+    client.raise_request_exception = False
+    response = client.post(
+        "/admin/agreements/adoption/add/",
+        {
+            "version": world.version.pk,
+            "government": world.marc.pk,
+            "matter": marc_matter.pk,
+            "adopted_on": "2021-05-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "MARC is not a party to Statement of Common Purpose v1." in response.content.decode()
+    assert not Adoption.objects.filter(government=world.marc).exists()
+
+
+def test_it_offers_only_the_users_own_councils_matters_on_the_admin_adoption_form(world: World) -> None:
+    import re
+
+    from interlocal.agreements.actions import matter_create
+
+    matter_create(acting_user=world.admin, government=world.blue_springs, file_number="R-2021-31", title="BS")
+    page = _login(world.clerk).get("/admin/agreements/adoption/add/").content.decode()
+    select = re.search(r'<select name="matter".*?</select>', page, re.S)
+    assert select is not None
+    offered = re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', select.group(0))
+    assert offered == ["RES. NO. 21-08"]
