@@ -15,7 +15,7 @@ from interlocal import access
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.bulk import insert_objects
 from interlocal.collaboratives.models import Collaborative
-from interlocal.conflicts import apply_versioned, bump, bump_rows, lock_current
+from interlocal.conflicts import EditConflict, apply_versioned, bump, bump_rows, lock_current
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import gates, pipeline, scoring
 from interlocal.initiatives.models import (
@@ -381,7 +381,10 @@ def gate_configure(
     unknown = gates.unknown_codes(conditions)
     if unknown or stage not in Stage.values:
         raise ValidationError(f"Unknown stage or gate conditions: {', '.join(unknown) or stage}")
-    gate, _ = StageGate.objects.get_or_create(collaborative=collaborative, stage=stage)
+    # A gate set for the first time starts from the default it replaces, so the audit shows what changed.
+    gate, _ = StageGate.objects.get_or_create(
+        collaborative=collaborative, stage=stage, defaults={"conditions": gates.DEFAULT_GATES.get(stage, [])}
+    )
     changes = apply_versioned(gate, {"conditions": list(conditions)}, expected_version=expected_version)
     gate.save()
     audit_record(
@@ -484,15 +487,16 @@ def criteria_set_create(
     name: str,
     criteria: Sequence[tuple[str, Decimal, str]],
     scale: tuple[int, int] = (1, 5),
+    replacing: CriteriaSet | None = None,
+    expected_version: int | None = None,
 ) -> CriteriaSet:
     """Start a new version of the criteria; earlier versions and their scores stay as they were."""
     access.require(
         acting_user, "initiatives.add_criteriaset", collaborative, "Only coordinators set criteria."
     )
-    if not criteria:
-        raise ValidationError("A criteria set needs at least one criterion.")
-    if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):
-        raise ValidationError("Criterion weights must be non-negative and not all zero.")
+    if expected_version is not None:
+        _check_replacing(collaborative, name, criteria, replacing, expected_version)
+    _check_criteria(name, criteria, scale)
     latest = collaborative.criteria_sets.order_by("-version").first()
     bump_rows(collaborative.criteria_sets.filter(is_current=True), is_current=False)
     criteria_set = CriteriaSet.objects.create(
@@ -514,6 +518,42 @@ def criteria_set_create(
         collaborative=collaborative,
     )
     return criteria_set
+
+
+def _check_replacing(
+    collaborative: Collaborative,
+    name: str,
+    criteria: Sequence[tuple[str, Decimal, str]],
+    replacing: CriteriaSet | None,
+    expected_version: int,
+) -> None:
+    # The editor started from `replacing` (None: from no criteria) at expected_version. A version published
+    # since, or scores hidden since, is someone else's change to build on, not to overwrite.
+    submitted = {"name": name, "criteria": [f"{n} ({w})" for n, w, _ in criteria]}
+    if replacing is not None:
+        lock_current(replacing, expected_version=expected_version, submitted=submitted)
+        return
+    current = collaborative.criteria_sets.filter(is_current=True).first()
+    if current is not None:
+        raise EditConflict(current=current, submitted=submitted, expected_version=expected_version)
+
+
+def _check_criteria(name: str, criteria: Sequence[tuple[str, Decimal, str]], scale: tuple[int, int]) -> None:
+    # Keyed by the form field each rule is about, so a page can mark the failing field.
+    if not name.strip():
+        raise ValidationError({"name": "Name this version, e.g. Organizing principles 2026."})
+    if scale[1] <= scale[0]:
+        raise ValidationError({"scale_max": f"The highest score must be above the lowest ({scale[0]})."})
+    names = [n.strip().casefold() for n, _, _ in criteria]
+    if not criteria:
+        raise ValidationError({"criteria": "A criteria set needs at least one criterion."})
+    if not all(names):
+        raise ValidationError({"criteria": "Every criterion needs a name."})
+    if len(set(names)) < len(names):
+        twice = sorted({n for n, _, _ in criteria if names.count(n.strip().casefold()) > 1})
+        raise ValidationError({"criteria": f"Two criteria have the same name: {', '.join(twice)}."})
+    if any(weight < 0 for _, weight, _ in criteria) or not sum(weight for _, weight, _ in criteria):
+        raise ValidationError({"criteria": "Criterion weights must be non-negative and not all zero."})
 
 
 @transaction.atomic

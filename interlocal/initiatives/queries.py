@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from interlocal import access
+from interlocal.initiatives import pipeline
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
 from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage, TermKind
 
@@ -233,6 +234,70 @@ def unmet_conditions(initiative: Initiative, stage: str) -> list[Condition]:
     return unmet(codes, gate_facts(initiative)) if codes else []
 
 
+# The stages a forward move enters, each with a gate: every pipeline stage after idea (on hold and withdrawn
+# have none of their own).
+GATED_STAGES: tuple[str, ...] = tuple(str(s) for s in pipeline.ORDER[1:])
+
+
+@dataclass(frozen=True)
+class GateRow:
+    """A stage's gate in one collaborative: what entering it requires, and whether that is the default."""
+
+    stage: str
+    codes: list[str]
+    default_codes: list[str]
+    is_default: bool  # the collaborative has not set this gate
+    lock_version: int  # of the collaborative's gate; 0 before it is first set
+
+    @property
+    def label(self) -> str:
+        """The stage's name."""
+        return str(Stage(self.stage).label)
+
+    @property
+    def conditions(self) -> list[Condition]:
+        """What entering the stage requires, in words."""
+        from interlocal.initiatives.gates import CONDITIONS
+
+        return [CONDITIONS[c] for c in self.codes if c in CONDITIONS]
+
+    @property
+    def default_conditions(self) -> list[Condition]:
+        """What the default gate requires."""
+        from interlocal.initiatives.gates import CONDITIONS
+
+        return [CONDITIONS[c] for c in self.default_codes]
+
+
+def collaborative_gates(collaborative_id: int) -> list[GateRow]:
+    """Every gated stage's gate for a collaborative, in pipeline order, in one query."""
+    from interlocal.initiatives.gates import DEFAULT_GATES
+    from interlocal.initiatives.models import StageGate
+
+    own = {g.stage: g for g in StageGate.objects.filter(collaborative_id=collaborative_id)}
+    rows = []
+    for stage in GATED_STAGES:
+        gate, default = own.get(stage), list(DEFAULT_GATES.get(stage, []))
+        rows.append(
+            GateRow(
+                stage=stage,
+                codes=list(gate.conditions) if gate is not None else default,
+                default_codes=default,
+                is_default=gate is None,
+                lock_version=gate.lock_version if gate is not None else 0,
+            )
+        )
+    return rows
+
+
+def get_gate_row(collaborative_id: int, stage: str) -> GateRow:
+    """One gated stage's gate, or 404 for a stage that has no gate."""
+    for row in collaborative_gates(collaborative_id):
+        if row.stage == stage:
+            return row
+    raise Http404("No such stage gate.")
+
+
 def stage_left(initiative: Initiative) -> str | None:
     """The last pipeline stage the initiative left (what on hold resumes to, or withdrawn reopens)."""
     from interlocal.initiatives import pipeline
@@ -357,3 +422,21 @@ def get_criteria_set_for_user(user: Any, collaborative_slug: str) -> CriteriaSet
     if criteria_set is None:
         raise Http404("This collaborative has no criteria yet.")
     return criteria_set
+
+
+def criteria_history(collaborative_id: int) -> list[CriteriaSet]:
+    """Every version of a collaborative's criteria, newest first, with their criteria."""
+    from interlocal.initiatives.models import CriteriaSet
+
+    return list(
+        CriteriaSet.objects.filter(collaborative_id=collaborative_id)
+        .prefetch_related("criteria")
+        .order_by("-version")
+    )
+
+
+def get_criteria_version(collaborative_id: int, pk: int | None) -> CriteriaSet | None:
+    """One version of a collaborative's criteria by id; None when it names none of them."""
+    from interlocal.initiatives.models import CriteriaSet
+
+    return CriteriaSet.objects.filter(collaborative_id=collaborative_id, pk=pk).first() if pk else None

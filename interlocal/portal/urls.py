@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interlocal.portal import views, views_agreements, views_index, views_work
+from interlocal.portal import views, views_agreements, views_gates, views_index, views_work
 
 app_name = "portal"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("kpis/<int:pk>/measure/", views_work.kpi_measure, name="kpi_measure"),
     path("collaboratives/<slug:slug>/ranking/", views_work.ranking, name="ranking"),
     path("collaboratives/<slug:slug>/ranking/act/", views_work.ranking_action, name="ranking_action"),
+    path("collaboratives/<slug:slug>/gates/", views_gates.gate_list, name="gates"),
+    path("collaboratives/<slug:slug>/gates/<slug:stage>/", views_gates.gate_edit, name="gate_edit"),
+    path("collaboratives/<slug:slug>/criteria/", views_gates.criteria, name="criteria"),
+    path("collaboratives/<slug:slug>/criteria/new/", views_gates.criteria_new, name="criteria_new"),
     path("me/", views_work.my_work, name="my_work"),
     path("memberships/<int:pk>/decide/", views_work.membership_decide, name="membership_decide"),
     path("feeds/changes.atom", views_work.PublicChangesFeed(), name="changes_feed"),

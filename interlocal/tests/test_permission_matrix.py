@@ -232,6 +232,42 @@ PAGES: dict[str, Url] = {
         post=      ("login  403    403    403    403    write  write",
                     "login  403    403    404    404    write  write"),
     ),
+    # Stage gates and organizing principles: read with the collaborative, changed by its coordinators.
+    "portal:gates": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:gate_edit": Url(
+        args=lambda w: ((w.ours.slug, "proposed"), (w.pilot.slug, "proposed")),
+        payload=lambda w: {"conditions": ["owner"], "lock_version": "1"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:criteria": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:criteria_new": Url(
+        args=_collab,
+        payload=lambda w: tuple(
+            {"name": "Matrix criteria", "scale_min": "1", "scale_max": "5", "replacing": str(c.pk),
+             "lock_version": str(c.lock_version), "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "1",
+             "criteria-0-name": "Cost", "criteria-0-weight": "2"}
+            for c in (w.criteria, w.hidden_criteria)
+        ),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
     "portal:my_work": Url(
         #            public viewer member outsdr o-crd  coord  admin
         get=        "login  ok     ok     ok     ok     ok     ok",

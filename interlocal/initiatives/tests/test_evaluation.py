@@ -1,9 +1,11 @@
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from interlocal.conflicts import EditConflict
 from interlocal.initiatives.actions import (
     criteria_set_create,
     criteria_set_hide_scores,
@@ -139,3 +141,68 @@ def test_it_freezes_the_ranking_with_the_engine_version(world: World) -> None:
     ] == pytest.approx(0.625)
     with pytest.raises(PermissionDenied):
         ranking_freeze(acting_user=world.clerk, criteria_set=criteria_set, label="Mine")
+
+
+def test_it_refuses_a_new_version_built_on_a_superseded_or_missing_one(world: World) -> None:
+    first = _criteria(world)
+    second = criteria_set_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        name="Second",
+        criteria=CRITERIA,
+        replacing=first,
+        expected_version=0,
+    )
+    # Someone still editing from the first version, or from before there were criteria, is refused.
+    with pytest.raises(EditConflict) as stale:
+        criteria_set_create(
+            acting_user=world.coordinator,
+            collaborative=world.collaborative,
+            name="Stale",
+            criteria=CRITERIA,
+            replacing=first,
+            expected_version=0,
+        )
+    stored: Any = stale.value.current
+    assert stored == first and stored.lock_version == 1  # superseded once, so the stale version is refused
+    with pytest.raises(EditConflict) as blind:
+        criteria_set_create(
+            acting_user=world.coordinator,
+            collaborative=world.collaborative,
+            name="Blind",
+            criteria=CRITERIA,
+            expected_version=0,
+        )
+    assert blind.value.current == second
+    assert list(world.collaborative.criteria_sets.values_list("name", flat=True)) == ["Second", "Principles"]
+
+
+@pytest.mark.parametrize(
+    ("name", "criteria", "scale", "field", "message"),
+    [
+        ("", CRITERIA, (1, 5), "name", "Name this version"),
+        ("P", CRITERIA, (5, 5), "scale_max", "The highest score must be above the lowest (5)."),
+        ("P", [], (1, 5), "criteria", "at least one criterion"),
+        ("P", [(" ", Decimal(1), "")], (1, 5), "criteria", "Every criterion needs a name."),
+        ("P", [("Cost", Decimal(1), ""), ("COST ", Decimal(1), "")], (1, 5), "criteria", "same name"),
+        ("P", [("Cost", Decimal(-1), ""), ("Equity", Decimal(2), "")], (1, 5), "criteria", "non-negative"),
+    ],
+)
+def test_it_refuses_a_criteria_version_naming_the_field_at_fault(
+    world: World,
+    name: str,
+    criteria: list[tuple[str, Decimal, str]],
+    scale: tuple[int, int],
+    field: str,
+    message: str,
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_create(
+            acting_user=world.coordinator,
+            collaborative=world.collaborative,
+            name=name,
+            criteria=criteria,
+            scale=scale,
+        )
+    assert list(refused.value.error_dict) == [field] and message in refused.value.error_dict[field][0].message
+    assert not CriteriaSet.objects.exists()

@@ -324,3 +324,14 @@ def test_it_records_progress_reports(world: World) -> None:
     assert world.initiative.last_progress_at == note.at
     with pytest.raises(PermissionDenied):
         initiative_report_progress(acting_user=world.outsider, initiative=world.initiative, text="Hello")
+
+
+def test_it_records_a_first_gate_as_a_change_from_the_default(world: World) -> None:
+    from interlocal.audit.models import AuditEvent
+
+    gate = gate_configure(
+        acting_user=world.coordinator, collaborative=world.collaborative, stage=Stage.PROPOSED, conditions=[]
+    )
+    assert (gate.conditions, gate.lock_version) == ([], 1)
+    event = AuditEvent.objects.get(verb="gate_configure")
+    assert event.changes["conditions"] == [["description", "lead", "participants", "cost_estimate"], []]
