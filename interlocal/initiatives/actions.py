@@ -99,6 +99,31 @@ def _check_plan(collaborative: Collaborative, fields: Mapping[str, Any]) -> None
         raise ValidationError(f"{plan} is a plan of another collaborative.")
 
 
+def _check_owner(collaborative: Collaborative, fields: Mapping[str, Any], record: Any = None) -> None:
+    # An owner named before (an import, a colleague since moved) may stay; a new one must be of the collaborative.
+    from interlocal.initiatives.queries import owner_candidates
+
+    owner = fields.get("owner")
+    if (
+        owner is not None
+        and not owner_candidates(collaborative, getattr(record, "owner_id", None))
+        .filter(pk=owner.pk)
+        .exists()
+    ):
+        raise ValidationError({"owner": f"{owner} is not on the staff of a government of {collaborative}."})
+
+
+def _check_still_editable(acting_user: Person, initiative: Initiative) -> None:
+    # A member editor edits only what their government leads: dropping that lead would lock them out.
+    fresh = Initiative.objects.get(pk=initiative.pk)
+    if not acting_user.has_perm("initiatives.change_initiative", fresh):
+        raise ValidationError(
+            {
+                PartnerRole.LEAD.value: "Keep your government a lead partner, or you could not edit this initiative."
+            }
+        )
+
+
 def _check_fields(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - set(_INITIATIVE_FIELDS)
     if unknown:
@@ -125,6 +150,7 @@ def initiative_create(
             acting_user, "initiatives.publish_initiative", collaborative, "Only coordinators publish."
         )
     _check_plan(collaborative, fields)
+    _check_owner(collaborative, fields)
     initiative = Initiative(collaborative=collaborative, title=title, **fields)
     initiative.full_clean(exclude=["terms"])
     initiative.save()
@@ -145,9 +171,15 @@ def initiative_create(
 
 @transaction.atomic
 def initiative_update(
-    *, acting_user: Person, initiative: Initiative, expected_version: int | None = None, **fields: Any
+    *,
+    acting_user: Person,
+    initiative: Initiative,
+    expected_version: int | None = None,
+    terms: Mapping[str, Sequence[str]] | None = None,
+    partners: Mapping[str, Sequence[Government]] | None = None,
+    **fields: Any,
 ) -> Initiative:
-    """Change an initiative's fields; expected_version is the version the editor started from."""
+    """Change an initiative's fields, and optionally its terms and partners, as one new version."""
     access.require(
         acting_user, "initiatives.change_initiative", initiative, "You may not edit this initiative."
     )
@@ -157,6 +189,7 @@ def initiative_update(
             acting_user, "initiatives.publish_initiative", initiative, "Only coordinators publish."
         )
     _check_plan(initiative.collaborative, fields)
+    _check_owner(initiative.collaborative, fields, initiative)
     changes = apply_versioned(initiative, fields, expected_version=expected_version)
     if changes:
         initiative.full_clean(exclude=["terms"])
@@ -169,6 +202,14 @@ def initiative_update(
             collaborative=initiative.collaborative,
             is_public=initiative.is_published,
         )
+    related = False
+    if terms is not None:
+        related = _set_terms(acting_user, initiative, terms)
+    if partners is not None:
+        related = _set_partners(acting_user, initiative, partners) or related
+        _check_still_editable(acting_user, initiative)
+    if related and not changes:
+        _bump_initiative(initiative)
     return initiative
 
 
@@ -222,6 +263,8 @@ def _set_partners(
     for role in partners:
         if role not in PartnerRole.values:
             raise ValueError(f"Unknown partner role {role!r}")
+    # Readers of this instance must see the new partners, not a list prefetched before the change.
+    getattr(initiative, "_prefetched_objects_cache", {}).pop("partners", None)
     before = sorted(f"{p.role}:{p.government.name}" for p in initiative.partners.select_related("government"))
     initiative.partners.filter(role__in=list(partners)).delete()
     InitiativePartner.objects.bulk_create(

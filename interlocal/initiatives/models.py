@@ -141,7 +141,9 @@ class Initiative(Versioned):
         null=True, blank=True, help_text="When someone last reported progress or moved the stage."
     )
     update_every_days = models.PositiveSmallIntegerField(
-        default=90, help_text="How often the owner must report progress; overdue after this many days."
+        "update every N days",
+        default=90,
+        help_text="How often the owner must report progress; overdue after this many days.",
     )
 
     class Meta:

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from interlocal import access
+from interlocal.collaboratives.models import Collaborative
+from interlocal.governments.models import Government, Person
 from interlocal.initiatives import pipeline
 from interlocal.initiatives.models import Initiative, InitiativePartner, Term
 from interlocal.vocab import InitiativeType, MembershipRole, PartnerRole, Stage, TermKind
@@ -131,6 +133,33 @@ def neighbours_in_plan(user: Any, initiative: Initiative) -> tuple[Initiative | 
     previous = same_plan.filter(plan_position__lt=initiative.plan_position).order_by("-plan_position").first()
     following = same_plan.filter(plan_position__gt=initiative.plan_position).order_by("plan_position").first()
     return previous, following
+
+
+def partner_governments(collaborative: Any, initiative: Initiative | None = None) -> QuerySet[Government]:
+    """Governments offered as partners: the facilitator, current members, their departments, and current partners."""
+    # Imported plan pages name outside agencies as partners; an edit must be able to keep them.
+    ids = access.current_member_ids(collaborative)
+    offered = Q(pk__in=ids) | Q(parent_id__in=ids)
+    if initiative is not None:
+        offered |= Q(initiative_roles__initiative=initiative)
+    return Government.objects.filter(offered).distinct().order_by("name")
+
+
+def owner_candidates(collaborative: Any, current_owner_id: int | None = None) -> QuerySet[Person]:
+    """People who may own an initiative or KPI: active staff of the collaborative's governments, or its owner now."""
+    ids = access.current_member_ids(collaborative)
+    offered = Q(is_active=True) & (Q(government_id__in=ids) | Q(government__parent_id__in=ids))
+    if current_owner_id is not None:
+        offered |= Q(pk=current_owner_id)
+    return Person.objects.filter(offered).order_by("last_name", "first_name", "username")
+
+
+def collaboratives_to_add_to(user: Any) -> list[Collaborative]:
+    """Collaboratives the user may add initiatives to."""
+    candidates = Collaborative.objects.order_by("name")
+    if not access.is_admin(user):
+        candidates = candidates.filter(pk__in=access.member_collaborative_ids(user))
+    return [c for c in candidates if user.has_perm("initiatives.add_initiative", c)]
 
 
 def partners_in_use(user: Any) -> QuerySet[Any]:

@@ -87,6 +87,19 @@ def conflict_message(conflict: EditConflict) -> str:
     return f"Nothing was done: it was changed{who} after you opened this page. Check it as it is now and try again."
 
 
+def summary_context(conflict: EditConflict, rows: list[FieldComparison], record_name: str) -> dict[str, Any]:
+    """What the conflict summary shows: both versions' fields, who changed the record since, which versions."""
+    current: Any = conflict.current
+    changed_since = max(1, current.lock_version - (conflict.expected_version or 0))
+    return {
+        "record_name": record_name,
+        "rows": rows,
+        "history": _described(record_history(current, limit=min(changed_since, 5))),
+        "expected_version": conflict.expected_version,
+        "current_version": current.lock_version,
+    }
+
+
 def conflict_response(
     request: HttpRequest,
     conflict: EditConflict,
@@ -99,14 +112,9 @@ def conflict_response(
     current = conflict.current
     if current is None:
         return render(request, "404.html", status=404)
-    changed_since = max(1, current.lock_version - (conflict.expected_version or 0))  # type: ignore[attr-defined]
     initial = {**conflict.submitted, "lock_version": current.lock_version}  # type: ignore[attr-defined]
     context = {
-        "record_name": record_name,
-        "rows": compare(conflict, form_class),
-        "history": _described(record_history(current, limit=min(changed_since, 5))),
-        "expected_version": conflict.expected_version,
-        "current_version": current.lock_version,  # type: ignore[attr-defined]
+        **summary_context(conflict, compare(conflict, form_class), record_name),
         "form": form_class(initial=initial),
         "action_url": request.path,
         "back_url": back_url,

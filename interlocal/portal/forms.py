@@ -115,18 +115,6 @@ class AdvanceForm(VersionedForm):
         self.initial.setdefault("to_stage", str(default) if default else "")
 
 
-class InitiativeEditForm(VersionedForm):
-    """The initiative fields staff keep up to date from the portal."""
-
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    cost_band = forms.ChoiceField(required=False, choices=[("", "Not stated"), *CostBand.choices])
-    cost_estimate = forms.DecimalField(
-        required=False, min_value=0, max_digits=14, decimal_places=2, label="Cost estimate ($)"
-    )
-    timeline_band = forms.ChoiceField(required=False, choices=[("", "Not stated"), *TimelineBand.choices])
-    services = forms.CharField(required=False, max_length=2000, label="Services concerned")
-
-
 class ProgressForm(forms.Form):
     """A progress report."""
 

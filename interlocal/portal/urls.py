@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interlocal.portal import views, views_agreements, views_gates, views_index, views_work
+from interlocal.portal import views, views_agreements, views_gates, views_index, views_initiative, views_work
 
 app_name = "portal"
 
@@ -15,7 +15,10 @@ urlpatterns = [
     path("collaboratives/<slug:slug>/", views.collaborative_detail, name="collaborative"),
     path("initiatives/", views.initiative_list, name="initiatives"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
-    path("initiatives/<int:pk>/edit/", views_work.initiative_edit, name="initiative_edit"),
+    path("initiatives/new/", views_initiative.initiative_new, name="initiative_new"),
+    path("initiatives/<int:pk>/edit/", views_initiative.initiative_edit, name="initiative_edit"),
+    path("initiatives/<int:pk>/kpis/new/", views_initiative.kpi_new, name="kpi_new"),
+    path("kpis/<int:pk>/edit/", views_initiative.kpi_edit, name="kpi_edit"),
     path("initiatives/<int:pk>/advance/", views_work.initiative_advance_view, name="initiative_advance"),
     path("initiatives/<int:pk>/progress/", views_work.initiative_progress, name="initiative_progress"),
     path("initiatives/<int:pk>/score/", views_work.initiative_score, name="initiative_score"),

@@ -28,7 +28,6 @@ from interlocal.initiatives.actions import (
     criteria_set_hide_scores,
     initiative_advance,
     initiative_report_progress,
-    initiative_update,
     ranking_freeze,
     score_record,
 )
@@ -41,8 +40,8 @@ from interlocal.initiatives.queries import (
     may_see_all_scores,
     visible_scores,
 )
-from interlocal.portal.conflict import conflict_message, conflict_response, posted_version
-from interlocal.portal.forms import AdvanceForm, InitiativeEditForm, MeasurementForm, ProgressForm, ScoreForm
+from interlocal.portal.conflict import conflict_message, posted_version
+from interlocal.portal.forms import AdvanceForm, MeasurementForm, ProgressForm, ScoreForm
 from interlocal.portal.people import signed_in
 from interlocal.portal.queries import event_urls
 from interlocal.tracking.actions import can_measure, measurement_record
@@ -97,36 +96,6 @@ def _question(initiative: Any, move: Transition) -> str:
     if move.move == Move.REOPEN:
         return f"Reopen {name} at {target}?"
     return f"Move {name} back from {source} to {target}?"
-
-
-@login_required
-def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit an initiative's description, cost, timeline and services."""
-    initiative = get_initiative_for_user(request.user, pk)
-    if not request.user.has_perm("initiatives.change_initiative", initiative):
-        raise PermissionDenied(
-            "Only the collaborative's coordinators and the lead government edit this initiative."
-        )
-    initial = {f: getattr(initiative, f) for f in InitiativeEditForm.base_fields}
-    form = InitiativeEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        version = values.pop("lock_version")
-        try:
-            initiative_update(
-                acting_user=signed_in(request), initiative=initiative, expected_version=version, **values
-            )
-        except EditConflict as conflict:
-            return conflict_response(
-                request,
-                conflict,
-                form_class=InitiativeEditForm,
-                record_name=str(initiative),
-                back_url=reverse("portal:initiative", args=[pk]),
-            )
-        messages.success(request, "The initiative was updated.")
-        return redirect("portal:initiative", pk=pk)
-    return render(request, "portal/initiative_edit.html", {"initiative": initiative, "form": form})
 
 
 @login_required

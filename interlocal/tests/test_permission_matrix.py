@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from interlocal import urls as root_urls
 from interlocal.api.api import api
 from interlocal.audit.models import AuditEvent
+from interlocal.portal.tests.formdata import initiative_post
 from interlocal.testkit import (
     HIDDEN_GOV,
     HIDDEN_LS,
@@ -170,7 +171,35 @@ PAGES: dict[str, Url] = {
     # The member's government leads the published initiative; Blue Springs leads the unpublished one.
     "portal:initiative_edit": Url(
         args=_pub("initiative"),
-        payload=lambda w: {"description": "Edited by the matrix"},
+        payload=lambda w: tuple(
+            initiative_post(i, description="Edited by the matrix") for i in (w.initiative, w.hidden_initiative)
+        ),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    write  403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    # Asked for ours: the other collaborative's people may add only to theirs, so ours is not found for them.
+    "portal:initiative_new": Url(
+        query="?collaborative=eastern-jackson-county",
+        payload=lambda w: {"title": "Matrix initiative", "status": "new", "update_every_days": "90"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  403    ok     404    404    ok     ok",
+        post=       "login  403    write  404    404    write  write",
+    ),
+    "portal:kpi_new": Url(
+        args=_pub("initiative"),
+        payload=lambda w: {"name": "Matrix KPI", "unit": "calls", "direction": "higher", "update_every_days": "90"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    write  403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:kpi_edit": Url(
+        args=_pub("kpi"),
+        payload=lambda w: {"name": "Matrix KPI", "unit": "calls", "direction": "higher", "update_every_days": "90"},
         #            public viewer member outsdr o-crd  coord  admin
         get=       ("login  403    ok     403    403    ok     ok",
                     "login  403    403    404    404    ok     ok"),

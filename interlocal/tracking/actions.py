@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from interlocal import access
 from interlocal.audit.actions import audit_record, snapshot
-from interlocal.conflicts import bump_rows
+from interlocal.conflicts import apply_versioned, bump_rows
 from interlocal.governments.models import Person
 from interlocal.initiatives.models import Initiative
 from interlocal.tracking import trajectory
@@ -44,10 +45,7 @@ def kpi_create(
 ) -> Kpi:
     """Add a KPI to an initiative."""
     access.require(acting_user, "tracking.add_kpi", initiative, "You may not add KPIs to this initiative.")
-    if (baseline is None) != (baseline_on is None) or (target is None) != (target_on is None):
-        raise ValidationError("A baseline or target needs both a value and a date.")
-    if baseline_on and target_on and target_on <= baseline_on:
-        raise ValidationError("The target date must come after the baseline date.")
+    _check_kpi(initiative, baseline, baseline_on, target, target_on, owner)
     kpi = Kpi(
         initiative=initiative,
         name=name,
@@ -73,6 +71,77 @@ def kpi_create(
         collaborative=initiative.collaborative,
         is_public=initiative.is_published,
     )
+    return kpi
+
+
+def _check_kpi(
+    initiative: Initiative,
+    baseline: Decimal | None,
+    baseline_on: dt.date | None,
+    target: Decimal | None,
+    target_on: dt.date | None,
+    owner: Person | None,
+    kept_owner_id: int | None = None,
+) -> None:
+    from interlocal.initiatives.queries import owner_candidates
+
+    errors: dict[str, str] = {}
+    if (baseline is None) != (baseline_on is None):
+        errors["baseline_on" if baseline_on is None else "baseline"] = (
+            "A baseline needs both a value and a date."
+        )
+    if (target is None) != (target_on is None):
+        errors["target_on" if target_on is None else "target"] = "A target needs both a value and a date."
+    if baseline_on and target_on and target_on <= baseline_on:
+        errors["target_on"] = "The target date must come after the baseline date."
+    if (
+        owner is not None
+        and not owner_candidates(initiative.collaborative, kept_owner_id).filter(pk=owner.pk).exists()
+    ):
+        errors["owner"] = f"{owner} is not on the staff of a government of {initiative.collaborative}."
+    if errors:
+        raise ValidationError(errors)
+
+
+_KPI_FIELDS = [
+    "name",
+    "unit",
+    "direction",
+    "baseline",
+    "baseline_on",
+    "target",
+    "target_on",
+    "owner",
+    "update_every_days",
+    "weight",
+]
+
+
+@transaction.atomic
+def kpi_update(*, acting_user: Person, kpi: Kpi, expected_version: int | None = None, **fields: Any) -> Kpi:
+    """Change a KPI's definition; expected_version is the version the editor started from."""
+    access.require(acting_user, "tracking.change_kpi", kpi, "You may not change this KPI.")
+    unknown = set(fields) - set(_KPI_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
+    kept_owner_id = Kpi.objects.filter(pk=kpi.pk).values_list("owner_id", flat=True).first()
+    changes = apply_versioned(kpi, fields, expected_version=expected_version)
+    _check_kpi(
+        kpi.initiative, kpi.baseline, kpi.baseline_on, kpi.target, kpi.target_on, kpi.owner, kept_owner_id
+    )
+    if changes:
+        # A new baseline or target moves the trajectory, so the status at the latest value may change.
+        kpi.status = assess_kpi(kpi, kpi.measurements.order_by("-measured_on", "-id").first()).status
+        kpi.full_clean()
+        kpi.save()
+        audit_record(
+            acting_user=acting_user,
+            verb="kpi_update",
+            obj=kpi,
+            changes=changes,
+            collaborative=kpi.initiative.collaborative,
+            is_public=kpi.initiative.is_published,
+        )
     return kpi
 
 

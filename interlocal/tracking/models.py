@@ -42,7 +42,7 @@ class Kpi(Versioned):
         help_text="The person who enters measurements.",
     )
     update_every_days = models.PositiveSmallIntegerField(
-        default=90, help_text="How often a measurement is due."
+        "update every N days", default=90, help_text="How often a measurement is due, in days."
     )
     weight = models.DecimalField(
         max_digits=6, decimal_places=2, default=1, help_text="Weight in the initiative's progress roll-up."
@@ -56,6 +56,8 @@ class Kpi(Versioned):
 
     class Meta:
         ordering = ["initiative_id", "name"]
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
 
     def __str__(self) -> str:
         return self.name

@@ -1,5 +1,7 @@
 """Template filters for the portal."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import markdown as md
 import nh3
 from django import template
@@ -52,6 +54,30 @@ def verb_label(verb: str) -> str:
     """An audit verb as words: initiative_advance -> Initiative advance."""
     words = verb.removesuffix("_admin").replace("_", " ")
     return words[:1].upper() + words[1:]
+
+
+# U+2212, the typographic minus: screen readers say "minus" and it lines up with the digits.
+_MINUS = "\u2212"
+_DOLLAR_UNITS = {"$", "dollar", "dollars", "usd", "us dollars"}
+
+
+@register.filter
+def money(value: Decimal | float | int | str | None) -> str:
+    """Dollars with cents, grouped, and a true minus sign before the dollar sign."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{_MINUS if amount < 0 else ''}${abs(amount):,.2f}"
+
+
+@register.filter
+def in_unit(value: Decimal | None, unit: str) -> str:
+    """A KPI value as money when its unit is dollars, else as the number."""
+    if value is None:
+        return ""
+    if unit.strip().lower() in _DOLLAR_UNITS:
+        return money(value)
+    return f"{value:,}".replace("-", _MINUS)
 
 
 @register.simple_tag

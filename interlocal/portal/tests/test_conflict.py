@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.test import Client
 
 from interlocal.audit.models import AuditEvent
 from interlocal.governments.models import Government
 from interlocal.initiatives.models import Initiative
+from interlocal.portal.tests.formdata import initiative_post
 from interlocal.testkit import World
 
 
@@ -18,9 +20,8 @@ def _as(user) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
-def _form(version: int, **values: str) -> dict[str, str]:
-    data = {"description": "", "cost_band": "", "cost_estimate": "", "timeline_band": "", "services": ""}
-    return {**data, **values, "lock_version": str(version)}
+def _form(initiative: Initiative, version: int, **values: str) -> dict[str, Any]:
+    return {**initiative_post(initiative, **values), "lock_version": str(version)}
 
 
 def test_it_shows_the_second_initiative_editor_both_versions(world: World) -> None:
@@ -28,10 +29,12 @@ def test_it_shows_the_second_initiative_editor_both_versions(world: World) -> No
     page = _as(world.clerk).get(url).content.decode()
     version = int(re.search(r'name="lock_version" value="(\d+)"', page).group(1))  # type: ignore[union-attr]
     first = _as(world.coordinator).post(
-        url, _form(version, description="Shared radio shop", services="Radios")
+        url, _form(world.initiative, version, description="Shared radio shop", services="Radios")
     )
     assert first.status_code == 302
-    second = _as(world.clerk).post(url, _form(version, description="Mobile repair van", services="Radios"))
+    second = _as(world.clerk).post(
+        url, _form(world.initiative, version, description="Mobile repair van", services="Radios")
+    )
     assert second.status_code == 409
     body = second.content.decode()
     assert "Someone else changed" in body and "Your changes were not saved" in body
@@ -44,7 +47,7 @@ def test_it_shows_the_second_initiative_editor_both_versions(world: World) -> No
     # The re-apply form holds their values on top of the stored version.
     assert f'name="lock_version" value="{version + 1}"' in body
     assert "Mobile repair van</textarea>" in body
-    again = _as(world.clerk).post(url, _form(version + 1, description="Mobile repair van"))
+    again = _as(world.clerk).post(url, _form(world.initiative, version + 1, description="Mobile repair van"))
     assert again.status_code == 302
     stored = Initiative.objects.get(pk=world.initiative.pk)
     assert (stored.description, stored.lock_version) == ("Mobile repair van", version + 2)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from interlocal.audit.models import AuditEvent
 from interlocal.initiatives.actions import criteria_set_create, gate_configure, initiative_advance
+from interlocal.portal.tests.formdata import initiative_post
 from interlocal.testkit import World
 from interlocal.tracking.actions import kpi_create
 from interlocal.tracking.models import Kpi
@@ -40,9 +41,14 @@ def test_it_refuses_a_gate_with_the_missing_items_then_accepts(world: World) -> 
         "Cannot move to Proposed: it needs a description, participating governments, a cost estimate" in page
     )
     client.post(
-        f"/initiatives/{world.initiative.pk}/edit/", {"description": "Shared shop", "cost_estimate": "85000"}
+        f"/initiatives/{world.initiative.pk}/edit/",
+        initiative_post(
+            world.initiative,
+            description="Shared shop",
+            cost_estimate="85000",
+            participating=[world.blue_springs.pk],
+        ),
     )
-    world.initiative.partners.create(government=world.blue_springs, role="participating")
     page = client.post(url, {"to_stage": "proposed", "reason": "Ready"}, follow=True).content.decode()
     assert "Moved to Proposed" in page and "Idea &rarr; Proposed" in page
 
