@@ -99,7 +99,7 @@ def collaborative_dashboard(user: Any, collaborative: Collaborative, today: dt.d
         progress_explanation=explanation,
         kpi_counts=[(key, label, statuses[key]) for key, label in KPI_STATUSES],
         kpis_overdue=sum(1 for r in all_rows if r.overdue),
-        in_force=[v for v in versions if v.in_force_at is not None],
+        in_force=[v for v in versions if v.in_force_on(today)],
         awaiting=_awaiting(versions, today),
         deadlines=_deadlines(versions, initiatives, all_rows, today),
         activity=list(activity_for_user(user, collaborative_id=collaborative.pk, limit=15)),
@@ -125,7 +125,8 @@ def _versions(user: Any, collaborative: Collaborative) -> list[AgreementVersion]
 def _awaiting(versions: list[AgreementVersion], today: dt.date) -> list[AwaitingAdoption]:
     found = []
     for v in versions:
-        if v.in_force_at is not None:
+        # Every party has adopted (the version may still wait for its effective date).
+        if v.in_force_from is not None:
             continue
         adopted = {a.government_id for a in v.adoptions.all()}
         waiting = [p.government for p in v.party_rows.all() if p.government_id not in adopted]
