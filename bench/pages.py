@@ -64,7 +64,7 @@ matter = (LegislativeMatter.objects.filter(is_published=True, passed_date__isnul
           .annotate(n=Count("actions")).filter(n__gte=3).order_by("pk")[500])
 session = SessionStore()
 session[SESSION_KEY] = str(coordinator.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "interlocal.access.PasswordBackend"
 session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
 session.create()
 print(json.dumps({

@@ -341,6 +341,7 @@ PERMISSIONS: dict[str, Any] = {
     "initiatives.add_score": coordinates | (is_editor & belongs_to & for_own_government),
     "initiatives.score_initiative": is_editor & belongs_to,
     "initiatives.view_all_scores": coordinates | (belongs_to & scores_open),
+    "initiatives.view_ranking": belongs_to,
     # agreements and legislation
     "agreements.view_agreement": is_published | belongs_to,
     "agreements.add_agreement": is_coordinator & (no_object | coordinates),

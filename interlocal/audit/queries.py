@@ -10,16 +10,23 @@ from django.db.models.functions import Cast
 from interlocal import access
 from interlocal.audit.models import AuditEvent
 
+# Events members of a collaborative do not read in its activity: scores can be hidden until a decision meeting.
+COORDINATOR_ONLY_MODELS = ["initiatives.score", "initiatives.rankingsnapshot"]
+
 
 def activity_for_user(
     user: Any, *, collaborative_id: int | None = None, government_id: int | None = None, limit: int = 15
 ) -> QuerySet[AuditEvent]:
     """Recent events of a collaborative or government; the public sees only changes to published records."""
-    qs = AuditEvent.objects.select_related("actor")
+    qs = AuditEvent.objects.select_related("actor", "collaborative")
     if collaborative_id is not None:
         qs = qs.filter(collaborative_id=collaborative_id)
         # The collaborative's own log is its coordinators'; everyone else reads its public events.
         insider = access.is_admin(user) or collaborative_id in access.coordinated_collaborative_ids(user)
+        if not insider and collaborative_id in access.member_collaborative_ids(user):
+            # Members read their collaborative's unpublished records too, but not scores the coordinator may hide.
+            member_view = Q(is_public=True) | ~Q(model__in=COORDINATOR_ONLY_MODELS)
+            return qs.filter(member_view).order_by("-at", "-id")[:limit]
     elif government_id is not None:
         qs = qs.filter(government_id=government_id)
         insider = access.is_admin(user) or getattr(user, "government_id", None) == government_id

@@ -86,14 +86,16 @@ class Rollup:
     label: str
     baseline: Decimal = Decimal(0)
     projected: Decimal = Decimal(0)
-    actual: Decimal = Decimal(0)
+    actual: Decimal | None = None  # None until some entry reports an actual saving
     certified: Decimal = Decimal(0)
     entries: int = 0
 
     @property
     def actual_vs_projected(self) -> Decimal | None:
-        """Actual as a percentage of projected."""
-        return None if not self.projected else (100 * self.actual / self.projected).quantize(Decimal("0.1"))
+        """Actual as a percentage of projected; None while no actual is known (not 0%)."""
+        if self.actual is None or not self.projected:
+            return None
+        return (100 * self.actual / self.projected).quantize(Decimal("0.1"))
 
 
 @dataclass
@@ -123,7 +125,7 @@ def _rollups(qs: QuerySet[SavingsEntry], key: str, label: str) -> list[Rollup]:
             str(r[label]),
             r["baseline"] or Decimal(0),
             r["projected"] or Decimal(0),
-            r["actual"] or Decimal(0),
+            r["actual"],
             r["certified"] or Decimal(0),
             r["n"],
         )
@@ -152,7 +154,7 @@ def savings_ledger_for(user: Any, collaborative: Collaborative) -> Ledger:
         f"All of {collaborative.name}",
         agg["baseline"] or Decimal(0),
         agg["projected"] or Decimal(0),
-        agg["actual"] or Decimal(0),
+        agg["actual"],
         agg["certified"] or Decimal(0),
         agg["n"],
     )

@@ -384,9 +384,15 @@ def compute_ranking(criteria_set: CriteriaSet) -> list[RankedInitiative]:
 
     collab = criteria_set.collaborative
     criteria = list(criteria_set.criteria.all())
-    members = [
-        m.government_id for m in collab.members_on(timezone.localdate()) if m.role == MembershipRole.MEMBER
-    ]
+    # Members are expected to score (their gaps count as missing); the facilitator and supporting partners may
+    # score too, and once they have, their scores count like anyone's.
+    current = collab.members_on(timezone.localdate())
+    scored = set(
+        Score.objects.filter(criterion__criteria_set=criteria_set).values_list("government_id", flat=True)
+    )
+    members = sorted(
+        {m.government_id for m in current if m.role == MembershipRole.MEMBER or m.government_id in scored}
+    )
     initiatives = list(
         Initiative.objects.filter(collaborative=collab)
         .exclude(stage=Stage.WITHDRAWN)

@@ -21,14 +21,34 @@ class InitiativeFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False, label="Status", choices=[("", "Any"), *InitiativeStatus.choices]
     )
+    stage = forms.ChoiceField(required=False, label="Stage", choices=[("", "Any"), *Stage.choices])
     partner = forms.ChoiceField(required=False, label="Partner")
+    collaborative = forms.ChoiceField(required=False, label="Collaborative")
 
     def __init__(
-        self, *args: object, topics: list[tuple[str, str]], partners: list[tuple[str, str]], **kwargs: object
+        self,
+        *args: object,
+        topics: list[tuple[str, str]],
+        partners: list[tuple[str, str]],
+        collaboratives: list[tuple[str, str]],
+        **kwargs: object,
     ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["topic"].choices = [("", "Any"), *topics]  # type: ignore[attr-defined]
         self.fields["partner"].choices = [("", "Any"), *partners]  # type: ignore[attr-defined]
+        self.fields["collaborative"].choices = [("", "Any"), *collaboratives]  # type: ignore[attr-defined]
+        if not self.data.get("collaborative"):
+            # Reached from a collaborative's dashboard; otherwise the partner and text filters cover it.
+            del self.fields["collaborative"]
+
+    def applied_filters(self) -> dict[str, str]:
+        """The valid filters only: an unknown value drops its own filter (and is reported), not the others."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def unknown_values(self) -> list[tuple[str, str]]:
+        """(label, value) of each filter whose value is not one of its choices."""
+        return [(str(self.fields[name].label), str(self.data.get(name, ""))) for name in self.errors]
 
 
 class VersionedForm(forms.Form):

@@ -1,12 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interlocal.portal import views, views_agreements, views_gates, views_initiative, views_work
+from interlocal.portal import views, views_agreements, views_gates, views_index, views_initiative, views_work
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views_index.search, name="search"),
+    path("collaboratives/", views_index.collaborative_list, name="collaboratives"),
+    path("governments/", views_index.government_list, name="governments"),
+    path("agreements/", views_index.agreement_list, name="agreements"),
+    path("legislation/", views_index.matter_list, name="matters"),
     path("collaboratives/<slug:slug>/", views.collaborative_detail, name="collaborative"),
     path("initiatives/", views.initiative_list, name="initiatives"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),

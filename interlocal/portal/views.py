@@ -42,6 +42,7 @@ from interlocal.pagecache import GenerationPaginator
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
+from interlocal.portal.queries import collaborative_dashboard, event_urls
 from interlocal.tracking.actions import can_measure
 from interlocal.tracking.queries import initiative_progress, kpi_rows
 from interlocal.vocab import PartnerRole, Stage, TermKind
@@ -55,19 +56,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A collaborative: purpose, facilitator, members over time, initiatives and agreements."""
+    """A collaborative: purpose, members over time, and its dashboard of work in progress."""
     collaborative = get_collaborative_for_user(request.user, slug)
     today = timezone.localdate()
     memberships = list(collaborative.memberships.all())
+    dashboard = collaborative_dashboard(request.user, collaborative, today)
+    user = request.user
     context = {
         "collaborative": collaborative,
         "memberships": memberships,
         "current": [m for m in memberships if m.is_current_on(today)],
-        "initiatives": visible_initiatives(request.user)
-        .filter(collaborative=collaborative)
-        .order_by("code", "title"),
-        "agreements": visible_agreements(request.user).filter(collaborative=collaborative),
-        "can_edit": request.user.has_perm("collaboratives.change_collaborative", collaborative),
+        "dashboard": dashboard,
+        "event_urls": event_urls(dashboard.activity),
+        "agreements": visible_agreements(user).filter(collaborative=collaborative).order_by("title"),
+        "can_edit": user.has_perm("collaboratives.change_collaborative", collaborative),
+        "can_see_costs": user.has_perm("costshare.view_scenario", collaborative),
+        "can_rank": dashboard.has_criteria and user.has_perm("initiatives.view_ranking", collaborative),
+        "can_import": user.has_perm("importers.import_records"),
     }
     return render(request, "portal/collaborative_detail.html", context)
 
@@ -75,8 +80,15 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def initiative_list(request: HttpRequest) -> HttpResponse:
     """Initiatives with filters and search; htmx asks for just the results."""
     topics, partners = topic_choices(), partner_choices(request.user)
-    form = InitiativeFilterForm(request.GET or None, topics=topics, partners=partners)
-    filters = InitiativeFilters(**form.cleaned_data) if form.is_valid() else InitiativeFilters()
+    # Only the collaborative asked for is looked up: the plain list runs no query for this menu.
+    wanted = request.GET.get("collaborative", "")
+    collaboratives = (
+        [(c.slug, c.name) for c in visible_collaboratives(request.user).filter(slug=wanted)] if wanted else []
+    )
+    form = InitiativeFilterForm(
+        request.GET or None, topics=topics, partners=partners, collaboratives=collaboratives
+    )
+    filters = InitiativeFilters(**form.applied_filters()) if form.is_bound else InitiativeFilters()
     found = list_initiatives_for_user(request.user, filters)
     page = GenerationPaginator(found, 25).get_page(request.GET.get("page"))
     template = (
@@ -84,7 +96,13 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "portal/initiative_list.html"
     )
-    return render(request, template, {"form": form, "page": page, "querystring": _querystring(request)})
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": _querystring(request),
+        "unknown": form.unknown_values() if form.is_bound else [],
+    }
+    return render(request, template, context)
 
 
 def _querystring(request: HttpRequest) -> str:

@@ -43,6 +43,7 @@ from interlocal.initiatives.queries import (
 from interlocal.portal.conflict import conflict_message, posted_version
 from interlocal.portal.forms import AdvanceForm, MeasurementForm, ProgressForm, ScoreForm
 from interlocal.portal.people import signed_in
+from interlocal.portal.queries import event_urls
 from interlocal.tracking.actions import can_measure, measurement_record
 from interlocal.tracking.queries import digest_for, get_kpi_for_user
 from interlocal.vocab import Stage
@@ -295,7 +296,12 @@ class PublicChangesFeed(Feed):
         return reverse("portal:home")
 
     def items(self) -> list[AuditEvent]:
-        return public_changes(50)
+        events = public_changes(50)
+        # Each entry links to its record's own page, found for all entries at once.
+        urls = event_urls(events)
+        for e in events:
+            e.link = urls[e.pk]  # type: ignore[attr-defined]
+        return events
 
     # Atom summaries are HTML; notes and stage reasons are plain text typed by people, so escape them.
     def item_title(self, item: AuditEvent) -> str:
@@ -305,9 +311,7 @@ class PublicChangesFeed(Feed):
         return escape(item.note or ", ".join(item.changes))
 
     def item_link(self, item: AuditEvent) -> str:
-        if item.collaborative is not None:
-            return reverse("portal:collaborative", args=[item.collaborative.slug]) + f"#event-{item.pk}"
-        return reverse("portal:home") + f"#event-{item.pk}"
+        return str(item.link)  # type: ignore[attr-defined]
 
     def item_pubdate(self, item: AuditEvent) -> Any:
         return item.at

@@ -134,6 +134,28 @@ PAGES: dict[str, Url] = {
         #            public viewer member outsdr o-crd  coord  admin
         get=        "ok     ok     ok     ok     ok     ok     ok",
     ),
+    # Index pages and the search list only what each role may see: the markers check every row they show.
+    "portal:collaboratives": Url(
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "ok     ok     ok     ok     ok     ok     ok",
+    ),
+    "portal:governments": Url(
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "ok     ok     ok     ok     ok     ok     ok",
+    ),
+    "portal:agreements": Url(
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "ok     ok     ok     ok     ok     ok     ok",
+    ),
+    "portal:matters": Url(
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "ok     ok     ok     ok     ok     ok     ok",
+    ),
+    "portal:search": Url(
+        query="?q=hidden",
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "ok     ok     ok     ok     ok     ok     ok",
+    ),
     "portal:collaborative": Url(
         args=_collab,
         #            public viewer member outsdr o-crd  coord  admin
