@@ -95,8 +95,8 @@ class Visit:
 
     def sign_out(self) -> None:
         """Sign out with the navigation's button."""
-        self.nav().get_by_role("button", name=re.compile(r"^Sign out ")).click()
-        self.page.wait_for_load_state()
+        with self.page.expect_navigation():
+            self.nav().get_by_role("button", name=re.compile(r"^Sign out ")).click()
         assert self.nav().get_by_role("link", name="Sign in").is_visible()
         self.look("signed out")
 
