@@ -88,6 +88,10 @@ def _highs() -> Any:
     solver.setOptionValue("output_flag", False)
     # Presolve only pays off on large LPs; ours have tens of rows.
     solver.setOptionValue("presolve", "off")
+    # Costs are in units of the largest one, so a cent of a $1e6 game is 1e-8: HiGHS's default 1e-7
+    # feasibility tolerance would move the stage levels by several cents.
+    solver.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    solver.setOptionValue("dual_feasibility_tolerance", 1e-10)
     return solver
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from interlocal.costshare.cli_core import compute
@@ -59,7 +59,21 @@ def problems(draw: st.DrawFn) -> dict[str, Any]:
     return problem
 
 
+# Found by this test in CI: a one-cent fixed cost beside $490,000 of drivers; HiGHS's default tolerance put
+# the nucleolus 3 cents above a partner's stand-alone cost.
+CENT_BESIDE_HALF_A_MILLION = {
+    "partners": ["Ada", "Bea", "Cy", "Dot"],
+    "model": {
+        "fixed": 0.01,
+        "coefficient": 10000.0,
+        "exponent": 1.0,
+        "drivers": {"Ada": 0, "Bea": 1, "Cy": 0, "Dot": 49},
+    },
+}
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(CENT_BESIDE_HALF_A_MILLION)
 @given(problems())
 def test_it_shares_the_total_to_the_cent_or_refuses_in_one_line(problem: dict[str, Any]) -> None:
     for method in METHODS:
