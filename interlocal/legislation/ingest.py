@@ -197,9 +197,19 @@ class _Ingest:
     # --- the legislation tables: a digest of the imported fields decides ---------------------------
 
     def upsert_hashed(
-        self, model: type[models.Model], id_field: str, kind: str, rows: dict[int, dict[str, Any]], label: str
+        self,
+        model: type[models.Model],
+        id_field: str,
+        kind: str,
+        rows: dict[int, dict[str, Any]],
+        label: str,
+        placeholder: bool = False,
     ) -> dict[int, int]:
-        """Create or update rows keyed by (government, client, Legistar id); return Legistar id -> pk."""
+        """Create or update rows keyed by (government, client, Legistar id); return Legistar id -> pk.
+
+        A placeholder (a row named by another before its own record comes) is stored with an empty digest;
+        when its record comes it is published. Otherwise is_published is the portal's, never the import's.
+        """
         if not rows:
             return {}
         manager = model._default_manager
@@ -219,9 +229,11 @@ class _Ingest:
                 self.problem(f"{label} {ident}", f"{over[0]} is longer than {over[1]} characters")
                 continue
             if ident not in stored:
-                new.append({**scope, id_field: ident, "row_hash": digest, **values})
+                new.append({**scope, id_field: ident, "row_hash": "" if placeholder else digest, **values})
                 self.counts.add(NEW, kind, f"{label} {ident}")
             elif stored[ident][1] != digest:
+                if stored[ident][1] == "" and not placeholder and hasattr(model, "is_published"):
+                    values = {**values, "is_published": True}
                 changed.append({"pk": stored[ident][0], "row_hash": digest, **values})
                 self.counts.add(CHANGED, kind, f"{label} {ident}")
             else:
@@ -622,7 +634,6 @@ class _Ingest:
                     "in_site_url": e.insite_url or "",
                     "video_path": e.video_path or "",
                     "comment": e.comment or "",
-                    "is_published": True,
                 }
                 for e in rows
             },
@@ -638,12 +649,28 @@ class _Ingest:
             # Items may come before their meeting; a hidden placeholder keeps (client, EventId) until it does.
             events.update(
                 self.upsert_hashed(
-                    Event, "event_id", "events", {eid: {"is_published": False} for eid in absent}, "event"
+                    Event,
+                    "event_id",
+                    "events",
+                    {eid: {"is_published": False} for eid in absent},
+                    "event",
+                    placeholder=True,
                 )
             )
         wanted = {i.matter_id for i in rows if i.matter_id is not None} - set(matters)
         matter_pks = dict(matters)
         matter_pks.update(self.pk_map(LegislativeMatter, "matter_id", wanted))
+        # A matter imported from a detail page has no MatterId: its file number finds it.
+        files = sorted(
+            {i.matter_file for i in rows if i.matter_file and matter_pks.get(i.matter_id or 0) is None}
+        )
+        by_file: dict[str, int] = {}
+        for part in _chunks(files):
+            by_file.update(
+                LegislativeMatter.objects.filter(
+                    government=self.government, file_number__in=part, client__in=(self.client, "")
+                ).values_list("file_number", "pk")
+            )
         values: dict[int, dict[str, Any]] = {}
         for i in rows:
             if i.event_id is None:
@@ -674,7 +701,7 @@ class _Ingest:
                 "matter_type": i.matter_type or "",
                 "matter_status": i.matter_status or "",
                 "version": i.version or "",
-                "matter_id": matter_pks.get(i.matter_id) if i.matter_id is not None else None,
+                "matter_id": matter_pks.get(i.matter_id or 0) or by_file.get(i.matter_file or ""),
             }
         if not self.problems:
             self.upsert_hashed(EventItem, "event_item_id", "event_items", values, "event item")
