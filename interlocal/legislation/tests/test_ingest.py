@@ -430,3 +430,38 @@ def test_it_imports_the_real_metro_matter_and_attachments(world: World) -> None:
     assert matter.attachments.get(position=0).url == (
         "https://metro.legistar1.com/metro/attachments/73425e96-9569-465d-b4c2-14ef9398e6ee.pdf"
     )
+
+
+def test_it_exports_meetings_items_votes_and_officials(world: World, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    event = {**NYC_EVENT, "EventItems": [{**NYC_EVENT_ITEM, "EventItemVotes": [NYC_VOTE]}]}
+    for name, rows in (("p.json", [NYC_PERSON]), ("m.json", [NYC_MATTER]), ("e.json", [event])):
+        assert imp(world, write(tmp_path, name, rows))[0] == 0
+
+    def export(*args: str) -> str:
+        out = io.StringIO()
+        call_command("export", *args, stdout=out)
+        return out.getvalue()
+
+    (vote,) = csv.DictReader(io.StringIO(export("votes", "--format", "csv")))
+    assert (vote["vote_id"], vote["person_name"], vote["value_name"]) == (
+        "5500001",
+        "Ydanis A. Rodriguez",
+        "Affirmative",
+    )
+    (official,) = json.loads(export("officials", "--format", "json"))
+    assert official["email"] == "district10@council.nyc.gov"
+    (meeting,) = json.loads(export("events", "--format", "ocd"))
+    assert (meeting["name"], meeting["start_date"], meeting["location"]) == (
+        "City Council",
+        "2018-11-14",
+        {"name": "Council Chambers - City Hall"},
+    )
+    (item,) = meeting["agenda"]
+    assert item["related_entities"] == [{"entity_type": "bill", "name": "Int 0001-2018"}]
+    assert item["extras"]["votes"] == [{"voter_name": "Ydanis A. Rodriguez", "option": "Affirmative"}]
+    assert [d["note"] for d in meeting["documents"]] == ["Agenda", "Minutes"]
