@@ -87,13 +87,15 @@ class MatterActionRecord:
     """One row of a matter's action history, in Legistar's terms."""
 
     action_date: date | None
-    version: int | None
+    version: str | None
     action_body: str | None
     action_name: str | None
     result: str | None
     tally: str | None = None
     mover: str | None = None
     seconder: str | None = None
+    # The history row's "Action details" page on a Legistar site.
+    details_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,19 @@ class LegislativeMatterRecord:
     indexes: tuple[str, ...]
     code_sections: tuple[str, ...]
     attachments: tuple[str, ...]
-    version: int | None
+    # Legistar versions are text: '1', '2', '*', 'A'.
+    version: str | None
     text: str | None
     histories: tuple[MatterActionRecord, ...]
     enactment_date: date | None = None
     enactment_number: str | None = None
     attachment_urls: tuple[str | None, ...] = ()
+    # The fields the page showed (a page without "On agenda" leaves the stored agenda date alone);
+    # None means every field, as in the PDF text export.
+    present: frozenset[str] | None = None
+    # Where the page came from, when it says (saved-from comment, <base>), and its Legistar MatterId.
+    page_url: str | None = None
+    matter_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -196,7 +205,7 @@ class LegistarMatterHistory:
         """The same action in the shape the PDF/HTML parsers produce."""
         return MatterActionRecord(
             action_date=self.action_date,
-            version=self.version,
+            version=None if self.version is None else str(self.version),
             action_body=self.action_body_name,
             action_name=self.action_name,
             result=self.passed_flag_name,
