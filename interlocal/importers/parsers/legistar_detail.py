@@ -201,6 +201,15 @@ def to_markdown(paragraphs: Sequence[Sequence[str]]) -> str:
     return "\n\n".join(blocks)
 
 
+# pdftotext -layout separates columns by runs of spaces; the text parser reads tab-separated cells.
+_LAYOUT_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+def layout_to_cells(text: str) -> str:
+    """pdftotext -layout output as the tab-separated lines of the text export; form feeds become breaks."""
+    return "\n".join(_LAYOUT_GAP.sub("\t", line.strip()) for line in text.replace("\f", "\n").splitlines())
+
+
 def parse_legislation_text(text: str) -> Parsed[LegislativeMatterRecord]:
     """Parse the text layer of a Legistar "Legislation Details (With Text)" PDF."""
     problems: list[ParseProblem] = []
@@ -507,6 +516,12 @@ def parse_legislation_detail_html(
         return Parsed(empty, (ParseProblem("<page>", str(exc)),))
     own_url = page_url(html, root)
     base = base_url or own_url or legistar_site(root)
+    if base is None and client and re.fullmatch(r"[a-z0-9-]+", client):
+        base = f"https://{client}.legistar.com/"
+    # The form posts back to the page itself: LegislationDetail.aspx?ID=<MatterId>&GUID=...
+    action = next(iter(root.xpath("//form[contains(@action, 'LegislationDetail.aspx')]/@action")), None)
+    if own_url is None and action and base:
+        own_url = resolve(action, base)
     labelled = _labelled_values(root)
     problems: list[ParseProblem] = []
     elements: dict[str, Any] = {}
@@ -536,7 +551,9 @@ def parse_legislation_detail_html(
     present = set(elements) | {"histories"}
     if text_node is not None:
         present.add("text")
-    own_id = query_int(own_url) if own_url and "legislationdetail" in own_url.lower() else None
+    own_id = (
+        query_int(own_url or action) if "legislationdetail" in (own_url or action or "").lower() else None
+    )
     record = LegislativeMatterRecord(
         client=client or client_of(base),
         file_number=file_number,
@@ -561,7 +578,7 @@ def parse_legislation_detail_html(
         enactment_date=dates["enactment_date"],
         enactment_number=text("enactment_number"),
         present=frozenset(present),
-        page_url=own_url or (resolve(f"LegislationDetail.aspx?ID={own_id}", base) if own_id else None),
+        page_url=own_url,
         matter_id=own_id,
     )
     return Parsed(record, tuple(problems))

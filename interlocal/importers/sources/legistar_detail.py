@@ -23,6 +23,7 @@ from interlocal.importers.base import (
     row_guard,
 )
 from interlocal.importers.parsers import parse_legislation_detail_html, parse_legislation_text
+from interlocal.importers.parsers.legistar_detail import layout_to_cells
 from interlocal.importers.parsers.legistar_html import MAX_HTML_BYTES, PageError, decode_page
 from interlocal.importers.parsers.records import LegislativeMatterRecord, MatterActionRecord
 from interlocal.importers.parsers.textrepair import looks_like_html
@@ -147,17 +148,6 @@ def upsert_matter(
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_TEXT_BYTES = MAX_HTML_BYTES
 PDFTOTEXT_TIMEOUT = 60
-# pdftotext -layout separates columns by runs of spaces; the text parser reads tab-separated cells.
-_LAYOUT_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
-
-
-def layout_to_cells(text: str) -> str:
-    """pdftotext -layout output as the tab-separated lines the text export parser reads."""
-    lines = []
-    for line in text.replace("\f", "\n").splitlines():
-        stripped = line.strip()
-        lines.append(_LAYOUT_GAP.sub("\t", stripped))
-    return "\n".join(lines)
 
 
 def too_large(path: Path, limit: int, what: str, report: Report) -> bool:
