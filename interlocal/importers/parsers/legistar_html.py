@@ -89,6 +89,9 @@ def parse_html(text: str) -> Any:
             raise PageError(f"HTML nested deeper than {MAX_DEPTH} levels; not a page Legistar produces")
     if root is None:
         raise PageError("no HTML document in the file")
+    # A line break separates words ("Chicago, Illinois<br>CANCELLED"); text_of joins text nodes as they are.
+    for br in root.iter("br"):
+        br.tail = " " + (br.tail or "")
     return root
 
 
@@ -156,16 +159,19 @@ def resolve(href: str | None, base: str | None) -> str | None:
     return urljoin(base, href) if base else href
 
 
-_OPEN_WINDOW = re.compile(r"""(?:radopen|window\.open|openWindow)\s*\(\s*['"]([^'"]+)['"]""")
+_OPEN_WINDOW = re.compile(
+    r"""(?:radopen|window\.open|openWindow|OpenTelerikWindow)\s*\(\s*['"]([^'"]+)['"]""", re.IGNORECASE
+)
 
 
 def link_of(anchor: Any, base: str | None) -> str | None:
-    """Where an anchor leads: its href, or the page a radopen('HistoryDetail.aspx?...') opens."""
+    """Where an anchor leads: the window its onclick opens (radopen('HistoryDetail.aspx?...'), then
+    `return false`, the href being the page itself or "#"), else its href."""
     href = anchor.get("href") or ""
-    if href and not href.strip().startswith(("javascript:", "#")):
-        return resolve(href, base)
     opened = _OPEN_WINDOW.search(anchor.get("onclick") or "") or _OPEN_WINDOW.search(href)
-    return resolve(opened.group(1), base) if opened else None
+    if opened:
+        return resolve(opened.group(1), base)
+    return resolve(href, base) if href and not href.strip().startswith(("javascript:", "#")) else None
 
 
 def query_int(url: str | None, name: str = "ID") -> int | None:

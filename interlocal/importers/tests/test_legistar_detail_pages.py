@@ -122,7 +122,7 @@ def test_it_resolves_relative_links_against_the_saved_from_address(world: World,
     path.write_text(saved + DETAIL_HTML)
     assert detail(world, path, world.lees_summit.slug)[0] == 0
     matter = LegislativeMatter.objects.get(pk=world.matter.pk)
-    assert matter.attachments.first().url == "https://cityofls.legistar.com/View.ashx?M=F&ID=9&GUID=A"
+    assert matter.attachments.all()[0].url == "https://cityofls.legistar.com/View.ashx?M=F&ID=9&GUID=A"
     assert (matter.matter_id, matter.client) == (4851, "cityofls")
 
 

@@ -153,7 +153,13 @@ def test_it_reads_a_legislation_detail_page() -> None:
     assert rec.sponsors == ("Beto Lopez", "Trish Carlyle")
     assert rec.indexes == ("Intergovernmental", "Shared Services")
     assert rec.attachments == ("Resolution", "Statement of Common Purpose")
-    assert rec.attachment_urls == ("View.ashx?M=F&ID=9&GUID=A", "View.ashx?M=F&ID=10&GUID=B")
+    # The Legistar client's site is https://CLIENT.legistar.com/: the page's relative links resolve there.
+    assert rec.attachment_urls == (
+        "https://leessummit.legistar.com/View.ashx?M=F&ID=9&GUID=A",
+        "https://leessummit.legistar.com/View.ashx?M=F&ID=10&GUID=B",
+    )
+    unknown = parse_legislation_detail_html(DETAIL_HTML).value
+    assert unknown.attachment_urls == ("View.ashx?M=F&ID=9&GUID=A", "View.ashx?M=F&ID=10&GUID=B")
     assert rec.histories == (
         MatterActionRecord(date(2021, 4, 13), "1", "City Council - Regular Session", "adopted", "Pass"),
         MatterActionRecord(date(2021, 4, 6), "1", "Rules Committee", "recommended for approval", "Pass"),
