@@ -255,6 +255,7 @@ def _report_counts(counts: Counts, report: Report) -> None:
     for counter in counts.kinds.values():
         report.counts.update(counter)
     for status, record, key, detail in counts.listed[: max(MAX_LISTED_ROWS - len(report.rows), 0)]:
-        report.rows.append(RowOutcome(status, _SINGULAR.get(record, record), key, detail))
+        singular = _SINGULAR.get(record, record)
+        report.rows.append(RowOutcome(status, singular, key.removeprefix(f"{singular} "), detail))
     for note in counts.notes:
         report.note(re.sub(r"\s+", " ", note))
