@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from interlocal.agreements import actions as agreements
 from interlocal.agreements.models import LegislativeMatter
@@ -89,7 +90,9 @@ def test_it_imports_an_old_chicago_page_with_record_number_and_intro_date(
     assert fingerprint() == before
 
 
-def test_it_imports_the_projects_detail_page_keeping_relative_links(world: World, tmp_path: Path) -> None:
+def test_it_imports_the_projects_detail_page_keeping_relative_links(
+    world: World, tmp_path: Path, client: Client
+) -> None:
     path = tmp_path / "res-21-08.html"
     path.write_text(DETAIL_HTML)
     code, out = detail(world, path, world.lees_summit.slug)
@@ -102,6 +105,9 @@ def test_it_imports_the_projects_detail_page_keeping_relative_links(world: World
     ]
     # The portal cannot follow a link relative to a Legistar page it does not know.
     assert [a.href for a in matter.attachments.all()] == ["", ""]
+    page = client.get(f"/legislation/{matter.pk}/").content.decode()
+    assert 'href="View.ashx' not in page
+    assert "Legistar link <code>View.ashx?M=F&amp;ID=9&amp;GUID=A</code>" in page
     assert [a.action_name for a in matter.actions.all()] == ["recommended for approval", "adopted"]
 
 
