@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interlocal.portal import views, views_agreements, views_gates, views_index, views_initiative, views_work
+from interlocal.portal import (
+    views,
+    views_agreements,
+    views_gates,
+    views_index,
+    views_initiative,
+    views_legislation,
+    views_work,
+)
 
 app_name = "portal"
 
@@ -59,6 +67,9 @@ urlpatterns = [
         "collaboratives/<slug:slug>/members/propose/", views_agreements.membership_new, name="membership_new"
     ),
     path("memberships/<int:pk>/end/", views_agreements.membership_end_view, name="membership_end"),
+    path("meetings/<int:pk>/", views_legislation.meeting_detail, name="meeting"),
+    path("governments/<slug:slug>/meetings/", views_legislation.meeting_list, name="meetings"),
+    path("officials/<int:pk>/", views_legislation.official_detail, name="official"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
