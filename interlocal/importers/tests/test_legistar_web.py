@@ -191,9 +191,9 @@ def test_it_refuses_a_truncated_list_page(world: World, chicago: Government, tmp
 
 def test_it_refuses_a_50_mb_list_page(world: World, chicago: Government, tmp_path: Path) -> None:
     path = tmp_path / "Legislation.html"
-    with path.open("wb") as out:
-        out.write(b"<!DOCTYPE html><html><body>")
-        out.truncate(50 * 1024 * 1024)
+    with path.open("wb") as handle:
+        handle.write(b"<!DOCTYPE html><html><body>")
+        handle.truncate(50 * 1024 * 1024)
     before = fingerprint()
     code, out = run("legistar-web", str(path), "--as", "admin", "--government", chicago.slug)
     assert code == 1, out

@@ -66,7 +66,7 @@ def test_it_reads_new_yorks_legislation_grid_with_other_columns() -> None:
     assert first.extras == {"Council Member Sponsors": "3"}
     assert "intro_date" not in first.present and "enactment_number" in first.present
     assert grid.matters[-1].sponsor == "Robert E. Cornegy, Jr."
-    assert sorted({m.type_name for m in grid.matters}) == ["Introduction", "Resolution"]
+    assert {m.type_name for m in grid.matters} == {"Introduction", "Resolution"}
 
 
 def test_it_reads_chicagos_calendar() -> None:
