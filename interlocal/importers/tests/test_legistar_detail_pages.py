@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from interlocal.agreements import actions as agreements
@@ -285,3 +286,22 @@ def test_it_refuses_a_file_that_claims_to_be_a_pdf_but_is_broken(world: World, t
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.4\nnot really\n")
     assert "pdftotext failed" in rejected(world, path)
+
+
+def test_it_previews_an_upload_named_like_the_pages_address(
+    world: World, client: Client, settings: object, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path  # type: ignore[attr-defined]
+    client.force_login(world.clerk)
+    upload = SimpleUploadedFile(
+        "LegislationDetail.aspx?ID=4851", DETAIL_HTML.encode(), content_type="text/html"
+    )
+    before = fingerprint()
+    preview = client.post(
+        "/import/",
+        {"source": "legistar-detail", "file": upload, "legistar-detail__government": world.lees_summit.slug},
+    )
+    body = preview.content.decode()
+    assert preview.status_code == 200, body
+    assert "this source takes" not in body and "Preview of LegislationDetail.aspx?ID=4851" in body
+    assert fingerprint() == before
