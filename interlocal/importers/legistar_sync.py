@@ -1,0 +1,403 @@
+"""Follow a government's Legistar client over time: page through the Web API and store each page atomically.
+
+A run walks the kinds in KIND_ORDER. For each it asks for the records modified after that kind's high-water mark
+(all of them the first time), $orderby its identity so pages stay put while the client edits records, $top/$skip
+a page at a time. Each page is fetched whole with its nested records (a matter's histories, sponsors and
+attachments; an event's items and their votes), then stored together with the cursor in one transaction: a crash
+or Ctrl-C between pages resumes at the next page, one inside a page leaves nothing of it, and a rerun only
+updates what it stored before. The high-water marks move when the run ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from interlocal.audit.actions import audit_record
+from interlocal.governments.models import Person
+from interlocal.importers.base import Report, TooManyProblems
+from interlocal.importers.legistar_client import (
+    PAGED_KINDS,
+    LegistarClient,
+    LegistarError,
+    Opener,
+    Sleep,
+    odata_datetime,
+    parse_utc,
+    urllib_opener,
+)
+from interlocal.importers.models import LegistarSync
+from interlocal.vocab import SyncStatus
+
+KIND_ORDER = ("bodies", "persons", "matters", "events")
+# Records modified while a run pages are fetched again by the next run: the new mark never passes its start,
+# less this margin for the difference between Legistar's clock and ours.
+CLOCK_MARGIN = dt.timedelta(minutes=10)
+# The hook `adopt` offers to look for adoptions among newly stored matters; called after each committed run.
+ADOPTION_HOOK = ("interlocal.agreements.proposals", "propose_adoptions_for_matters")
+
+
+class SyncRejected(LegistarError):
+    """The server's records could not be stored (a row the importer refuses); str() is one line."""
+
+
+@dataclass
+class Page:
+    """One page of a kind with the nested records fetched for it, all raw Legistar JSON."""
+
+    kind: str
+    skip: int
+    rows: list[dict[str, Any]]
+    nested: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
+
+
+@dataclass
+class SyncOutcome:
+    """What one run did: ok, fetched counts per kind, the stored matters' ids, and the one-line error if any."""
+
+    ok: bool
+    counts: Counter[str]
+    requests: int
+    retries: int
+    resumed: bool
+    error: str = ""
+    matter_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the command and the portal."""
+        fetched = ", ".join(f"{self.counts[k]} {k}" for k in sorted(self.counts)) or "nothing new"
+        how = "resumed and " if self.resumed else ""
+        if not self.ok:
+            return f"Sync failed: {self.error}"
+        return f"Sync {how}finished: {fetched} ({self.requests} requests, {self.retries} retries)."
+
+
+def base_url_of(sync: LegistarSync, override: str | None = None) -> str:
+    """The Web API base URL: the command's, the record's, or the setting's."""
+    return override or sync.base_url or str(settings.INTERLOCAL_LEGISTAR_BASE_URL)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
+
+
+def _when(value: Any) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def fetch_page(api: LegistarClient, kind: str, skip: int, since: dt.datetime | None) -> Page:
+    """One page of `kind` and everything nested under its records (network only, nothing stored)."""
+    rows = api.page(kind, skip=skip, since=since)
+    page = Page(kind, skip, rows)
+    if kind == "matters":
+        for nested in ("histories", "sponsors", "attachments"):
+            page.nested[nested] = {
+                row["MatterId"]: api.get_list(f"matters/{row['MatterId']}/{nested}") for row in rows
+            }
+    elif kind == "persons":
+        page.nested["officerecords"] = {
+            row["PersonId"]: api.get_list(f"persons/{row['PersonId']}/officerecords") for row in rows
+        }
+    elif kind == "events":
+        items: dict[int, list[dict[str, Any]]] = {}
+        votes: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            event_items = api.get_list(
+                f"events/{row['EventId']}/eventitems",
+                [("AgendaNote", "1"), ("MinutesNote", "1"), ("Attachments", "1")],
+            )
+            items[row["EventId"]] = event_items
+            for item in event_items:
+                ident = item.get("EventItemId")
+                # Only a roll call has votes; asking for every item's would double the requests for nothing.
+                if isinstance(ident, int) and item.get("EventItemRollCallFlag"):
+                    votes[ident] = api.get_list(f"eventitems/{ident}/votes")
+        page.nested["eventitems"] = items
+        page.nested["votes"] = votes
+    return page
+
+
+# --- storing ---------------------------------------------------------------------------------------------
+
+Store = Callable[[LegistarSync, Page, Person], list[int]]
+
+
+def _ingest_function() -> Callable[..., Any] | None:
+    """legrec's fast ingest, once the legislation app provides it."""
+    if importlib.util.find_spec("interlocal.legislation") is None:
+        return None
+    if importlib.util.find_spec("interlocal.legislation.ingest") is None:
+        return None
+    module = importlib.import_module("interlocal.legislation.ingest")
+    found = getattr(module, "ingest_batch", None)
+    return found if callable(found) else None
+
+
+def store_page(sync: LegistarSync, page: Page, acting_user: Person) -> list[int]:
+    """Store one page through the Legistar importer; raise SyncRejected on the first refused row."""
+    from interlocal.importers.parsers import parse_legistar_json
+    from interlocal.importers.sources.legistar_api import LegistarApiSource
+
+    source = LegistarApiSource(acting_user=acting_user, government=sync.government.slug, client=sync.client)
+    label = f"{sync.client}/{page.kind} $skip={page.skip}"
+    report = Report(source="legistar-sync", file=label, dry_run=False)
+
+    def apply(rows: list[dict[str, Any]], kind: str, parent: int | None = None) -> None:
+        parsed = parse_legistar_json(rows, sync.client, kind=kind, parent_id=parent, file=label)
+        for problem in parsed.problems:
+            report.reject_parse(problem)
+        if report.ok:
+            source.apply(parsed.value, report)
+
+    rows = page.rows
+    if page.kind == "matters":
+        rows = [
+            _passed_by_votes(row, page.nested.get("histories", {}).get(row["MatterId"], []), sync.client)
+            for row in rows
+        ]
+    try:
+        apply(rows, page.kind)
+        if page.kind == "matters":
+            for nested in ("histories", "attachments", "sponsors"):
+                for matter_id, rows in page.nested.get(nested, {}).items():
+                    if rows and report.ok:
+                        apply(rows, nested, matter_id)
+    except TooManyProblems:
+        pass
+    if not report.ok:
+        raise SyncRejected(
+            f"{report.problems[0]} ({report.problem_count} problem(s); the page was not stored)"
+        )
+    return [row["MatterId"] for row in page.rows] if page.kind == "matters" else []
+
+
+def _passed_by_votes(row: dict[str, Any], histories: list[dict[str, Any]], client: str) -> dict[str, Any]:
+    """The matter row with the passed date its histories decide, as the history import will set it.
+
+    Without this a rerun would set MatterPassedDate from the matter and then the votes' date from its histories,
+    changing every such matter twice on every run.
+    """
+    from interlocal.importers.parsers import dedupe_histories, matter_outcome, parse_legistar_json
+    from interlocal.importers.parsers.records import LegistarMatterHistory
+
+    if not histories:
+        return row
+    parsed = parse_legistar_json(histories, client, kind="histories", parent_id=row["MatterId"])
+    kept = [h for h in parsed.value.records if isinstance(h, LegistarMatterHistory)]
+    outcome = matter_outcome(dedupe_histories(kept))
+    if outcome.passed is None:
+        return row
+    passed = outcome.action_date.isoformat() if outcome.passed and outcome.action_date else None
+    return {**row, "MatterPassedDate": passed}
+
+
+def _default_store() -> Store:
+    ingest = _ingest_function()
+    if ingest is None:
+        return store_page
+
+    def via_ingest(sync: LegistarSync, page: Page, acting_user: Person) -> list[int]:
+        ingest(
+            acting_user=acting_user,
+            government=sync.government,
+            client=sync.client,
+            kind=page.kind,
+            records=page.rows,
+            nested=page.nested,
+        )
+        return [row["MatterId"] for row in page.rows] if page.kind == "matters" else []
+
+    return via_ingest
+
+
+def propose_adoptions(sync: LegistarSync, matter_ids: list[int], acting_user: Person) -> None:
+    """The call point for adoption proposals: `adopt`'s hook when it exists, else nothing."""
+    module_name, function_name = ADOPTION_HOOK
+    if not matter_ids or importlib.util.find_spec(module_name.rsplit(".", 1)[0]) is None:
+        return
+    if importlib.util.find_spec(module_name) is None:
+        return
+    hook = getattr(importlib.import_module(module_name), function_name, None)
+    if callable(hook):
+        hook(acting_user=acting_user, government=sync.government, client=sync.client, matter_ids=matter_ids)
+
+
+# --- the run ---------------------------------------------------------------------------------------------
+
+
+def _start(sync: LegistarSync, since: dt.datetime | None, now: dt.datetime) -> bool:
+    """Begin a run or resume the unfinished one; True when resuming. Saved at once, before any page."""
+    resumed = bool(sync.cursor) and since is None
+    if not resumed:
+        marks = {k: (_iso(since) if since else sync.high_water.get(k)) for k in KIND_ORDER}
+        sync.cursor = {
+            "started_at": _iso(now),
+            "since": marks,
+            "explicit_since": since is not None,
+            "kind": KIND_ORDER[0],
+            "skip": 0,
+            "max_seen": {},
+            "counts": {},
+            "matter_ids": [],
+        }
+    sync.status = SyncStatus.RUNNING
+    sync.last_started_at = now
+    sync.last_error = ""
+    sync.save(update_fields=["cursor", "status", "last_started_at", "last_error"])
+    return resumed
+
+
+def _commit_page(sync: LegistarSync, page: Page, page_size: int, store: Store, acting_user: Person) -> None:
+    """Store the page and move the cursor past it in one transaction."""
+    _, _, modified = PAGED_KINDS[page.kind]
+    with transaction.atomic():
+        matter_ids = store(sync, page, acting_user)
+        cursor = dict(sync.cursor)
+        seen = [t for t in (parse_utc(row.get(modified)) for row in page.rows) if t is not None]
+        max_seen = dict(cursor.get("max_seen", {}))
+        if seen:
+            best = max(seen)
+            old = _when(max_seen.get(page.kind))
+            max_seen[page.kind] = _iso(best if old is None else max(old, best))
+        counts: Counter[str] = Counter(cursor.get("counts", {}))
+        counts[page.kind] += len(page.rows)
+        for nested, groups in page.nested.items():
+            counts[nested] += sum(len(rows) for rows in groups.values())
+        cursor.update(
+            max_seen=max_seen,
+            counts=dict(counts),
+            matter_ids=[*cursor.get("matter_ids", []), *matter_ids][-10000:],
+        )
+        if len(page.rows) < page_size:
+            following = KIND_ORDER.index(page.kind) + 1
+            cursor["kind"] = KIND_ORDER[following] if following < len(KIND_ORDER) else ""
+            cursor["skip"] = 0
+        else:
+            cursor["skip"] = page.skip + len(page.rows)
+        sync.cursor = cursor
+        sync.save(update_fields=["cursor"])
+
+
+def _new_high_water(sync: LegistarSync) -> dict[str, str]:
+    """Marks after a complete run: the newest record seen, but never past the run's start less the margin."""
+    cursor = sync.cursor
+    started = _when(cursor.get("started_at")) or timezone.now()
+    marks = dict(sync.high_water)
+    for kind in KIND_ORDER:
+        seen = _when(cursor.get("max_seen", {}).get(kind))
+        run_since = _when(cursor.get("since", {}).get(kind))
+        old = _when(marks.get(kind))
+        if seen is None:
+            continue
+        if cursor.get("explicit_since") and run_since is not None and old is not None and run_since > old:
+            continue  # a --since later than the mark skipped records between them: the mark stays
+        candidate = min(seen, started - CLOCK_MARGIN)
+        if old is None or candidate > old:
+            marks[kind] = _iso(candidate) or ""
+    return marks
+
+
+def run_sync(
+    sync: LegistarSync,
+    *,
+    acting_user: Person,
+    since: dt.datetime | None = None,
+    base_url: str | None = None,
+    opener: Opener | None = None,
+    sleep: Sleep | None = None,
+    page_size: int | None = None,
+    store: Store | None = None,
+    now: Callable[[], dt.datetime] = timezone.now,
+) -> SyncOutcome:
+    """Run (or resume) one sync; errors end it with status "failed" and the cursor kept for the next run.
+
+    A KeyboardInterrupt marks it "interrupted" and propagates. `since` starts a new run from that date instead
+    of resuming or starting from the high-water marks.
+    """
+    api = LegistarClient(base_url_of(sync, base_url), sync.client, opener=opener or urllib_opener)
+    if sleep is not None:
+        api.sleep = sleep
+    if page_size:
+        api.page_size = page_size
+    store = store or _default_store()
+    resumed = _start(sync, since, now())
+    try:
+        while kind := sync.cursor.get("kind"):
+            skip = int(sync.cursor.get("skip", 0))
+            page = fetch_page(api, kind, skip, _when(sync.cursor["since"].get(kind)))
+            _commit_page(sync, page, api.page_size, store, acting_user)
+    except (LegistarError, DatabaseError) as exc:
+        message = str(exc) if isinstance(exc, LegistarError) else f"the database refused a write: {exc}"
+        message = " ".join(message.split())
+        _finish(sync, SyncStatus.FAILED, now(), api, error=message)
+        return _outcome(sync, api, resumed, error=message)
+    except KeyboardInterrupt:
+        _finish(sync, SyncStatus.INTERRUPTED, now(), api, error="interrupted; the next run resumes")
+        raise
+    outcome = _outcome(sync, api, resumed)
+    with transaction.atomic():
+        sync.high_water = _new_high_water(sync)
+        sync.cursor = {}
+        _finish(sync, SyncStatus.OK, now(), api)
+        audit_record(
+            acting_user=acting_user,
+            verb="legistar_sync_run",
+            obj=sync,
+            government=sync.government,
+            changes={"fetched": (None, dict(outcome.counts))},
+            note=outcome.summary(),
+        )
+        transaction.on_commit(lambda: propose_adoptions(sync, outcome.matter_ids, acting_user))
+    return outcome
+
+
+def _outcome(sync: LegistarSync, api: LegistarClient, resumed: bool, error: str = "") -> SyncOutcome:
+    return SyncOutcome(
+        ok=not error,
+        counts=Counter(sync.cursor.get("counts", {})),
+        requests=api.requests,
+        retries=api.retries,
+        resumed=resumed,
+        error=error,
+        matter_ids=list(sync.cursor.get("matter_ids", [])),
+    )
+
+
+def _finish(sync: LegistarSync, status: str, when: dt.datetime, api: LegistarClient, error: str = "") -> None:
+    sync.status = status
+    sync.last_finished_at = when
+    sync.last_error = error[:2000]
+    if status == SyncStatus.OK:
+        sync.last_success_at = when
+    sync.last_counts = {**sync.cursor.get("counts", {}), "requests": api.requests, "retries": api.retries}
+    sync.save(
+        update_fields=[
+            "status",
+            "last_finished_at",
+            "last_error",
+            "last_success_at",
+            "last_counts",
+            "high_water",
+            "cursor",
+        ]
+    )
+
+
+def due_syncs(now: dt.datetime) -> list[LegistarSync]:
+    """Every enabled sync whose interval has passed (or whose last run did not finish)."""
+    candidates = LegistarSync.objects.filter(enabled=True).select_related("government")
+    return [sync for sync in candidates if sync.is_due(now)]
+
+
+def describe_since(value: dt.datetime | None) -> str:
+    """How a --since shows in messages."""
+    return "the beginning" if value is None else odata_datetime(value)
