@@ -215,6 +215,7 @@ class LegislativeMatter(Versioned):
     enactment_number = models.CharField(
         max_length=80, blank=True, help_text="Legistar MatterEnactmentNumber."
     )
+    enactment_date = models.DateField(null=True, blank=True, help_text="Legistar MatterEnactmentDate.")
     version = models.CharField(max_length=20, blank=True, help_text="Legistar MatterVersion of the text.")
     sponsors = models.JSONField(default=list, blank=True, help_text="Legistar MatterSponsorName values.")
     indexes = models.JSONField(default=list, blank=True, help_text="Legistar MatterIndexName values.")

@@ -44,7 +44,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}, {self.unit} {self.row}"
-        return f"{where}, {'field' if self.unit == 'feature' else 'column'} {self.column}: {self.reason}"
+        return f"{where}, {'field' if self.unit in ('feature', 'record') else 'column'} {self.column}: {self.reason}"
 
 
 @dataclass(frozen=True)

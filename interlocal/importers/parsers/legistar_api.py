@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,7 @@ from .records import (
     LegistarMatter,
     LegistarMatterHistory,
     LegistarMatterIndex,
+    LegistarOfficeRecord,
     LegistarPerson,
     LegistarRecord,
     LegistarSponsor,
@@ -39,15 +41,22 @@ class _Row:
     """Typed, problem-reporting access to one JSON record."""
 
     def __init__(
-        self, data: dict[str, Any], index: int, problems: list[ParseProblem], file: str | None
+        self,
+        data: dict[str, Any],
+        index: int,
+        problems: list[ParseProblem],
+        file: str | None,
+        prefix: str = "",
     ) -> None:
         self.data = data
         self.index = index
         self.problems = problems
         self.file = file
+        # Where a nested record sits in its parent, e.g. "MatterHistories[2].", so the problem names it.
+        self.prefix = prefix
 
     def _problem(self, key: str, message: str) -> None:
-        self.problems.append(ParseProblem(key, message, self.index, self.file))
+        self.problems.append(ParseProblem(self.prefix + key, message, self.index, self.file, "record"))
 
     def int_(self, key: str) -> int | None:
         value = self.data.get(key)
@@ -79,16 +88,20 @@ class _Row:
         self._problem(key, f"expected a boolean or 0/1 flag, got {value!r}")
         return None
 
-    def version(self, key: str) -> int | None:
+    def version(self, key: str) -> str | None:
         value = self.data.get(key)
-        if value is None or value == "":
+        if value is None:
             return None
-        # Versions are strings on the wire ("1"); a few clients send integers.
+        # Versions are text on the wire: "1", but New York City's are "*", "A", "B"; a few clients send integers.
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
-        self._problem(key, f"expected a version number, got {value!r}")
+            return str(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) > 20:
+                self._problem(key, f"expected a version of at most 20 characters, got {value[:40]!r}")
+                return None
+            return text or None
+        self._problem(key, f"expected a version (text such as '1', 'A' or '*'), got {value!r}")
         return None
 
     def local_datetime(self, key: str) -> datetime | None:
@@ -260,6 +273,8 @@ def _event(client: str, r: _Row, ident: int, parent: int | None) -> LegistarEven
         minutes_file=r.str_("EventMinutesFile"),
         insite_url=r.str_("EventInSiteURL"),
         last_modified_utc=r.utc("EventLastModifiedUtc"),
+        video_path=r.str_("EventVideoPath"),
+        comment=r.str_("EventComment"),
     )
 
 
@@ -288,6 +303,7 @@ def _event_item(client: str, r: _Row, ident: int, parent: int | None) -> Legista
         matter_type=r.str_("EventItemMatterType"),
         matter_status=r.str_("EventItemMatterStatus"),
         last_modified_utc=r.utc("EventItemLastModifiedUtc"),
+        consent=r.int_("EventItemConsent"),
     )
 
 
@@ -301,6 +317,12 @@ def _body(client: str, r: _Row, ident: int, parent: int | None) -> LegistarBody:
         active=r.bool_("BodyActiveFlag"),
         description=r.str_("BodyDescription"),
         last_modified_utc=r.utc("BodyLastModifiedUtc"),
+        type_id=r.int_("BodyTypeId"),
+        meet_flag=r.bool_("BodyMeetFlag"),
+        sort=r.int_("BodySort"),
+        contact_name=r.str_("BodyContactFullName"),
+        contact_email=r.str_("BodyContactEmail"),
+        number_of_members=r.int_("BodyNumberOfMembers"),
     )
 
 
@@ -315,6 +337,24 @@ def _person(client: str, r: _Row, ident: int, parent: int | None) -> LegistarPer
         email=r.str_("PersonEmail"),
         active=r.bool_("PersonActiveFlag"),
         last_modified_utc=r.utc("PersonLastModifiedUtc"),
+        www=r.str_("PersonWWW"),
+    )
+
+
+def _office_record(client: str, r: _Row, ident: int, parent: int | None) -> LegistarOfficeRecord:
+    return LegistarOfficeRecord(
+        client=client,
+        office_record_id=ident,
+        guid=r.str_("OfficeRecordGuid"),
+        person_id=r.int_("OfficeRecordPersonId") or parent,
+        full_name=r.str_("OfficeRecordFullName"),
+        body_id=r.int_("OfficeRecordBodyId"),
+        body_name=r.str_("OfficeRecordBodyName"),
+        title=r.str_("OfficeRecordTitle"),
+        member_type=r.str_("OfficeRecordMemberType"),
+        start_date=r.date_("OfficeRecordStartDate"),
+        end_date=r.date_("OfficeRecordEndDate"),
+        last_modified_utc=r.utc("OfficeRecordLastModifiedUtc"),
     )
 
 
@@ -331,10 +371,102 @@ KINDS: tuple[tuple[str, str, _Builder], ...] = (
     ("event_items", "EventItemId", _event_item),
     ("events", "EventId", _event),
     ("indexes", "IndexId", _index),
+    ("office_records", "OfficeRecordId", _office_record),
     ("bodies", "BodyId", _body),
     ("persons", "PersonId", _person),
 )
 _BY_KIND = {kind: (key, builder) for kind, key, builder in KINDS}
+
+# A record may carry its children, as a sync or a client dump saves them (Legistar's own event items carry
+# EventItemMatterAttachments the same way): the key of the nested list and the kind of its rows.
+NESTED: dict[str, tuple[tuple[str, str], ...]] = {
+    "matters": (
+        ("MatterHistories", "histories"),
+        ("MatterSponsors", "sponsors"),
+        ("MatterAttachments", "attachments"),
+        ("MatterIndexes", "matter_indexes"),
+    ),
+    "events": (("EventItems", "event_items"),),
+    "event_items": (("EventItemVotes", "votes"),),
+    "persons": (("PersonOfficeRecords", "office_records"),),
+}
+
+
+class RecordParser:
+    """Builds records from decoded rows one at a time, so a file can be streamed in chunks."""
+
+    def __init__(self, client: str, *, parent_id: int | None, kind: str | None, file: str | None) -> None:
+        if kind is not None and kind not in _BY_KIND:
+            raise ValueError(f"unknown Legistar record kind {kind!r}")
+        self.client = client
+        self.parent_id = parent_id
+        self.kind = kind
+        self.file = file
+        self.seen: dict[str, set[int]] = {}
+
+    def row(self, row: Any, index: int, records: list[LegistarRecord], problems: list[ParseProblem]) -> None:
+        """Parse one top-level row (and the rows nested in it) into records; problems name index and field."""
+        if not isinstance(row, dict):
+            problems.append(
+                ParseProblem(
+                    "<row>", f"expected an object, got {type(row).__name__}", index, self.file, "record"
+                )
+            )
+            return
+        if self.kind is None:
+            self.kind = detect_kind(row)
+            if self.kind is None:
+                problems.append(
+                    ParseProblem(
+                        "<row>", "no known identity key (MatterId, EventId, ...)", index, self.file, "record"
+                    )
+                )
+                return
+        self._one(row, self.kind, index, self.parent_id, "", records, problems)
+
+    def _one(
+        self,
+        row: dict[str, Any],
+        kind: str,
+        index: int,
+        parent: int | None,
+        prefix: str,
+        records: list[LegistarRecord],
+        problems: list[ParseProblem],
+    ) -> None:
+        id_key, builder = _BY_KIND[kind]
+        row_kind = detect_kind(row)
+        if row_kind != kind:
+            message = f"row is a {row_kind or 'unknown'} record, not {kind}"
+            problems.append(ParseProblem(prefix + id_key, message, index, self.file, "record"))
+            return
+        ident = row.get(id_key)
+        if not isinstance(ident, int) or isinstance(ident, bool):
+            message = f"identity must be an integer, got {ident!r}"
+            problems.append(ParseProblem(prefix + id_key, message, index, self.file, "record"))
+            return
+        seen = self.seen.setdefault(kind, set())
+        if ident in seen:
+            message = f"identity {ident} repeats an earlier row"
+            problems.append(ParseProblem(prefix + id_key, message, index, self.file, "record"))
+            return
+        seen.add(ident)
+        records.append(builder(self.client, _Row(row, index, problems, self.file, prefix), ident, parent))
+        for key, child_kind in NESTED.get(kind, ()):
+            children = row.get(key)
+            if children is None:
+                continue
+            if not isinstance(children, list):
+                message = f"expected a list of {child_kind}, got {type(children).__name__}"
+                problems.append(ParseProblem(prefix + key, message, index, self.file, "record"))
+                continue
+            for position, child in enumerate(children):
+                where = f"{prefix}{key}[{position}]"
+                if not isinstance(child, dict):
+                    message = f"expected an object, got {type(child).__name__}"
+                    problems.append(ParseProblem(where, message, index, self.file, "record"))
+                    continue
+                self._one(child, child_kind, index, ident, where + ".", records, problems)
 
 
 def detect_kind(record: dict[str, Any]) -> str | None:
@@ -370,40 +502,13 @@ def parse_legistar_json(
             ParseProblem("<root>", f"expected a JSON list of records, got {type(data).__name__}", None, file)
         )
         return Parsed(LegistarBatch(kind, ()), tuple(problems))
-    if kind is not None and kind not in _BY_KIND:
-        raise ValueError(f"unknown Legistar record kind {kind!r}")
-    if kind is None:
-        first = next((row for row in rows if isinstance(row, dict)), None)
-        kind = detect_kind(first) if first is not None else None
-        if rows and kind is None:
-            problems.append(ParseProblem("<row>", "no known identity key (MatterId, EventId, ...)", 0, file))
-            return Parsed(LegistarBatch(None, ()), tuple(problems))
+    parser = RecordParser(client, parent_id=parent_id, kind=kind, file=file)
     records: list[LegistarRecord] = []
-    if kind is None:
-        return Parsed(LegistarBatch(None, ()), tuple(problems))
-    id_key, builder = _BY_KIND[kind]
-    seen: set[int] = set()
     for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            problems.append(
-                ParseProblem("<row>", f"expected an object, got {type(row).__name__}", index, file)
-            )
-            continue
-        row_kind = detect_kind(row)
-        if row_kind != kind:
-            problems.append(
-                ParseProblem(id_key, f"row is a {row_kind or 'unknown'} record, not {kind}", index, file)
-            )
-            continue
-        ident = row.get(id_key)
-        if not isinstance(ident, int) or isinstance(ident, bool):
-            problems.append(ParseProblem(id_key, f"identity must be an integer, got {ident!r}", index, file))
-            continue
-        if ident in seen:
-            problems.append(ParseProblem(id_key, f"identity {ident} repeats an earlier row", index, file))
-            continue
-        seen.add(ident)
-        records.append(builder(client, _Row(row, index, problems, file), ident, parent_id))
+        parser.row(row, index, records, problems)
+        if parser.kind is None:
+            break
+    kind = parser.kind
     return Parsed(LegistarBatch(kind, tuple(records)), tuple(problems))
 
 
@@ -422,6 +527,136 @@ def load_legistar_file(
         )
         return Parsed(LegistarBatch(kind, ()), (problem,))
     return parse_legistar_json(data, client, parent_id=parent_id, kind=kind, file=name)
+
+
+# A single record larger than this is not a Legistar record; stop rather than buffer the rest of the file.
+MAX_RECORD_CHARS = 16 * 1024 * 1024
+_READ_BYTES = 1 << 20
+_WHITESPACE = " \t\n\r"
+
+
+class JsonStreamError(ValueError):
+    """The file is not a JSON list of records; message says where."""
+
+
+def iter_json_list(path: str | Path) -> Iterator[Any]:
+    """Decode a top-level JSON list item by item, holding one item (and a 1 MB read) in memory at a time.
+
+    A file whose root is an object (OData's {"value": [...]} or one record) is decoded whole and its rows
+    yielded. Raises JsonStreamError for anything that is not valid JSON, naming the item it stopped at.
+    """
+    decoder = json.JSONDecoder()
+    reader = codecs.getincrementaldecoder("utf-8-sig")()
+    with open(path, "rb") as handle:
+
+        def more() -> str:
+            data = handle.read(_READ_BYTES)
+            return reader.decode(data, final=not data)
+
+        buf, eof = "", False
+        while not eof and not buf.strip(_WHITESPACE):
+            chunk = more()
+            eof = chunk == ""
+            buf += chunk
+        pos = len(buf) - len(buf.lstrip(_WHITESPACE))
+        if pos >= len(buf):
+            raise JsonStreamError("invalid JSON: the file is empty")
+        if buf[pos] != "[":
+            rest = buf + "".join(iter(more, ""))
+            try:
+                data = json.loads(rest)
+            except json.JSONDecodeError as exc:
+                raise JsonStreamError(
+                    f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+                ) from exc
+            rows = _rows_of(data)
+            if rows is None:
+                raise JsonStreamError(f"expected a JSON list of records, got {type(data).__name__}")
+            yield from rows
+            return
+        pos += 1
+        index = 0
+        expect_item = True
+        while True:
+            # Skip whitespace and the comma between items; read more when the buffer runs out.
+            while True:
+                while pos < len(buf) and buf[pos] in _WHITESPACE:
+                    pos += 1
+                if pos < len(buf) or eof:
+                    break
+                buf, pos = buf[pos:] + more(), 0
+                eof = pos >= len(buf)
+            if pos >= len(buf):
+                raise JsonStreamError(f"invalid JSON: the file ends inside the list, after {index} records")
+            if buf[pos] == "]":
+                if expect_item and index:
+                    raise JsonStreamError(f"invalid JSON: a comma before ']' after record {index - 1}")
+                if buf[pos + 1 :].strip(_WHITESPACE) or (
+                    not eof and "".join(iter(more, "")).strip(_WHITESPACE)
+                ):
+                    raise JsonStreamError("invalid JSON: text after the closing ']'")
+                return
+            if not expect_item:
+                if buf[pos] != ",":
+                    raise JsonStreamError(f"invalid JSON: expected ',' or ']' after record {index - 1}")
+                pos += 1
+                expect_item = True
+                continue
+            while True:
+                try:
+                    item, end = decoder.raw_decode(buf, pos)
+                    # A number cut by the end of the buffer would decode short; read on to be sure.
+                    if end < len(buf) or eof:
+                        break
+                except json.JSONDecodeError as exc:
+                    if eof:
+                        raise JsonStreamError(f"invalid JSON in record {index}: {exc.msg}") from exc
+                if len(buf) - pos > MAX_RECORD_CHARS:
+                    raise JsonStreamError(f"record {index} is larger than {MAX_RECORD_CHARS // 2**20} MB")
+                chunk = more()
+                eof = chunk == ""
+                buf, pos = buf[pos:] + chunk, 0
+            yield item
+            index += 1
+            pos = end
+            expect_item = False
+            if pos > _READ_BYTES:
+                buf, pos = buf[pos:], 0
+
+
+def iter_legistar_file(
+    path: str | Path,
+    client: str,
+    *,
+    parent_id: int | None = None,
+    kind: str | None = None,
+    chunk_records: int = 2000,
+) -> Iterator[Parsed[LegistarBatch]]:
+    """Stream a saved Web API response in chunks of top-level records (each with its nested rows).
+
+    Every chunk carries the problems of its rows; the caller stops writing at the first one. Unreadable
+    JSON becomes a problem of the chunk it was met in.
+    """
+    name = str(path)
+    parser = RecordParser(client, parent_id=parent_id, kind=kind, file=name)
+    records: list[LegistarRecord] = []
+    problems: list[ParseProblem] = []
+    count = 0
+    try:
+        for index, row in enumerate(iter_json_list(path)):
+            parser.row(row, index, records, problems)
+            count += 1
+            if count >= chunk_records:
+                yield Parsed(LegistarBatch(parser.kind, tuple(records)), tuple(problems))
+                records, problems, count = [], [], 0
+    except JsonStreamError as exc:
+        problems.append(ParseProblem("<json>", str(exc), None, name))
+    except UnicodeDecodeError as exc:
+        problems.append(ParseProblem("<encoding>", f"not UTF-8 text ({exc.reason})", None, name))
+    except OSError as exc:
+        problems.append(ParseProblem("<file>", f"cannot read: {exc}", None, name))
+    if records or problems or count:
+        yield Parsed(LegistarBatch(parser.kind, tuple(records)), tuple(problems))
 
 
 # --- derived facts -----------------------------------------------------------------------------

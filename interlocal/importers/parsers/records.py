@@ -87,7 +87,8 @@ class MatterActionRecord:
     """One row of a matter's action history, in Legistar's terms."""
 
     action_date: date | None
-    version: int | None
+    # Legistar versions are text ('*', 'A', '1'); the detail parsers may still give numbers.
+    version: int | str | None
     action_body: str | None
     action_name: str | None
     result: str | None
@@ -145,7 +146,7 @@ class LegistarMatter:
     enactment_number: str | None
     requester: str | None
     notes: str | None
-    version: int | None
+    version: str | None
     restrict_view_via_web: bool | None
     last_modified_utc: datetime | None
 
@@ -167,7 +168,7 @@ class LegistarMatterHistory:
     agenda_sequence: int | None
     minutes_sequence: int | None
     agenda_number: str | None
-    version: int | None
+    version: str | None
     action_date: date | None
     action_datetime: datetime | None
     action_id: int | None
@@ -217,7 +218,7 @@ class LegistarAttachment:
     name: str | None
     hyperlink: str | None
     file_name: str | None
-    matter_version: int | None
+    matter_version: str | None
     is_hyperlink: bool | None
     is_supporting_document: bool | None
     show_on_internet_page: bool | None
@@ -237,7 +238,7 @@ class LegistarSponsor:
     client: str
     sponsor_id: int
     matter_id: int | None
-    matter_version: int | None
+    matter_version: str | None
     name_id: int | None
     body_id: int | None
     name: str | None
@@ -324,6 +325,8 @@ class LegistarEvent:
     minutes_file: str | None
     insite_url: str | None
     last_modified_utc: datetime | None
+    video_path: str | None = None
+    comment: str | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -342,7 +345,7 @@ class LegistarEventItem:
     agenda_sequence: int | None
     minutes_sequence: int | None
     agenda_number: str | None
-    version: int | None
+    version: str | None
     title: str | None
     action_name: str | None
     action_text: str | None
@@ -358,6 +361,7 @@ class LegistarEventItem:
     matter_type: str | None
     matter_status: str | None
     last_modified_utc: datetime | None
+    consent: int | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -377,6 +381,12 @@ class LegistarBody:
     active: bool | None
     description: str | None
     last_modified_utc: datetime | None
+    type_id: int | None = None
+    meet_flag: bool | None = None
+    sort: int | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    number_of_members: int | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -397,11 +407,35 @@ class LegistarPerson:
     email: str | None
     active: bool | None
     last_modified_utc: datetime | None
+    www: str | None = None
 
     @property
     def key(self) -> tuple[str, int]:
         """Identity across syncs: (client, PersonId)."""
         return (self.client, self.person_id)
+
+
+@dataclass(frozen=True)
+class LegistarOfficeRecord:
+    """A row of /officerecords (or /persons/{id}/officerecords): a person's seat on a body for a term."""
+
+    client: str
+    office_record_id: int
+    guid: str | None
+    person_id: int | None
+    full_name: str | None
+    body_id: int | None
+    body_name: str | None
+    title: str | None
+    member_type: str | None
+    start_date: date | None
+    end_date: date | None
+    last_modified_utc: datetime | None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Identity across syncs: (client, OfficeRecordId)."""
+        return (self.client, self.office_record_id)
 
 
 LegistarRecord = (
@@ -416,6 +450,7 @@ LegistarRecord = (
     | LegistarEventItem
     | LegistarBody
     | LegistarPerson
+    | LegistarOfficeRecord
 )
 
 
