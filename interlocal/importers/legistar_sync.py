@@ -16,7 +16,7 @@ import importlib.util
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from interlocal.audit.actions import audit_record
 from interlocal.governments.models import Person
-from interlocal.importers.base import Report, TooManyProblems
 from interlocal.importers.legistar_client import (
     PAGED_KINDS,
     LegistarClient,
@@ -38,12 +37,15 @@ from interlocal.importers.legistar_client import (
 from interlocal.importers.models import LegistarSync
 from interlocal.vocab import SyncStatus
 
+if TYPE_CHECKING:
+    from interlocal.legislation.ingest import Counts
+
 KIND_ORDER = ("bodies", "persons", "matters", "events")
 # Records modified while a run pages are fetched again by the next run: the new mark never passes its start,
 # less this margin for the difference between Legistar's clock and ours.
 CLOCK_MARGIN = dt.timedelta(minutes=10)
 # The hook `adopt` offers to look for adoptions among newly stored matters; called after each committed run.
-ADOPTION_HOOK = ("interlocal.agreements.proposals", "propose_adoptions_for_matters")
+ADOPTION_HOOK = ("interlocal.agreements.actions", "propose_adoptions")
 
 
 class SyncRejected(LegistarError):
@@ -71,6 +73,8 @@ class SyncOutcome:
     resumed: bool
     error: str = ""
     matter_ids: list[int] = field(default_factory=list)
+    stored: dict[str, dict[str, int]] = field(default_factory=dict)
+    adoption_note: str = ""
 
     def summary(self) -> str:
         """One line for the command and the portal."""
@@ -78,7 +82,12 @@ class SyncOutcome:
         how = "resumed and " if self.resumed else ""
         if not self.ok:
             return f"Sync failed: {self.error}"
-        return f"Sync {how}finished: {fetched} ({self.requests} requests, {self.retries} retries)."
+        changed = sum(n for by in self.stored.values() for k, n in by.items() if k in ("new", "changed"))
+        adoptions = f" {self.adoption_note}." if self.adoption_note else ""
+        return (
+            f"Sync {how}finished: fetched {fetched}; {changed} record(s) new or changed "
+            f"({self.requests} requests, {self.retries} retries).{adoptions}"
+        )
 
 
 def base_url_of(sync: LegistarSync, override: str | None = None) -> str:
@@ -128,107 +137,89 @@ def fetch_page(api: LegistarClient, kind: str, skip: int, since: dt.datetime | N
 
 # --- storing ---------------------------------------------------------------------------------------------
 
-Store = Callable[[LegistarSync, Page, Person], list[int]]
+Store = Callable[[LegistarSync, Page, Person], "Counts"]
+# The parser's kind of each nested endpoint's rows.
+NESTED_KINDS = {
+    "histories": "histories",
+    "sponsors": "sponsors",
+    "attachments": "attachments",
+    "officerecords": "office_records",
+    "eventitems": "event_items",
+    "votes": "votes",
+}
 
 
-def _ingest_function() -> Callable[..., Any] | None:
-    """legrec's fast ingest, once the legislation app provides it."""
-    if importlib.util.find_spec("interlocal.legislation") is None:
-        return None
-    if importlib.util.find_spec("interlocal.legislation.ingest") is None:
-        return None
-    module = importlib.import_module("interlocal.legislation.ingest")
-    found = getattr(module, "ingest_batch", None)
-    return found if callable(found) else None
-
-
-def store_page(sync: LegistarSync, page: Page, acting_user: Person) -> list[int]:
-    """Store one page through the Legistar importer; raise SyncRejected on the first refused row."""
+def parse_page(page: Page, client: str) -> list[Any]:
+    """The page's records and their nested ones, parsed; SyncRejected names the first unreadable row."""
     from interlocal.importers.parsers import parse_legistar_json
-    from interlocal.importers.sources.legistar_api import LegistarApiSource
 
-    source = LegistarApiSource(acting_user=acting_user, government=sync.government.slug, client=sync.client)
-    label = f"{sync.client}/{page.kind} $skip={page.skip}"
-    report = Report(source="legistar-sync", file=label, dry_run=False)
-
-    def apply(rows: list[dict[str, Any]], kind: str, parent: int | None = None) -> None:
-        parsed = parse_legistar_json(rows, sync.client, kind=kind, parent_id=parent, file=label)
-        for problem in parsed.problems:
-            report.reject_parse(problem)
-        if report.ok:
-            source.apply(parsed.value, report)
-
-    rows = page.rows
-    if page.kind == "matters":
-        rows = [
-            _passed_by_votes(row, page.nested.get("histories", {}).get(row["MatterId"], []), sync.client)
-            for row in rows
-        ]
-    try:
-        apply(rows, page.kind)
-        if page.kind == "matters":
-            for nested in ("histories", "attachments", "sponsors"):
-                for matter_id, rows in page.nested.get(nested, {}).items():
-                    if rows and report.ok:
-                        apply(rows, nested, matter_id)
-    except TooManyProblems:
-        pass
-    if not report.ok:
+    label = f"{client}/{page.kind} $skip={page.skip}"
+    records: list[Any] = []
+    problems: list[Any] = []
+    parsed = parse_legistar_json(page.rows, client, kind=page.kind, file=label)
+    records.extend(parsed.value.records)
+    problems.extend(parsed.problems)
+    for nested, groups in page.nested.items():
+        for parent, rows in groups.items():
+            where = f"{client}/{page.kind}/{parent}/{nested}"
+            parsed = parse_legistar_json(
+                rows, client, kind=NESTED_KINDS[nested], parent_id=parent, file=where
+            )
+            records.extend(parsed.value.records)
+            problems.extend(parsed.problems)
+    if problems:
+        first = problems[0]
+        where = first.file if first.row is None else f"{first.file}, row {first.row}"
         raise SyncRejected(
-            f"{report.problems[0]} ({report.problem_count} problem(s); the page was not stored)"
+            f"{where}, field {first.field}: {first.message} ({len(problems)} problem(s); the page was not stored)"
         )
-    return [row["MatterId"] for row in page.rows] if page.kind == "matters" else []
+    return records
 
 
-def _passed_by_votes(row: dict[str, Any], histories: list[dict[str, Any]], client: str) -> dict[str, Any]:
-    """The matter row with the passed date its histories decide, as the history import will set it.
+def store_page(sync: LegistarSync, page: Page, acting_user: Person) -> Counts:
+    """Store one page through the legislation ingest (one bulk write path with the legistar-api import)."""
+    from interlocal.legislation.ingest import IngestRefused, ingest_batch
 
-    Without this a rerun would set MatterPassedDate from the matter and then the votes' date from its histories,
-    changing every such matter twice on every run.
-    """
-    from interlocal.importers.parsers import dedupe_histories, matter_outcome, parse_legistar_json
-    from interlocal.importers.parsers.records import LegistarMatterHistory
-
-    if not histories:
-        return row
-    parsed = parse_legistar_json(histories, client, kind="histories", parent_id=row["MatterId"])
-    kept = [h for h in parsed.value.records if isinstance(h, LegistarMatterHistory)]
-    outcome = matter_outcome(dedupe_histories(kept))
-    if outcome.passed is None:
-        return row
-    passed = outcome.action_date.isoformat() if outcome.passed and outcome.action_date else None
-    return {**row, "MatterPassedDate": passed}
-
-
-def _default_store() -> Store:
-    ingest = _ingest_function()
-    if ingest is None:
-        return store_page
-
-    def via_ingest(sync: LegistarSync, page: Page, acting_user: Person) -> list[int]:
-        ingest(
-            acting_user=acting_user,
+    records = parse_page(page, sync.client)
+    try:
+        return ingest_batch(
             government=sync.government,
             client=sync.client,
-            kind=page.kind,
-            records=page.rows,
-            nested=page.nested,
+            batch=records,
+            acting_user=acting_user,
+            audit=False,
         )
-        return [row["MatterId"] for row in page.rows] if page.kind == "matters" else []
+    except IngestRefused as exc:
+        raise SyncRejected(
+            f"{sync.client}/{page.kind} $skip={page.skip}: {exc} (the page was not stored)"
+        ) from None
 
-    return via_ingest
 
+def propose_adoptions(sync: LegistarSync, legistar_ids: list[int], acting_user: Person) -> str:
+    """Hand the run's matters to the adoption matcher (`adopt`'s propose_adoptions) once the run has committed.
 
-def propose_adoptions(sync: LegistarSync, matter_ids: list[int], acting_user: Person) -> None:
-    """The call point for adoption proposals: `adopt`'s hook when it exists, else nothing."""
+    It only proposes; a person confirms. Returns a note for the run's summary ("" when nothing was proposed or
+    the matcher is not installed).
+    """
     module_name, function_name = ADOPTION_HOOK
-    if not matter_ids or importlib.util.find_spec(module_name.rsplit(".", 1)[0]) is None:
-        return
-    if importlib.util.find_spec(module_name) is None:
-        return
     hook = getattr(importlib.import_module(module_name), function_name, None)
-    if callable(hook):
-        hook(acting_user=acting_user, government=sync.government, client=sync.client, matter_ids=matter_ids)
+    if not callable(hook) or not legistar_ids:
+        return ""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from interlocal.agreements.models import LegislativeMatter
+
+    pks: list[int] = []
+    ids = sorted(set(legistar_ids))
+    for start in range(0, len(ids), 500):
+        pks += LegislativeMatter.objects.filter(
+            government=sync.government, client=sync.client, matter_id__in=ids[start : start + 500]
+        ).values_list("pk", flat=True)
+    try:
+        proposals = hook(acting_user=acting_user, government=sync.government, matter_ids=pks)
+    except (PermissionDenied, ValidationError) as exc:
+        return f"adoptions were not looked for ({exc})"
+    return f"{len(proposals)} adoption(s) found, waiting for a person to confirm" if proposals else ""
 
 
 # --- the run ---------------------------------------------------------------------------------------------
@@ -260,7 +251,8 @@ def _commit_page(sync: LegistarSync, page: Page, page_size: int, store: Store, a
     """Store the page and move the cursor past it in one transaction."""
     _, _, modified = PAGED_KINDS[page.kind]
     with transaction.atomic():
-        matter_ids = store(sync, page, acting_user)
+        stored = store(sync, page, acting_user)
+        matter_ids = [row["MatterId"] for row in page.rows] if page.kind == "matters" else []
         cursor = dict(sync.cursor)
         seen = [t for t in (parse_utc(row.get(modified)) for row in page.rows) if t is not None]
         max_seen = dict(cursor.get("max_seen", {}))
@@ -272,7 +264,13 @@ def _commit_page(sync: LegistarSync, page: Page, page_size: int, store: Store, a
         counts[page.kind] += len(page.rows)
         for nested, groups in page.nested.items():
             counts[nested] += sum(len(rows) for rows in groups.values())
+        changes: dict[str, dict[str, int]] = dict(cursor.get("stored", {}))
+        for kind, by_status in stored.summary().items():
+            mine = Counter(changes.get(kind, {}))
+            mine.update(by_status)
+            changes[kind] = dict(mine)
         cursor.update(
+            stored=changes,
             max_seen=max_seen,
             counts=dict(counts),
             matter_ids=[*cursor.get("matter_ids", []), *matter_ids][-10000:],
@@ -328,7 +326,7 @@ def run_sync(
         api.sleep = sleep
     if page_size:
         api.page_size = page_size
-    store = store or _default_store()
+    store = store or store_page
     resumed = _start(sync, since, now())
     try:
         while kind := sync.cursor.get("kind"):
@@ -353,10 +351,11 @@ def run_sync(
             verb="legistar_sync_run",
             obj=sync,
             government=sync.government,
-            changes={"fetched": (None, dict(outcome.counts))},
+            changes={"fetched": (None, dict(outcome.counts)), "stored": (None, outcome.stored)},
             note=outcome.summary(),
         )
-        transaction.on_commit(lambda: propose_adoptions(sync, outcome.matter_ids, acting_user))
+    # After the commit: the matcher reads the stored matters, and its failure cannot undo the sync.
+    outcome.adoption_note = propose_adoptions(sync, outcome.matter_ids, acting_user)
     return outcome
 
 
@@ -369,6 +368,7 @@ def _outcome(sync: LegistarSync, api: LegistarClient, resumed: bool, error: str 
         resumed=resumed,
         error=error,
         matter_ids=list(sync.cursor.get("matter_ids", [])),
+        stored=dict(sync.cursor.get("stored", {})),
     )
 
 

@@ -90,6 +90,36 @@ def sync(world: World, url: str, sleeper: Sleeper | None = None, **options: Any)
     return outcome
 
 
+def council_records(world: World) -> dict[str, set[int]]:
+    """The stored ids of the client's bodies, persons, office records, events, event items and votes."""
+    from interlocal.legislation.models import Body, Event, EventItem, OfficeRecord, Official, Vote
+
+    scope = {"government": world.kansas_city, "client": "metro"}
+    return {
+        "bodies": set(Body.objects.filter(**scope).values_list("body_id", flat=True)),
+        "persons": set(Official.objects.filter(**scope).values_list("person_id", flat=True)),
+        "persons/officerecords": set(
+            OfficeRecord.objects.filter(**scope).values_list("office_record_id", flat=True)
+        ),
+        "events": set(Event.objects.filter(**scope).values_list("event_id", flat=True)),
+        "events/eventitems": set(EventItem.objects.filter(**scope).values_list("event_item_id", flat=True)),
+        "eventitems/votes": set(Vote.objects.filter(**scope).values_list("vote_id", flat=True)),
+    }
+
+
+def served_council_records(fake: FakeLegistar) -> dict[str, set[int]]:
+    keys = {
+        "persons/officerecords": "OfficeRecordId",
+        "events/eventitems": "EventItemId",
+        "eventitems/votes": "VoteId",
+    }
+    out = {"bodies": fake.all_ids("bodies", "BodyId"), "persons": fake.all_ids("persons", "PersonId")}
+    out["events"] = fake.all_ids("events", "EventId")
+    for path, key in keys.items():
+        out[path] = {row[key] for rows in fake.nested[path].values() for row in rows}
+    return out
+
+
 def matter_skips(fake: FakeLegistar) -> list[str]:
     return [q["$skip"] for q in fake.queries("/v1/metro/matters")]
 
@@ -131,6 +161,8 @@ def test_it_retries_resumes_after_an_interruption_and_ends_with_exactly_the_serv
     assert not fake.paths("/v1/metro/bodies") and not fake.paths("/v1/metro/persons")
     assert fake.paths("/v1/metro/events") and fake.paths("/v1/metro/eventitems/70000/votes")
     assert stored(world) == expected(fake)
+    assert council_records(world) == served_council_records(fake)
+    assert all(council_records(world).values())
     record.refresh_from_db()
     assert record.status == SyncStatus.OK and record.cursor == {}
     assert record.high_water["matters"] == "2024-12-01T08:11:00+00:00"
