@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interlocal.portal import views, views_agreements, views_gates, views_index, views_initiative, views_work
+from interlocal.portal import (
+    views,
+    views_agreements,
+    views_gates,
+    views_index,
+    views_initiative,
+    views_legistar,
+    views_work,
+)
 
 app_name = "portal"
 
@@ -59,6 +67,7 @@ urlpatterns = [
         "collaboratives/<slug:slug>/members/propose/", views_agreements.membership_new, name="membership_new"
     ),
     path("memberships/<int:pk>/end/", views_agreements.membership_end_view, name="membership_end"),
+    path("governments/<slug:slug>/legistar/", views_legistar.legistar_sync, name="legistar_sync"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
