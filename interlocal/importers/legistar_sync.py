@@ -34,7 +34,7 @@ from interlocal.importers.legistar_client import (
     parse_utc,
     urllib_opener,
 )
-from interlocal.importers.models import LegistarSync
+from interlocal.importers.models import RUN_LEASE_MINUTES, LegistarSync
 from interlocal.vocab import SyncStatus
 
 if TYPE_CHECKING:
@@ -46,6 +46,10 @@ KIND_ORDER = ("bodies", "persons", "matters", "events")
 CLOCK_MARGIN = dt.timedelta(minutes=10)
 # The hook `adopt` offers to look for adoptions among newly stored matters; called after each committed run.
 ADOPTION_HOOK = ("interlocal.agreements.actions", "propose_adoptions")
+
+
+class SyncBusy(LegistarError):
+    """Another run of the same sync holds it; str() is one line."""
 
 
 class SyncRejected(LegistarError):
@@ -226,7 +230,24 @@ def propose_adoptions(sync: LegistarSync, legistar_ids: list[int], acting_user: 
 
 
 def _start(sync: LegistarSync, since: dt.datetime | None, now: dt.datetime) -> bool:
-    """Begin a run or resume the unfinished one; True when resuming. Saved at once, before any page."""
+    """Begin a run or resume the unfinished one; True when resuming. Saved at once, before any page.
+
+    The row lock makes two runs of one sync (two cron ticks, a run from the shell) exclusive: the second refuses
+    while the first has stored a page within the lease.
+    """
+    with transaction.atomic():
+        fresh = LegistarSync.objects.select_for_update().get(pk=sync.pk)
+        if fresh.is_running(now):
+            raise SyncBusy(
+                f"{sync.client}: another run is in progress (its last page was stored at "
+                f"{fresh.cursor.get('heartbeat')}); a run that died silently is taken over after "
+                f"{RUN_LEASE_MINUTES} minutes"
+            )
+        sync.refresh_from_db()
+        return _begin(sync, since, now)
+
+
+def _begin(sync: LegistarSync, since: dt.datetime | None, now: dt.datetime) -> bool:
     resumed = bool(sync.cursor) and since is None
     if not resumed:
         marks = {k: (_iso(since) if since else sync.high_water.get(k)) for k in KIND_ORDER}
@@ -240,6 +261,7 @@ def _start(sync: LegistarSync, since: dt.datetime | None, now: dt.datetime) -> b
             "counts": {},
             "matter_ids": [],
         }
+    sync.cursor["heartbeat"] = _iso(now)
     sync.status = SyncStatus.RUNNING
     sync.last_started_at = now
     sync.last_error = ""
@@ -270,6 +292,7 @@ def _commit_page(sync: LegistarSync, page: Page, page_size: int, store: Store, a
             mine.update(by_status)
             changes[kind] = dict(mine)
         cursor.update(
+            heartbeat=_iso(timezone.now()),
             stored=changes,
             max_seen=max_seen,
             counts=dict(counts),

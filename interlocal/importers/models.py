@@ -9,6 +9,9 @@ from django.db import models
 from interlocal.importers.legistar_client import DEFAULT_BASE_URL
 from interlocal.vocab import SyncStatus
 
+# A run stores a page at least this often; one marked running whose last page is older died without a word.
+RUN_LEASE_MINUTES = 60
+
 
 class LegistarSync(models.Model):
     """One government's sync from one Legistar client: its schedule, last run and resumable cursor.
@@ -71,9 +74,16 @@ class LegistarSync(models.Model):
     def __str__(self) -> str:
         return f"{self.client} for {self.government_id}"
 
+    def is_running(self, now: dt.datetime) -> bool:
+        """A run holds the sync: marked running, with a page (or its start) stored within the lease."""
+        beat = (self.cursor or {}).get("heartbeat")
+        if self.status != SyncStatus.RUNNING or not isinstance(beat, str):
+            return False
+        return now - dt.datetime.fromisoformat(beat) < dt.timedelta(minutes=RUN_LEASE_MINUTES)
+
     def is_due(self, now: dt.datetime) -> bool:
         """Enabled, not running, and its interval has passed since the last run ended (or it never ran)."""
-        if not self.enabled:
+        if not self.enabled or self.is_running(now):
             return False
         if self.last_finished_at is None or self.cursor:
             return True

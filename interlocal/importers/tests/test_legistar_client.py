@@ -76,7 +76,7 @@ def test_it_retries_429_and_5xx_and_network_failures_then_pages_until_a_short_pa
     ("answer", "message"),
     [
         (Response(503, b""), "HTTP 503 after 3 attempts"),
-        (Response(404, b'{"Message":"No HTTP resource"}'), "HTTP 404: '{\"Message\":\"No HTTP resource\"}'"),
+        (Response(404, b'{"Message":"No HTTP resource"}'), 'HTTP 404: \'{"Message":"No HTTP resource"}\''),
         (Response(200, b"<html>Object moved</html>"), "not JSON (Expecting value: line 1 column 1 (char 0))"),
         (Response(200, b'{"MatterId": "x"}'), "expected a JSON list of records, got dict"),
         (Response(200, b"[1, 2]"), "expected a JSON list of records, got a list holding int"),
@@ -91,7 +91,9 @@ def test_it_fails_with_one_line_naming_the_url(answer: Response | OSError, messa
     with pytest.raises(LegistarError) as caught:
         api.page("matters", skip=0, since=None)
     text = str(caught.value)
-    assert message in text and text.startswith("GET https://legistar.test/v1/nyc/matters") and "\n" not in text
+    assert (
+        message in text and text.startswith("GET https://legistar.test/v1/nyc/matters") and "\n" not in text
+    )
 
 
 def test_it_refuses_a_client_name_or_base_url_it_cannot_put_in_a_url() -> None:

@@ -286,3 +286,35 @@ def test_it_lets_only_the_governments_own_editors_configure_or_run_its_sync(worl
     record = legistar_sync_configure(acting_user=world.clerk, government=world.lees_summit, client="lsmo")
     with pytest.raises(PermissionDenied):
         legistar_sync_run(acting_user=world.outsider, sync=record)
+
+
+def test_it_refuses_a_second_run_while_one_holds_the_sync_and_takes_over_a_dead_one(
+    world: World, server: tuple[FakeLegistar, str]
+) -> None:
+    fake, url = server
+    record = legistar_sync_configure(
+        acting_user=world.admin, government=world.kansas_city, client="metro", base_url=url, enabled=True
+    )
+    started = datetime.now(UTC)
+    LegistarSync.objects.filter(pk=record.pk).update(
+        status=SyncStatus.RUNNING,
+        cursor={"kind": "matters", "skip": 5, "since": {}, "heartbeat": started.isoformat()},
+    )
+    code, out = run_command("--all", "--as", world.admin.username)
+    assert code == 0 and "No Legistar sync is due." in out
+    code, out = run_command(
+        "--client", "metro", "--government", world.kansas_city.slug, "--as", world.admin.username
+    )
+    assert code == 1 and "another run is in progress" in out
+    assert not fake.requests
+    # An hour without a stored page: the run died; the next one takes over from its cursor.
+    record.refresh_from_db()
+    outcome = legistar_sync_run(
+        acting_user=world.admin,
+        sync=record,
+        sleep=Sleeper(),
+        page_size=PAGE,
+        now=lambda: started + timedelta(minutes=61),
+    )
+    assert outcome.ok and outcome.resumed
+    assert matter_skips(fake) == ["5", "10"]
