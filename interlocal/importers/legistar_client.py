@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 DEFAULT_BASE_URL = "https://webapi.legistar.com/v1/"
 DEFAULT_PAGE_SIZE = 1000  # Legistar's own cap on $top
@@ -136,6 +136,7 @@ class LegistarClient:
 
     def get_json(self, url: str) -> Any:
         """GET and decode one URL; retry 429/5xx and network failures up to max_attempts, else LegistarError."""
+        shown = unquote(url)  # errors show the URL as a person would type it
         attempt = 0
         while True:
             attempt += 1
@@ -146,23 +147,23 @@ class LegistarClient:
                 reason = getattr(exc, "reason", exc)
                 if attempt >= self.max_attempts:
                     raise LegistarError(
-                        f"GET {url}: server unreachable after {attempt} attempts ({reason})"
+                        f"GET {shown}: server unreachable after {attempt} attempts ({reason})"
                     ) from exc
-                self._wait(attempt, None, f"unreachable ({reason})", url)
+                self._wait(attempt, None, f"unreachable ({reason})", shown)
                 continue
             if answer.status in RETRY_STATUSES:
                 if attempt >= self.max_attempts:
-                    raise LegistarError(f"GET {url}: HTTP {answer.status} after {attempt} attempts")
-                self._wait(attempt, answer.retry_after, f"HTTP {answer.status}", url)
+                    raise LegistarError(f"GET {shown}: HTTP {answer.status} after {attempt} attempts")
+                self._wait(attempt, answer.retry_after, f"HTTP {answer.status}", shown)
                 continue
             if answer.status != 200:
-                raise LegistarError(f"GET {url}: HTTP {answer.status}{_snippet(answer.body)}")
+                raise LegistarError(f"GET {shown}: HTTP {answer.status}{_snippet(answer.body)}")
             if len(answer.body) > MAX_RESPONSE_BYTES:
-                raise LegistarError(f"GET {url}: answer larger than {MAX_RESPONSE_BYTES // 2**20} MB")
+                raise LegistarError(f"GET {shown}: answer larger than {MAX_RESPONSE_BYTES // 2**20} MB")
             try:
                 return json.loads(answer.body)
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise LegistarError(f"GET {url}: not JSON ({exc}){_snippet(answer.body)}") from exc
+                raise LegistarError(f"GET {shown}: not JSON ({exc}){_snippet(answer.body)}") from exc
 
     def _wait(self, attempt: int, retry_after: str | None, why: str, url: str) -> None:
         delay = retry_delay(attempt, retry_after)
@@ -177,7 +178,7 @@ class LegistarClient:
         if isinstance(data, dict) and isinstance(data.get("value"), list):
             data = data["value"]
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-            raise LegistarError(f"GET {url}: expected a JSON list of records, got {_shape(data)}")
+            raise LegistarError(f"GET {unquote(url)}: expected a JSON list of records, got {_shape(data)}")
         return data
 
     def page_params(

@@ -82,7 +82,9 @@ class SyncOutcome:
 
     def summary(self) -> str:
         """One line for the command and the portal."""
-        fetched = ", ".join(f"{self.counts[k]} {k}" for k in sorted(self.counts)) or "nothing new"
+        fetched = (
+            ", ".join(f"{self.counts[k]} {k}" for k in sorted(self.counts) if self.counts[k]) or "nothing new"
+        )
         how = "resumed and " if self.resumed else ""
         if not self.ok:
             return f"Sync failed: {self.error}"

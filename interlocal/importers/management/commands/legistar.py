@@ -87,18 +87,20 @@ class Command(BaseCommand):
             enabled=True if options["enable"] else None,
             interval_minutes=options.get("interval"),
         )
-        outcome = self._run(user, sync, since, run_options)
+        outcome = self._run(user, sync, since, run_options, quiet_failure=True)
         if not outcome.ok:
             raise CommandError(outcome.error, returncode=1)
 
-    def _run(self, user: Any, sync: LegistarSync, since: Any, options: dict[str, Any]) -> SyncOutcome:
+    def _run(
+        self, user: Any, sync: LegistarSync, since: Any, options: dict[str, Any], quiet_failure: bool = False
+    ) -> SyncOutcome:
+        """Run one sync and print its line; with quiet_failure the caller reports the failure (one line)."""
         label = f"{sync.government.slug}/{sync.client}"
         try:
             outcome: SyncOutcome = legistar_sync_run(acting_user=user, sync=sync, since=since, **options)
         except LegistarError as exc:
-            # A bad client name or base URL, found before any request.
-            self.stderr.write(f"{label}: {exc}")
-            return SyncOutcome(
+            # A bad base URL, or another run holding the sync: found before any request.
+            outcome = SyncOutcome(
                 ok=False, counts=Counter(), requests=0, retries=0, resumed=False, error=str(exc)
             )
         except KeyboardInterrupt:
@@ -107,6 +109,8 @@ class Command(BaseCommand):
             ) from None
         if outcome.ok:
             self.stdout.write(f"{label}: {outcome.summary()}")
+        elif quiet_failure:
+            outcome.error = f"{label}: {outcome.error}"
         else:
             self.stderr.write(f"{label}: {outcome.summary()}")
         return outcome
