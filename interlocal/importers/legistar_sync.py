@@ -114,28 +114,26 @@ def fetch_page(api: LegistarClient, kind: str, skip: int, since: dt.datetime | N
     rows = api.page(kind, skip=skip, since=since)
     page = Page(kind, skip, rows)
     if kind == "matters":
+        ids = [row["MatterId"] for row in rows]
         for nested in ("histories", "sponsors", "attachments"):
-            page.nested[nested] = {
-                row["MatterId"]: api.get_list(f"matters/{row['MatterId']}/{nested}") for row in rows
-            }
+            answers = api.get_lists([(f"matters/{i}/{nested}", ()) for i in ids])
+            page.nested[nested] = dict(zip(ids, answers, strict=True))
     elif kind == "persons":
-        page.nested["officerecords"] = {
-            row["PersonId"]: api.get_list(f"persons/{row['PersonId']}/officerecords") for row in rows
-        }
+        ids = [row["PersonId"] for row in rows]
+        answers = api.get_lists([(f"persons/{i}/officerecords", ()) for i in ids])
+        page.nested["officerecords"] = dict(zip(ids, answers, strict=True))
     elif kind == "events":
-        items: dict[int, list[dict[str, Any]]] = {}
-        votes: dict[int, list[dict[str, Any]]] = {}
-        for row in rows:
-            event_items = api.get_list(
-                f"events/{row['EventId']}/eventitems",
-                [("AgendaNote", "1"), ("MinutesNote", "1"), ("Attachments", "1")],
-            )
-            items[row["EventId"]] = event_items
-            for item in event_items:
-                ident = item.get("EventItemId")
-                # Only a roll call has votes; asking for every item's would double the requests for nothing.
-                if isinstance(ident, int) and item.get("EventItemRollCallFlag"):
-                    votes[ident] = api.get_list(f"eventitems/{ident}/votes")
+        ids = [row["EventId"] for row in rows]
+        notes = (("AgendaNote", "1"), ("MinutesNote", "1"), ("Attachments", "1"))
+        items = dict(zip(ids, api.get_lists([(f"events/{i}/eventitems", notes) for i in ids]), strict=True))
+        # Only a roll call has votes; asking for every item's would double the requests for nothing.
+        called = [
+            item["EventItemId"]
+            for event_items in items.values()
+            for item in event_items
+            if isinstance(item.get("EventItemId"), int) and item.get("EventItemRollCallFlag")
+        ]
+        votes = dict(zip(called, api.get_lists([(f"eventitems/{i}/votes", ()) for i in called]), strict=True))
         page.nested["eventitems"] = items
         page.nested["votes"] = votes
     return page
