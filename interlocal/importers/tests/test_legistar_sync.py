@@ -318,3 +318,31 @@ def test_it_refuses_a_second_run_while_one_holds_the_sync_and_takes_over_a_dead_
     )
     assert outcome.ok and outcome.resumed
     assert matter_skips(fake) == ["5", "10"]
+
+
+HOOK_CALLS: list[dict[str, Any]] = []
+
+
+def record_proposals(*, acting_user: Any, government: Any, matter_ids: list[int]) -> list[str]:
+    """A stand-in for the adoption matcher: records what the sync hands it, and what was committed by then."""
+    sync_status = LegistarSync.objects.get(government=government).status
+    HOOK_CALLS.append({"government": government, "matter_ids": sorted(matter_ids), "status": sync_status})
+    return ["a proposal"]
+
+
+def test_it_hands_the_runs_matters_to_the_adoption_matcher_after_the_run_commits(
+    world: World, server: tuple[FakeLegistar, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interlocal.importers import legistar_sync
+
+    _fake, url = server
+    monkeypatch.setattr(legistar_sync, "ADOPTION_HOOK", (__name__, "record_proposals"))
+    HOOK_CALLS.clear()
+    outcome = sync(world, url)
+    assert outcome.ok and "1 adoption(s) found, waiting for a person to confirm" in outcome.summary()
+    mine = LegislativeMatter.objects.filter(government=world.kansas_city, client="metro")
+    (call,) = HOOK_CALLS
+    assert call["government"] == world.kansas_city and call["status"] == SyncStatus.OK
+    assert call["matter_ids"] == sorted(mine.values_list("pk", flat=True))
+    # A run that stores no matter asks nothing.
+    assert sync(world, url).ok and len(HOOK_CALLS) == 1
