@@ -45,7 +45,10 @@ class Command(BaseCommand):
         sync.add_argument("--client", help="Legistar client name, e.g. nyc or metro")
         sync.add_argument("--government", help="slug of the government the client's records belong to")
         sync.add_argument("--since", help="only records modified after this date (YYYY-MM-DD[THH:MM], UTC)")
-        sync.add_argument("--base-url", help="Web API base URL (default: the sync's, or the setting's)")
+        sync.add_argument(
+            "--base-url",
+            help="Web API base URL, kept on the sync (default: the public one, or INTERLOCAL_LEGISTAR_BASE_URL)",
+        )
         sync.add_argument("--all", action="store_true", help="run every enabled sync that is due (for cron)")
         sync.add_argument("--page-size", type=int, help="$top of each page (default 1000, Legistar's cap)")
         sync.add_argument("--as", dest="as_user", help="username to act as (default: the only superuser)")
@@ -61,10 +64,12 @@ class Command(BaseCommand):
         page_size = options.get("page_size")
         if page_size is not None and page_size < 1:
             raise CommandError("--page-size must be positive")
-        run_options: dict[str, Any] = {"base_url": options.get("base_url"), "page_size": page_size}
+        run_options: dict[str, Any] = {"page_size": page_size}
         if options["all"]:
-            if options.get("client") or options.get("government"):
-                raise CommandError("--all runs every due sync; leave out --client and --government")
+            if options.get("client") or options.get("government") or options.get("base_url"):
+                raise CommandError(
+                    "--all runs every due sync as set up; leave out --client, --government, --base-url"
+                )
             syncs = due_syncs(timezone.now())
             if not syncs:
                 self.stdout.write("No Legistar sync is due.")
@@ -84,6 +89,7 @@ class Command(BaseCommand):
             acting_user=user,
             government=government,
             client=client,
+            base_url=options.get("base_url"),
             enabled=True if options["enable"] else None,
             interval_minutes=options.get("interval"),
         )
