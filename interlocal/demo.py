@@ -253,6 +253,7 @@ def load_demo() -> dict[str, int]:
     from interlocal.importers.actions import legistar_sync_configure
 
     legistar_sync_configure(acting_user=admin, government=govs["lees-summit"], client="leessummit")
+    _lees_summit_council(admin, govs)
     return {
         "governments": Government.objects.count(),
         "people": Person.objects.count(),
@@ -870,3 +871,24 @@ def _pipeline(g: dict[str, Government], people: dict[str, Person], collab: Colla
                     government=g[city],
                     value=value,
                 )
+
+
+def _lees_summit_council(admin: Person, g: dict[str, Government]) -> None:
+    """Illustrative council records for RES. NO. 21-08: the meeting that adopted it, its roll call, two members.
+
+    The seed has no meetings, people or votes; these are invented (each meeting says so in its comment) so the
+    meeting, official and roll-call pages are not empty on the demo.
+    """
+    from interlocal.legislation.samples import ILLUSTRATIVE, build_council_sample
+
+    matter = LegislativeMatter.objects.get(government=g["lees-summit"], file_number="RES. NO. 21-08")
+    action = matter.actions.filter(passed_flag_name="Pass").order_by("action_date").first()
+    if action is None:
+        return
+    build_council_sample(
+        acting_user=admin,
+        government=g["lees-summit"],
+        action=action,
+        client="leessummit",
+        comment=ILLUSTRATIVE,
+    )

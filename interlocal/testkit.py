@@ -30,6 +30,8 @@ from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import actions as initiatives
 from interlocal.initiatives.models import CriteriaSet, Initiative, Plan, StageGate, Term
+from interlocal.legislation.models import Event, Official
+from interlocal.legislation.samples import build_council_sample
 from interlocal.tracking import actions as tracking
 from interlocal.tracking.models import Kpi
 from interlocal.vocab import AgreementKind, GovernmentKind, PartnerRole, Role, TermKind, VersionKind
@@ -212,6 +214,10 @@ class MatrixWorld:
     term: Term
     event: AuditEvent  # a public audit event of ours
     hidden_event: AuditEvent  # a private audit event of ours
+    meeting: Event  # Lee's Summit's council meeting adopting matter, with an agenda item and a roll call
+    hidden_meeting: Event  # Lee's Summit's, unpublished
+    official: Official  # Lee's Summit's council member who voted on matter
+    hidden_official: Official  # Lee's Summit's, unpublished
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -401,6 +407,13 @@ def build_matrix_world() -> MatrixWorld:
     sign_in_attempt = AccessAttempt.objects.get(username="matrix-intruder")
     Client().force_login(admin)
     sign_in = AccessLog.objects.filter(username=admin.username).latest("pk")
+    council = build_council_sample(
+        acting_user=clerk, government=ls, client="leessummit", hidden_marker=HIDDEN_LS,
+        action=agreements.matter_action_add(
+            acting_user=clerk, matter=matter, action_date=dt.date(2021, 4, 13), action_name="adopted",
+            passed_flag_name="Pass",
+        ),
+    )  # fmt: skip
     event = AuditEvent.objects.get(verb="initiative_create", object_id=str(published.pk))
     hidden_event = AuditEvent.objects.get(verb="initiative_create", object_id=str(hidden.pk))
     return MatrixWorld(
@@ -414,4 +427,6 @@ def build_matrix_world() -> MatrixWorld:
         hidden_kpi=hidden_kpi, scenario=scenario, hidden_scenario=hidden_scenario, savings=savings_entry,
         hidden_savings=hidden_savings, plan=plan, hidden_plan=hidden_plan, gate=gate, hidden_gate=hidden_gate,
         criteria=criteria, hidden_criteria=hidden_criteria, term=term, event=event, hidden_event=hidden_event,
+        meeting=council.meeting, hidden_meeting=council.session, official=council.official,
+        hidden_official=council.other,
     )  # fmt: skip

@@ -13,6 +13,7 @@ from django.db import models
 
 from interlocal.agreements.models import LegislativeMatter, MatterAction
 from interlocal.csvsafe import SafeCsvWriter
+from interlocal.legislation.models import Event
 
 
 class Writer(Protocol):
@@ -152,8 +153,53 @@ def ocd_bill(matter: LegislativeMatter) -> dict[str, Any]:
     }
 
 
+def ocd_event(event: Event) -> dict[str, Any]:
+    """A meeting in OCD's event shape: its agenda items, each with the bill it considers and its roll call."""
+    documents = [
+        {"note": note, "links": [{"url": url, "media_type": ""}]}
+        for note, url in (("Agenda", event.agenda_file), ("Minutes", event.minutes_file))
+        if url
+    ]
+    return {
+        "name": event.body_name,
+        "start_date": _plain(event.date),
+        "jurisdiction": _ocd_jurisdiction(event.government),
+        "location": {"name": event.location},
+        "classification": "committee-meeting" if "committee" in event.body_name.lower() else "meeting",
+        "participants": [{"name": event.body_name, "entity_type": "organization", "note": "host"}],
+        "documents": documents,
+        "sources": [{"url": event.in_site_url, "note": "Legistar"}] if event.in_site_url else [],
+        "agenda": [
+            {
+                "description": item.title,
+                "order": str(item.agenda_sequence if item.agenda_sequence is not None else ""),
+                "related_entities": [{"entity_type": "bill", "name": item.matter_file}]
+                if item.matter_file
+                else [],
+                "extras": {
+                    "action": item.action_name,
+                    "result": item.passed_flag_name,
+                    "tally": item.tally,
+                    "version": item.version,
+                    "votes": [
+                        {"voter_name": v.person_name, "option": v.value_name} for v in item.votes.all()
+                    ],
+                },
+            }
+            for item in event.items.all()
+        ],
+        "extras": {
+            "legistar_client": event.client,
+            "legistar_event_id": event.event_id,
+            "time": event.time,
+            "agenda_status": event.agenda_status_name,
+            "minutes_status": event.minutes_status_name,
+        },
+    }
+
+
 def ocd_items(model: type[models.Model]) -> Iterator[dict[str, Any]]:
-    """Matters as OCD bills, or actions as OCD bill actions naming their bill."""
+    """Matters as OCD bills, actions as OCD bill actions naming their bill, meetings as OCD events."""
     if model is LegislativeMatter:
         matters = LegislativeMatter.objects.select_related("government").prefetch_related(
             "actions", "attachments"
@@ -165,4 +211,9 @@ def ocd_items(model: type[models.Model]) -> Iterator[dict[str, Any]]:
         for action in MatterAction.objects.select_related("matter").order_by("pk").iterator(chunk_size=2000):
             yield {**ocd_action(action), "bill": action.matter.file_number}
         return
-    raise ValueError("the ocd format covers legislative matters and their actions only")
+    if model is Event:
+        events = Event.objects.select_related("government").prefetch_related("items__votes")
+        for event in events.order_by("pk").iterator(chunk_size=200):
+            yield ocd_event(event)
+        return
+    raise ValueError("the ocd format covers legislative matters, their actions and meetings (events) only")

@@ -9,13 +9,14 @@ matters and their rows), then writes with bulk_create / bulk_update: an unchange
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from interlocal import access
 from interlocal.agreements.models import LegislativeMatter, MatterAction, MatterAttachment
@@ -120,6 +121,67 @@ def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
+# --- raw bulk writes ------------------------------------------------------------------------------
+# Django's bulk_create builds a model instance and prepares every value through the field for each row; at
+# tens of thousands of rows that is most of the time. These write the same columns with one executemany.
+
+_COLUMNS: dict[type[models.Model], list[tuple[str, str, Any, Any]]] = {}
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _columns(model: type[models.Model]) -> list[tuple[str, str, Any, Any]]:
+    """(attname, column, default, to-database converter) of every concrete non-pk field."""
+    if model not in _COLUMNS:
+        out = []
+        ops = connection.ops
+        for f in model._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            convert: Any = _identity
+            if isinstance(f, models.JSONField):
+                convert = json.dumps
+            elif isinstance(f, models.DateTimeField):
+                convert = ops.adapt_datetimefield_value
+            elif isinstance(f, models.DateField):
+                convert = ops.adapt_datefield_value
+            out.append((f.attname, f.column, f.get_default(), convert))
+        _COLUMNS[model] = out
+    return _COLUMNS[model]
+
+
+def _insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT the rows (dicts by attname; absent fields take their default) with executemany."""
+    if not rows:
+        return
+    cols = _columns(model)
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for _, c, _, _ in cols)}) "
+        f"VALUES ({', '.join(['%s'] * len(cols))})"
+    )
+    params = [[conv(row.get(att, default)) for att, _, default, conv in cols] for row in rows]
+    with connection.cursor() as cursor:
+        for part in _chunks(params, BATCH):
+            cursor.executemany(sql, part)
+
+
+def _update(model: type[models.Model], rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> None:
+    """UPDATE the named fields (attnames) of rows carrying their "pk", with executemany."""
+    if not rows:
+        return
+    by_att = {att: (col, conv) for att, col, _, conv in _columns(model)}
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(by_att[f][0])} = %s" for f in fields)
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"  # type: ignore[union-attr]
+    params = [[*(by_att[f][1](row[f]) for f in fields), row["pk"]] for row in rows]
+    with connection.cursor() as cursor:
+        for part in _chunks(params, BATCH):
+            cursor.executemany(sql, part)
+
+
 class _Ingest:
     """One batch's work: maps of Legistar ids to primary keys, filled as each kind is stored."""
 
@@ -135,13 +197,23 @@ class _Ingest:
     # --- the legislation tables: a digest of the imported fields decides ---------------------------
 
     def upsert_hashed(
-        self, model: type[models.Model], id_field: str, kind: str, rows: dict[int, dict[str, Any]], label: str
+        self,
+        model: type[models.Model],
+        id_field: str,
+        kind: str,
+        rows: dict[int, dict[str, Any]],
+        label: str,
+        placeholder: bool = False,
     ) -> dict[int, int]:
-        """Create or update rows keyed by (government, client, Legistar id); return Legistar id -> pk."""
+        """Create or update rows keyed by (government, client, Legistar id); return Legistar id -> pk.
+
+        A placeholder (a row named by another before its own record comes) is stored with an empty digest;
+        when its record comes it is published. Otherwise is_published is the portal's, never the import's.
+        """
         if not rows:
             return {}
         manager = model._default_manager
-        scope = {"government": self.government, "client": self.client}
+        scope = {"government_id": self.government.pk, "client": self.client}
         stored: dict[int, tuple[int, str]] = {}
         ids = list(rows)
         for part in _chunks(ids):
@@ -149,34 +221,34 @@ class _Ingest:
                 id_field, "pk", "row_hash"
             ):
                 stored[ident] = (pk, digest)
-        fields: list[str] = []
-        new: list[models.Model] = []
-        changed: list[models.Model] = []
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for ident, values in rows.items():
-            if (over := _too_long(model, values)) is not None:
+            digest = _digest(values)
+            if (ident not in stored or stored[ident][1] != digest) and (over := _too_long(model, values)):
                 self.problem(f"{label} {ident}", f"{over[0]} is longer than {over[1]} characters")
                 continue
-            digest = _digest(values)
-            fields = fields or list(values)
             if ident not in stored:
-                new.append(model(**scope, **{id_field: ident}, row_hash=digest, **values))
+                new.append({**scope, id_field: ident, "row_hash": "" if placeholder else digest, **values})
                 self.counts.add(NEW, kind, f"{label} {ident}")
             elif stored[ident][1] != digest:
-                changed.append(
-                    model(pk=stored[ident][0], **scope, **{id_field: ident}, row_hash=digest, **values)
-                )
+                if stored[ident][1] == "" and not placeholder and hasattr(model, "is_published"):
+                    values = {**values, "is_published": True}
+                changed.append({"pk": stored[ident][0], "row_hash": digest, **values})
                 self.counts.add(CHANGED, kind, f"{label} {ident}")
             else:
                 self.counts.add(UNCHANGED, kind, f"{label} {ident}")
         if self.problems:
             return {}
-        manager.bulk_create(new, batch_size=BATCH)
-        if changed:
-            manager.bulk_update(changed, [*fields, "row_hash"], batch_size=BATCH)
+        _insert(model, new)
+        # A placeholder's few fields change into the full record's: update what each row carries.
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for row in changed:
+            shapes[tuple(k for k in row if k != "pk")].append(row)
+        for shape, group in shapes.items():
+            _update(model, group, shape)
         out = {ident: pk for ident, (pk, _) in stored.items()}
-        missing = [getattr(obj, id_field) for obj in new if obj.pk is None]
-        out.update({getattr(obj, id_field): obj.pk for obj in new if obj.pk is not None})
-        for part in _chunks(missing):
+        for part in _chunks([row[id_field] for row in new]):
             out.update(manager.filter(**scope, **{f"{id_field}__in": part}).values_list(id_field, "pk"))
         return out
 
@@ -303,8 +375,8 @@ class _Ingest:
                 stored[unmatched[row["file_number"]]] = row
         if self.problems:
             return {}
-        new: list[LegislativeMatter] = []
-        changed: list[tuple[LegislativeMatter, list[str]]] = []
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         changed_fields: set[str] = set()
         for mid in sorted(ids):
             values = {**full.get(mid, {}), **patches.get(mid, {})}
@@ -323,7 +395,7 @@ class _Ingest:
                 if (over := _too_long(LegislativeMatter, values)) is not None:
                     self.problem(f"matter {mid}", f"{over[0]} is longer than {over[1]} characters")
                     continue
-                new.append(LegislativeMatter(government=self.government, **values))
+                new.append({"government_id": self.government.pk, **values})
                 self.counts.add(NEW, "matters", values["file_number"], "" if mid in full else "placeholder")
                 continue
             if mid in full and not old["is_published"] and old["file_number"] == f"#{mid}":
@@ -336,27 +408,18 @@ class _Ingest:
             if (over := _too_long(LegislativeMatter, values)) is not None:
                 self.problem(f"matter {mid}", f"{over[0]} is longer than {over[1]} characters")
                 continue
-            merged_values = {k: old[k] for k in fields if k != "pk"} | values
-            merged_values["lock_version"] = old["lock_version"] + 1
-            changed.append(
-                (LegislativeMatter(pk=old["pk"], government=self.government, **merged_values), diff)
-            )
+            # The same columns for every changed row, so one executemany writes them all.
+            changed.append({k: old[k] for k in fields} | values | {"lock_version": old["lock_version"] + 1})
             changed_fields.update(diff)
             self.counts.add(
                 CHANGED, "matters", values.get("file_number", old["file_number"]), ", ".join(diff)
             )
         if self.problems:
             return {}
-        LegislativeMatter.objects.bulk_create(new, batch_size=BATCH)
-        if changed:
-            LegislativeMatter.objects.bulk_update(
-                [m for m, _ in changed], [*sorted(changed_fields), "lock_version"], batch_size=BATCH
-            )
+        _insert(LegislativeMatter, new)
+        _update(LegislativeMatter, changed, [*sorted(changed_fields), "lock_version"])
         pks = {mid: row["pk"] for mid, row in stored.items()}
-        pks.update({m.matter_id: m.pk for m in new if m.pk is not None and m.matter_id is not None})
-        missing = [m.matter_id for m in new if m.pk is None]
-        if missing:
-            pks.update(self.pk_map(LegislativeMatter, "matter_id", [i for i in missing if i is not None]))
+        pks.update(self.pk_map(LegislativeMatter, "matter_id", [row["matter_id"] for row in new]))
         self.actions(kept_histories, pks)
         self.attachments(attached, pks)
         return pks
@@ -376,8 +439,8 @@ class _Ingest:
             ):
                 stored[tuple(row[k] for k in key_fields)] = row
                 per_day[(row["matter_id"], row["action_date"])] += 1
-        new: list[MatterAction] = []
-        changed: list[MatterAction] = []
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         seen: set[tuple[Any, ...]] = set()
         for mid, rows in histories.items():
             matter_pk = pks[mid]
@@ -396,33 +459,26 @@ class _Ingest:
                     "seconder_name": h.seconder_name or "",
                 }
                 label = f"#{mid} {h.action_date} {h.action_name}"
+                old = stored.get(key)
+                if old is not None and all(old[k] == v for k, v in values.items()):
+                    self.counts.add(UNCHANGED, "actions", label)
+                    continue
                 full = dict(zip(key_fields, key, strict=True)) | values
                 if (over := _too_long(MatterAction, full)) is not None:
                     self.problem(f"history {h.history_id}", f"{over[0]} is longer than {over[1]} characters")
                     continue
-                old = stored.get(key)
                 if old is None:
                     sequence = per_day[(matter_pk, h.action_date)]
                     per_day[(matter_pk, h.action_date)] += 1
-                    new.append(MatterAction(**full, sequence=sequence))
+                    new.append(full | {"sequence": sequence})
                     self.counts.add(NEW, "actions", label)
-                elif any(old[k] != v for k, v in values.items()):
-                    changed.append(
-                        MatterAction(
-                            pk=old["pk"],
-                            **full,
-                            sequence=old["sequence"],
-                            lock_version=old["lock_version"] + 1,
-                        )
-                    )
-                    self.counts.add(CHANGED, "actions", label)
                 else:
-                    self.counts.add(UNCHANGED, "actions", label)
+                    changed.append(values | {"pk": old["pk"], "lock_version": old["lock_version"] + 1})
+                    self.counts.add(CHANGED, "actions", label)
         if self.problems:
             return
-        MatterAction.objects.bulk_create(new, batch_size=BATCH)
-        if changed:
-            MatterAction.objects.bulk_update(changed, [*value_fields, "lock_version"], batch_size=BATCH)
+        _insert(MatterAction, new)
+        _update(MatterAction, changed, [*value_fields, "lock_version"])
 
     def attachments(self, attached: dict[int, list[LegistarAttachment]], pks: dict[int, int]) -> None:
         """Upsert attachments keyed by name within the matter, in Legistar's order."""
@@ -434,8 +490,8 @@ class _Ingest:
                 "pk", "matter_id", "name", "url", "position", "lock_version"
             ):
                 stored[(row["matter_id"], row["name"])] = dict(row)
-        new: list[MatterAttachment] = []
-        changed: list[MatterAttachment] = []
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for mid, rows in attached.items():
             matter_pk = pks[mid]
             for position, a in enumerate(sorted(rows, key=lambda a: (a.sort or 0, a.attachment_id))):
@@ -449,24 +505,19 @@ class _Ingest:
                 old = stored.get((matter_pk, name))
                 label = f"#{mid}: {name}"
                 if old is None:
-                    new.append(MatterAttachment(**values))
+                    new.append(values)
                     stored[(matter_pk, name)] = values | {"pk": None, "lock_version": 0}
                     self.counts.add(NEW, "attachments", label)
                 elif old["url"] != url or old["position"] != position:
                     if old["pk"] is not None:
-                        changed.append(
-                            MatterAttachment(pk=old["pk"], **values, lock_version=old["lock_version"] + 1)
-                        )
+                        changed.append(values | {"pk": old["pk"], "lock_version": old["lock_version"] + 1})
                     self.counts.add(CHANGED, "attachments", label)
                 else:
                     self.counts.add(UNCHANGED, "attachments", label)
         if self.problems:
             return
-        MatterAttachment.objects.bulk_create(new, batch_size=BATCH)
-        if changed:
-            MatterAttachment.objects.bulk_update(
-                changed, ["url", "position", "lock_version"], batch_size=BATCH
-            )
+        _insert(MatterAttachment, new)
+        _update(MatterAttachment, changed, ["url", "position", "lock_version"])
 
     # --- council records ---------------------------------------------------------------------------
 
@@ -583,7 +634,6 @@ class _Ingest:
                     "in_site_url": e.insite_url or "",
                     "video_path": e.video_path or "",
                     "comment": e.comment or "",
-                    "is_published": True,
                 }
                 for e in rows
             },
@@ -599,12 +649,28 @@ class _Ingest:
             # Items may come before their meeting; a hidden placeholder keeps (client, EventId) until it does.
             events.update(
                 self.upsert_hashed(
-                    Event, "event_id", "events", {eid: {"is_published": False} for eid in absent}, "event"
+                    Event,
+                    "event_id",
+                    "events",
+                    {eid: {"is_published": False} for eid in absent},
+                    "event",
+                    placeholder=True,
                 )
             )
         wanted = {i.matter_id for i in rows if i.matter_id is not None} - set(matters)
         matter_pks = dict(matters)
         matter_pks.update(self.pk_map(LegislativeMatter, "matter_id", wanted))
+        # A matter imported from a detail page has no MatterId: its file number finds it.
+        files = sorted(
+            {i.matter_file for i in rows if i.matter_file and matter_pks.get(i.matter_id or 0) is None}
+        )
+        by_file: dict[str, int] = {}
+        for part in _chunks(files):
+            by_file.update(
+                LegislativeMatter.objects.filter(
+                    government=self.government, file_number__in=part, client__in=(self.client, "")
+                ).values_list("file_number", "pk")
+            )
         values: dict[int, dict[str, Any]] = {}
         for i in rows:
             if i.event_id is None:
@@ -635,7 +701,7 @@ class _Ingest:
                 "matter_type": i.matter_type or "",
                 "matter_status": i.matter_status or "",
                 "version": i.version or "",
-                "matter_id": matter_pks.get(i.matter_id) if i.matter_id is not None else None,
+                "matter_id": matter_pks.get(i.matter_id or 0) or by_file.get(i.matter_file or ""),
             }
         if not self.problems:
             self.upsert_hashed(EventItem, "event_item_id", "event_items", values, "event item")
@@ -689,9 +755,9 @@ class _Ingest:
             ):
                 found.setdefault((matter_id, day, name), pk)
         links = [
-            EventItem(pk=pk, matter_action_id=found[(m, d, a)]) for pk, m, d, a in items if (m, d, a) in found
+            {"pk": pk, "matter_action_id": found[(m, d, a)]} for pk, m, d, a in items if (m, d, a) in found
         ]
-        EventItem.objects.bulk_update(links, ["matter_action"], batch_size=BATCH)
+        _update(EventItem, links, ["matter_action_id"])
 
 
 def ingest_batch(

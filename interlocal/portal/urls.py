@@ -7,6 +7,7 @@ from interlocal.portal import (
     views_gates,
     views_index,
     views_initiative,
+    views_legislation,
     views_legistar,
     views_work,
 )
@@ -68,6 +69,9 @@ urlpatterns = [
     ),
     path("memberships/<int:pk>/end/", views_agreements.membership_end_view, name="membership_end"),
     path("governments/<slug:slug>/legistar/", views_legistar.legistar_sync, name="legistar_sync"),
+    path("meetings/<int:pk>/", views_legislation.meeting_detail, name="meeting"),
+    path("governments/<slug:slug>/meetings/", views_legislation.meeting_list, name="meetings"),
+    path("officials/<int:pk>/", views_legislation.official_detail, name="official"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

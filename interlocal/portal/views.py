@@ -38,6 +38,7 @@ from interlocal.initiatives.queries import (
     topic_choices,
     visible_initiatives,
 )
+from interlocal.legislation.queries import votes_by_action
 from interlocal.pagecache import GenerationPaginator
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
@@ -204,7 +205,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A legislative matter with its fields and action history, as Legistar shows it."""
     matter = get_matter_for_user(request.user, pk)
-    return render(request, "portal/matter_detail.html", {"matter": matter})
+    votes = votes_by_action(request.user, matter)
+    return render(request, "portal/matter_detail.html", {"matter": matter, "votes": votes})
 
 
 def matter_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:

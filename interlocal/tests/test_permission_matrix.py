@@ -590,6 +590,25 @@ PAGES: dict[str, Url] = {
         get=       ("ok     ok     ok     ok     ok     ok     ok",
                     "404    ok     ok     404    404    ok     ok"),
     ),
+    # Council records kept from Legistar: scoped like legislation (published, or the government's own people).
+    "portal:meeting": Url(
+        args=_pub("meeting"),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    404    ok     404    404    404    ok"),
+    ),
+    "portal:meetings": Url(
+        args=_government,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    404    404    404    404    404    ok"),
+    ),
+    "portal:official": Url(
+        args=_pub("official"),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    404    ok     404    404    404    ok"),
+    ),
     # The admin's own pages. Only staff enter the admin: the public and viewers are sent to its sign-in.
     "admin:index": Url(
         #            public viewer member outsdr o-crd  coord  admin

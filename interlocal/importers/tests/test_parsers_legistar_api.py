@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -177,3 +178,49 @@ def test_it_builds_paged_sync_urls() -> None:
     assert next_skip(1000, 12) is None
     with pytest.raises(ValueError):
         matters_page_url("metro/../x")
+
+
+def test_it_streams_a_list_item_by_item_across_read_boundaries(tmp_path: Path) -> None:
+    from interlocal.importers.parsers.legistar_api import _READ_BYTES, iter_json_list
+
+    rows = [
+        {"MatterId": 1, "MatterTitle": "x" * (2 * _READ_BYTES)},
+        12345,
+        {"MatterId": 2, "MatterFile": "é"},
+    ]
+    path = tmp_path / "big.json"
+    path.write_text(" \n" + json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert list(iter_json_list(path)) == rows
+    odata = tmp_path / "odata.json"
+    odata.write_text(json.dumps({"value": [{"MatterId": 3}]}))
+    assert list(iter_json_list(odata)) == [{"MatterId": 3}]
+
+
+def test_it_names_where_a_streamed_list_goes_wrong(tmp_path: Path) -> None:
+    from interlocal.importers.parsers.legistar_api import JsonStreamError, iter_json_list
+
+    cases = {
+        "": "the file is empty",
+        '[{"a": 1},]': "a comma before ']' after record 0",
+        '[{"a": 1}] extra': "text after the closing ']'",
+        '[{"a": 1} {"b": 2}]': "expected ',' or ']' after record 0",
+        '[{"a": 1}, {"b": ': "invalid JSON in record 1",
+    }
+    for text, message in cases.items():
+        path = tmp_path / "bad.json"
+        path.write_text(text)
+        with pytest.raises(JsonStreamError, match=re.escape(message)):
+            list(iter_json_list(path))
+
+
+def test_it_reads_text_versions_as_legistar_publishes_them() -> None:
+    rows = [
+        {"MatterId": 1, "MatterFile": "Int 0001-2018", "MatterVersion": "*"},
+        {"MatterId": 2, "MatterFile": "Res 0002-2018", "MatterVersion": "A"},
+        {"MatterId": 3, "MatterFile": "2024-1026", "MatterVersion": 1},
+        {"MatterId": 4, "MatterFile": "X", "MatterVersion": ["1"]},
+    ]
+    parsed = parse_legistar_json(rows, "nyc")
+    assert [r.version for r in parsed.value.records] == ["*", "A", "1", None]  # type: ignore[union-attr]
+    (problem,) = parsed.problems
+    assert (problem.row, problem.field) == (3, "MatterVersion")

@@ -169,3 +169,16 @@ def test_it_matches_what_importing_seed_000_would_give_lr33(db: None) -> None:
     args = ["--as", "stl-planner", "--collaborative", "st-louis-county", "--plan", "stl-county-plan"]
     call_command("import", "plan-page", str(seed), *args, stdout=out)
     assert "unchanged: initiative LR.33\n" in out.getvalue()
+
+
+def test_it_shows_res_21_08s_illustrative_meeting_and_roll_call(db: None, client: Client) -> None:
+    from interlocal.legislation.models import Event
+
+    call_command("demo", "--force", stdout=StringIO())
+    matter = LegislativeMatter.objects.get(file_number="RES. NO. 21-08")
+    meeting = Event.objects.get(client="leessummit", date=dt.date(2021, 4, 13))
+    assert "Illustrative" in meeting.comment
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'href="/legislation/{matter.pk}/"' in page and "Illustrative" in page
+    history = client.get(f"/legislation/{matter.pk}/").content.decode()
+    assert "Roll call" in history[history.index('id="history"') :]

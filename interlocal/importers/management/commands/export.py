@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from interlocal.agreements.models import LegislativeMatter, MatterAction
 from interlocal.importers import exports
 from interlocal.importers.sources.spreadsheet import RECORD_TYPES, template_csv
+from interlocal.legislation.models import Event
 
 
 class Command(BaseCommand):
@@ -40,6 +41,6 @@ class Command(BaseCommand):
         elif fmt == "json":
             exports.write_json_array(exports.rows(model), self.stdout)
         else:
-            if model not in (LegislativeMatter, MatterAction):
-                raise CommandError("--format ocd covers legislative-matters and matter-actions only")
+            if model not in (LegislativeMatter, MatterAction, Event):
+                raise CommandError("--format ocd covers legislative-matters, matter-actions and events only")
             exports.write_json_array(exports.ocd_items(model), self.stdout)
