@@ -30,7 +30,6 @@ from interlocal.importers.legistar_client import (
     LegistarError,
     Opener,
     Sleep,
-    odata_datetime,
     parse_utc,
     urllib_opener,
 )
@@ -76,9 +75,9 @@ class SyncOutcome:
     retries: int
     resumed: bool
     error: str = ""
-    matter_ids: list[int] = field(default_factory=list)
     stored: dict[str, dict[str, int]] = field(default_factory=dict)
-    adoption_note: str = ""
+    proposals: int = 0  # adoptions the matcher found in this run's matters
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the command and the portal."""
@@ -89,7 +88,9 @@ class SyncOutcome:
         if not self.ok:
             return f"Sync failed: {self.error}"
         changed = sum(n for by in self.stored.values() for k, n in by.items() if k in ("new", "changed"))
-        adoptions = f" {self.adoption_note}." if self.adoption_note else ""
+        adoptions = "".join(f" {note}." for note in self.notes)
+        if self.proposals:
+            adoptions += f" {self.proposals} adoption(s) found, waiting for a person to confirm."
         return (
             f"Sync {how}finished: fetched {fetched}; {changed} record(s) new or changed "
             f"({self.requests} requests, {self.retries} retries).{adoptions}"
@@ -199,16 +200,16 @@ def store_page(sync: LegistarSync, page: Page, acting_user: Person) -> Counts:
         ) from None
 
 
-def propose_adoptions(sync: LegistarSync, legistar_ids: list[int], acting_user: Person) -> str:
-    """Hand the run's matters to the adoption matcher (`adopt`'s propose_adoptions) once the run has committed.
+def propose_adoptions(sync: LegistarSync, legistar_ids: list[int], acting_user: Person) -> tuple[int, str]:
+    """Hand a committed page's matters to the adoption matcher (`adopt`'s propose_adoptions), if installed.
 
-    It only proposes; a person confirms. Returns a note for the run's summary ("" when nothing was proposed or
-    the matcher is not installed).
+    It only proposes; a person confirms. Returns how many adoptions it found, and why it did not look if it could
+    not (the acting user may not have this council's legislation matched).
     """
     module_name, function_name = ADOPTION_HOOK
     hook = getattr(importlib.import_module(module_name), function_name, None)
     if not callable(hook) or not legistar_ids:
-        return ""
+        return 0, ""
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from interlocal.agreements.models import LegislativeMatter
@@ -222,8 +223,8 @@ def propose_adoptions(sync: LegistarSync, legistar_ids: list[int], acting_user: 
     try:
         proposals = hook(acting_user=acting_user, government=sync.government, matter_ids=pks)
     except (PermissionDenied, ValidationError) as exc:
-        return f"adoptions were not looked for ({exc})"
-    return f"{len(proposals)} adoption(s) found, waiting for a person to confirm" if proposals else ""
+        return 0, f"adoptions were not looked for ({' '.join(str(exc).split())})"
+    return len(proposals), ""
 
 
 # --- the run ---------------------------------------------------------------------------------------------
@@ -259,7 +260,6 @@ def _begin(sync: LegistarSync, since: dt.datetime | None, now: dt.datetime) -> b
             "skip": 0,
             "max_seen": {},
             "counts": {},
-            "matter_ids": [],
         }
     sync.cursor["heartbeat"] = _iso(now)
     sync.status = SyncStatus.RUNNING
@@ -274,7 +274,6 @@ def _commit_page(sync: LegistarSync, page: Page, page_size: int, store: Store, a
     _, _, modified = PAGED_KINDS[page.kind]
     with transaction.atomic():
         stored = store(sync, page, acting_user)
-        matter_ids = [row["MatterId"] for row in page.rows] if page.kind == "matters" else []
         cursor = dict(sync.cursor)
         seen = [t for t in (parse_utc(row.get(modified)) for row in page.rows) if t is not None]
         max_seen = dict(cursor.get("max_seen", {}))
@@ -296,7 +295,6 @@ def _commit_page(sync: LegistarSync, page: Page, page_size: int, store: Store, a
             stored=changes,
             max_seen=max_seen,
             counts=dict(counts),
-            matter_ids=[*cursor.get("matter_ids", []), *matter_ids][-10000:],
         )
         if len(page.rows) < page_size:
             following = KIND_ORDER.index(page.kind) + 1
@@ -351,11 +349,17 @@ def run_sync(
         api.page_size = page_size
     store = store or store_page
     resumed = _start(sync, since, now())
+    proposals, notes = 0, []
     try:
         while kind := sync.cursor.get("kind"):
             skip = int(sync.cursor.get("skip", 0))
             page = fetch_page(api, kind, skip, _when(sync.cursor["since"].get(kind)))
             _commit_page(sync, page, api.page_size, store, acting_user)
+            if kind == "matters":
+                # The page is committed: the matcher reads its matters, and a failure there cannot undo it.
+                found, why_not = propose_adoptions(sync, [row["MatterId"] for row in page.rows], acting_user)
+                proposals += found
+                notes.extend([why_not] if why_not and why_not not in notes else [])
     except (LegistarError, DatabaseError) as exc:
         message = str(exc) if isinstance(exc, LegistarError) else f"the database refused a write: {exc}"
         message = " ".join(message.split())
@@ -365,6 +369,7 @@ def run_sync(
         _finish(sync, SyncStatus.INTERRUPTED, now(), api, error="interrupted; the next run resumes")
         raise
     outcome = _outcome(sync, api, resumed)
+    outcome.proposals, outcome.notes = proposals, notes
     with transaction.atomic():
         sync.high_water = _new_high_water(sync)
         sync.cursor = {}
@@ -377,8 +382,6 @@ def run_sync(
             changes={"fetched": (None, dict(outcome.counts)), "stored": (None, outcome.stored)},
             note=outcome.summary(),
         )
-    # After the commit: the matcher reads the stored matters, and its failure cannot undo the sync.
-    outcome.adoption_note = propose_adoptions(sync, outcome.matter_ids, acting_user)
     return outcome
 
 
@@ -390,7 +393,6 @@ def _outcome(sync: LegistarSync, api: LegistarClient, resumed: bool, error: str 
         retries=api.retries,
         resumed=resumed,
         error=error,
-        matter_ids=list(sync.cursor.get("matter_ids", [])),
         stored=dict(sync.cursor.get("stored", {})),
     )
 
@@ -419,8 +421,3 @@ def due_syncs(now: dt.datetime) -> list[LegistarSync]:
     """Every enabled sync whose interval has passed (or whose last run did not finish)."""
     candidates = LegistarSync.objects.filter(enabled=True).select_related("government")
     return [sync for sync in candidates if sync.is_due(now)]
-
-
-def describe_since(value: dt.datetime | None) -> str:
-    """How a --since shows in messages."""
-    return "the beginning" if value is None else odata_datetime(value)

@@ -324,13 +324,18 @@ HOOK_CALLS: list[dict[str, Any]] = []
 
 
 def record_proposals(*, acting_user: Any, government: Any, matter_ids: list[int]) -> list[str]:
-    """A stand-in for the adoption matcher: records what the sync hands it, and what was committed by then."""
-    sync_status = LegistarSync.objects.get(government=government).status
-    HOOK_CALLS.append({"government": government, "matter_ids": sorted(matter_ids), "status": sync_status})
+    """A stand-in for the adoption matcher: records what the sync hands it, and how much of it is stored."""
+    HOOK_CALLS.append(
+        {
+            "government": government,
+            "matter_ids": sorted(matter_ids),
+            "stored": LegislativeMatter.objects.filter(pk__in=matter_ids).count(),
+        }
+    )
     return ["a proposal"]
 
 
-def test_it_hands_the_runs_matters_to_the_adoption_matcher_after_the_run_commits(
+def test_it_hands_each_committed_page_of_matters_to_the_adoption_matcher(
     world: World, server: tuple[FakeLegistar, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from interlocal.importers import legistar_sync
@@ -339,10 +344,17 @@ def test_it_hands_the_runs_matters_to_the_adoption_matcher_after_the_run_commits
     monkeypatch.setattr(legistar_sync, "ADOPTION_HOOK", (__name__, "record_proposals"))
     HOOK_CALLS.clear()
     outcome = sync(world, url)
-    assert outcome.ok and "1 adoption(s) found, waiting for a person to confirm" in outcome.summary()
-    mine = LegislativeMatter.objects.filter(government=world.kansas_city, client="metro")
-    (call,) = HOOK_CALLS
-    assert call["government"] == world.kansas_city and call["status"] == SyncStatus.OK
-    assert call["matter_ids"] == sorted(mine.values_list("pk", flat=True))
+    assert outcome.ok and "3 adoption(s) found, waiting for a person to confirm" in outcome.summary()
+    mine = LegislativeMatter.objects.filter(government=world.kansas_city, client="metro").order_by(
+        "matter_id"
+    )
+    pks = list(mine.values_list("pk", flat=True))
+    assert [call["matter_ids"] for call in HOOK_CALLS] == [
+        sorted(pks[0:5]),
+        sorted(pks[5:10]),
+        sorted(pks[10:]),
+    ]
+    assert [call["stored"] for call in HOOK_CALLS] == [5, 5, 2]
+    assert all(call["government"] == world.kansas_city for call in HOOK_CALLS)
     # A run that stores no matter asks nothing.
-    assert sync(world, url).ok and len(HOOK_CALLS) == 1
+    assert sync(world, url).ok and len(HOOK_CALLS) == 3
