@@ -40,12 +40,14 @@ _MATTER_FIELDS = [
     "agenda_date",
     "passed_date",
     "enactment_number",
+    "enactment_date",
     "version",
     "sponsors",
     "indexes",
     "code_sections",
     "text",
     "is_published",
+    "detail_url",
 ]
 
 
@@ -301,6 +303,7 @@ def matter_action_add(
     tally: str = "",
     mover_name: str = "",
     seconder_name: str = "",
+    details_url: str = "",
 ) -> MatterAction:
     """Append a row to a matter's action history."""
     access.require(
@@ -317,6 +320,7 @@ def matter_action_add(
         tally=tally,
         mover_name=mover_name,
         seconder_name=seconder_name,
+        details_url=details_url,
         sequence=sequence,
     )
     action.full_clean()
@@ -332,7 +336,15 @@ def matter_action_add(
     return action
 
 
-_ACTION_FIELDS = ["version", "action_body_name", "passed_flag_name", "tally", "mover_name", "seconder_name"]
+_ACTION_FIELDS = [
+    "version",
+    "action_body_name",
+    "passed_flag_name",
+    "tally",
+    "mover_name",
+    "seconder_name",
+    "details_url",
+]
 
 
 @transaction.atomic

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -14,6 +18,29 @@ from interlocal.vocab import AgreementKind, VersionKind
 
 if TYPE_CHECKING:
     from interlocal.governments.models import Government
+
+
+_absolute_url = URLValidator(schemes=["http", "https"])
+
+
+def validate_legistar_link(value: str) -> None:
+    """An http(s) URL, or a link relative to its Legistar page (View.ashx?M=F&ID=...) kept as written.
+
+    Saved Legistar pages link their documents relatively; when the importer does not know the page's
+    address (no --base-url, --client or saved-from comment) it keeps the link rather than refuse the record.
+    """
+    if urlsplit(value).scheme:
+        _absolute_url(value)
+    elif value.startswith("//") or re.search(r"[\s\x00-\x1f<>\"]", value):
+        raise ValidationError(
+            "Enter an http(s) URL or a link relative to the Legistar page, such as View.ashx?M=F&ID=1.",
+            code="invalid",
+        )
+
+
+def is_absolute_link(value: str) -> bool:
+    """True for an http(s) URL; relative Legistar links cannot be followed from the portal."""
+    return urlsplit(value).scheme in ("http", "https")
 
 
 class Agreement(Versioned):
@@ -216,6 +243,11 @@ class LegislativeMatter(Versioned):
         max_length=80, blank=True, help_text="Legistar MatterEnactmentNumber."
     )
     enactment_date = models.DateField(null=True, blank=True, help_text="Legistar MatterEnactmentDate.")
+    detail_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="The matter's LegislationDetail.aspx page on its Legistar site, from a list or detail page.",
+    )
     version = models.CharField(max_length=20, blank=True, help_text="Legistar MatterVersion of the text.")
     sponsors = models.JSONField(default=list, blank=True, help_text="Legistar MatterSponsorName values.")
     indexes = models.JSONField(default=list, blank=True, help_text="Legistar MatterIndexName values.")
@@ -246,7 +278,12 @@ class MatterAttachment(Versioned):
         help_text="The matter.",
     )
     name = models.CharField(max_length=300, help_text="Legistar MatterAttachmentName.")
-    url = models.URLField(blank=True, max_length=500, help_text="Legistar MatterAttachmentHyperlink.")
+    url = models.CharField(
+        blank=True,
+        max_length=500,
+        validators=[validate_legistar_link],
+        help_text="Legistar MatterAttachmentHyperlink: absolute, or relative to the Legistar page it came from.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order as Legistar lists them.")
     file_name = models.CharField(
         max_length=255,
@@ -268,6 +305,11 @@ class MatterAttachment(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def href(self) -> str:
+        """The link the portal can follow: the URL when absolute, "" for a relative one."""
+        return self.url if is_absolute_link(self.url) else ""
 
     @property
     def content_type(self) -> str:
@@ -301,6 +343,12 @@ class MatterAction(Versioned):
         max_length=200, blank=True, help_text="Legistar MatterHistorySeconderName."
     )
     sequence = models.PositiveSmallIntegerField(default=0, help_text="Order among actions of the same date.")
+    details_url = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_legistar_link],
+        help_text='The row\'s Legistar HistoryDetail.aspx page ("Action details"), absolute or as the page gave it.',
+    )
 
     class Meta:
         ordering = ["action_date", "sequence", "id"]

@@ -183,10 +183,41 @@ class Source:
         return value
 
 
+def sniff_kind(head: bytes) -> str | None:
+    """The extension a file's first bytes show it to be (".pdf", ".xlsx", ".json", ".html"), or None."""
+    if head.startswith(b"%PDF-"):
+        return ".pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return ".xlsx"
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, errors="ignore").encode("utf-8", errors="ignore")
+            break
+    start = head.lstrip()[:200].lower()
+    if start[:1] in (b"{", b"["):
+        return ".json"
+    if start.startswith((b"<!doctype html", b"<html", b"<!--", b"<?xml")) and b"<html" in head.lower():
+        return ".html"
+    return None
+
+
+def accepts(source: Source, path: Path) -> bool:
+    """True when the file's extension is one the source takes, or, for a name without a usable extension
+    (a saved "LegislationDetail.aspx?ID=1", ".../matters/17071"), when its content is such a file."""
+    if path.suffix.lower() in source.extensions:
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return sniff_kind(head) in source.extensions
+
+
 def run_import(source: Source, path: Path, *, dry_run: bool = False, label: str | None = None) -> Report:
     """Parse and apply in one transaction; roll back on any rejection or for a preview."""
     report = Report(source=source.name, file=label or str(path), dry_run=dry_run)
-    if path.suffix.lower() not in source.extensions:
+    if not accepts(source, path):
         report.reject(None, "<file>", f"a {source.name} import takes {', '.join(source.extensions)} files")
         return report
     try:

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interlocal.importers.base import Report, run_import
+from interlocal.importers.base import Report, run_import, sniff_kind
 from interlocal.importers.queries import get_pending_upload_for_user, source_fields
 from interlocal.importers.sources import SOURCES
 from interlocal.importers.sources.spreadsheet import RECORD_TYPES, template_csv, template_xlsx
@@ -33,10 +33,13 @@ def check_upload(upload: Any, extensions: tuple[str, ...]) -> str | None:
     suffix = Path(upload.name or "").suffix.lower()
     if upload.size > MAX_UPLOAD_BYTES:
         return f"{upload.name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-    if suffix not in extensions:
-        return f"{upload.name}: this source takes {', '.join(extensions)} files."
     head = next(upload.chunks(8192), b"")
     upload.seek(0)
+    if suffix not in extensions:
+        # A page saved as "LegislationDetail.aspx?ID=1" or an API response without extension: its content.
+        suffix = sniff_kind(head) or suffix
+    if suffix not in extensions:
+        return f"{upload.name}: this source takes {', '.join(extensions)} files."
     magic = MAGIC.get(suffix)
     if magic is not None and not head.startswith(magic):
         return f"{upload.name} is not a {suffix} file."

@@ -153,17 +153,32 @@ def _columns(model: type[models.Model]) -> list[tuple[str, str, Any, Any]]:
 
 
 def _insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT the rows (dicts by attname; absent fields take their default) with executemany."""
+    """INSERT the rows (dicts by attname; absent fields take their default): COPY on PostgreSQL, else executemany."""
     if not rows:
         return
     cols = _columns(model)
     qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for _, c, _, _ in cols)}) "
-        f"VALUES ({', '.join(['%s'] * len(cols))})"
-    )
-    params = [[conv(row.get(att, default)) for att, _, default, conv in cols] for row in rows]
+    names = ", ".join(qn(c) for _, c, _, _ in cols)
+    plain = [(att, default) for att, _, default, conv in cols if conv is _identity]
+    converted = [(att, default, conv) for att, _, default, conv in cols if conv is not _identity]
+    order = [att for att, _ in plain] + [att for att, _, _ in converted]
+    by_position = {att: i for i, att in enumerate(order)}
+    # Values in the table's column order, built with as few calls per cell as possible.
+    index = [by_position[att] for att, _, _, _ in cols]
+    params = []
+    for row in rows:
+        values = [row.get(att, default) for att, default in plain]
+        values += [conv(row.get(att, default)) for att, default, conv in converted]
+        params.append([values[i] for i in index])
+    table = qn(model._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY loads rows several times faster than INSERT; psycopg adapts each value as INSERT would.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for values in params:
+                    copy.write_row(values)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
         for part in _chunks(params, BATCH):
             cursor.executemany(sql, part)
 

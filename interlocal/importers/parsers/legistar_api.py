@@ -485,6 +485,9 @@ class RecordParser:
             return
         seen.add(ident)
         records.append(builder(self.client, _Row(row, index, problems, self.file, prefix), ident, parent))
+        if kind == "matters" and not row.get("MatterFile"):
+            message = "empty; a matter needs its file number"
+            problems.append(ParseProblem(prefix + "MatterFile", message, index, self.file, "record"))
         for key, child_kind in NESTED.get(kind, ()):
             children = row.get(key)
             if children is None:
@@ -609,6 +612,8 @@ def iter_json_list(path: str | Path) -> Iterator[Any]:
             return
         pos += 1
         index = 0
+        # Newlines in the part of the file already dropped from the buffer, to name an error's line.
+        lines = 0
         expect_item = True
         while True:
             # Skip whitespace and the comma between items; read more when the buffer runs out.
@@ -617,6 +622,7 @@ def iter_json_list(path: str | Path) -> Iterator[Any]:
                     pos += 1
                 if pos < len(buf) or eof:
                     break
+                lines += buf.count("\n", 0, pos)
                 buf, pos = buf[pos:] + more(), 0
                 eof = pos >= len(buf)
             if pos >= len(buf):
@@ -643,17 +649,23 @@ def iter_json_list(path: str | Path) -> Iterator[Any]:
                         break
                 except json.JSONDecodeError as exc:
                     if eof:
-                        raise JsonStreamError(f"invalid JSON in record {index}: {exc.msg}") from exc
+                        line = lines + buf.count("\n", 0, exc.pos) + 1
+                        column = exc.pos - buf.rfind("\n", 0, exc.pos)
+                        raise JsonStreamError(
+                            f"invalid JSON at line {line} column {column} (record {index}): {exc.msg}"
+                        ) from exc
                 if len(buf) - pos > MAX_RECORD_CHARS:
                     raise JsonStreamError(f"record {index} is larger than {MAX_RECORD_CHARS // 2**20} MB")
                 chunk = more()
                 eof = chunk == ""
+                lines += buf.count("\n", 0, pos)
                 buf, pos = buf[pos:] + chunk, 0
             yield item
             index += 1
             pos = end
             expect_item = False
             if pos > _READ_BYTES:
+                lines += buf.count("\n", 0, pos)
                 buf, pos = buf[pos:], 0
 
 

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
+from typing import Any
 
+from .legistar_html import (
+    PageError,
+    by_id_suffix,
+    client_of,
+    header_key,
+    iter_grid,
+    legistar_site,
+    link_of,
+    looks_truncated,
+    page_url,
+    parse_html,
+    query_int,
+    resolve,
+    text_of,
+)
 from .records import LegislativeMatterRecord, MatterActionRecord, Parsed, ParseProblem
 from .textrepair import (
     LEGISTAR_WORDS,
@@ -55,7 +69,9 @@ ACTION_NAMES = frozenset(
 )
 
 # "File #: RES. NO. 21-08, Version: 1" repeats at the top of every page after the first.
-_PAGE_HEADER = re.compile(r"^File #:\s*(?P<file>[^\t]+?),\s*Version:\s*(?P<version>\d+)\s*$")
+_PAGE_HEADER = re.compile(r"^File #:\s*(?P<file>[^\t]+?),\s*Version:\s*(?P<version>\d+|[A-Z*])\s*$")
+# Legistar versions are text: numbers, '*' (the current one) or letters (amendments).
+_VERSION = re.compile(r"^(\d+|[A-Z*])$")
 _PAGE_FOOTER = re.compile(r"(^Page \d+( of \d+)?$)|(\bPage \d+( of \d+)?\s+Printed on\b)", re.IGNORECASE)
 _ATTACHMENT_SPLIT = re.compile(r"(?:^|,\s*)\d+\.\s+")
 _SENTENCE_END = re.compile(r"[.:;!?\"”)]$")
@@ -95,10 +111,10 @@ def _history_row(
     action_date = parse_us_date(cells[0])
     if action_date is None:
         problems.append(ParseProblem("histories.action_date", f"unreadable date {cells[0]!r}", row))
-    version: int | None = None
+    version: str | None = None
     rest = list(cells[1:])
-    if rest and rest[0].isdigit():
-        version = int(rest.pop(0))
+    if rest and _VERSION.match(rest[0]):
+        version = rest.pop(0)
     else:
         problems.append(ParseProblem("histories.version", "no version number", row))
     result = None
@@ -116,9 +132,9 @@ def _history_row(
     )
 
 
-def _clean_body(lines: list[str]) -> tuple[str, list[tuple[str, int]]]:
+def _clean_body(lines: list[str]) -> tuple[str, list[tuple[str, str]]]:
     """Drop page headers/footers, re-join paragraphs they cut, tidy bullets; return text and headers seen."""
-    headers: list[tuple[str, int]] = []
+    headers: list[tuple[str, str]] = []
     paragraphs: list[list[str]] = []
     current: list[str] = []
     after_page_break = False
@@ -126,7 +142,7 @@ def _clean_body(lines: list[str]) -> tuple[str, list[tuple[str, int]]]:
         stripped = line.strip()
         header = _PAGE_HEADER.match(stripped)
         if header:
-            headers.append((header.group("file"), int(header.group("version"))))
+            headers.append((header.group("file"), header.group("version")))
             if current:
                 paragraphs.append(current)
                 current = []
@@ -183,6 +199,15 @@ def to_markdown(paragraphs: Sequence[Sequence[str]]) -> str:
         else:
             blocks.append(markdown_escape(" ".join(lines)))
     return "\n\n".join(blocks)
+
+
+# pdftotext -layout separates columns by runs of spaces; the text parser reads tab-separated cells.
+_LAYOUT_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+def layout_to_cells(text: str) -> str:
+    """pdftotext -layout output as the tab-separated lines of the text export; form feeds become breaks."""
+    return "\n".join(_LAYOUT_GAP.sub("\t", line.strip()) for line in text.replace("\f", "\n").splitlines())
 
 
 def parse_legislation_text(text: str) -> Parsed[LegislativeMatterRecord]:
@@ -279,7 +304,7 @@ def parse_legislation_text(text: str) -> Parsed[LegislativeMatterRecord]:
     version = reference[1] if reference else None
     if version is None and "Version:" in values:
         raw_version = value("Version:", "version")
-        version = int(raw_version) if raw_version and raw_version.isdigit() else None
+        version = raw_version if raw_version and _VERSION.match(raw_version) else None
     if version is None:
         problems.append(ParseProblem("version", "no version in a page header or a Version: label"))
 
@@ -309,77 +334,79 @@ def parse_legislation_text(text: str) -> Parsed[LegislativeMatterRecord]:
 
 # --- LegislationDetail.aspx -------------------------------------------------------------------------
 
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
+# Each field: the ids of its value control (any vintage), then the label texts clients show for it.
+DETAIL_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "file_number": (("_lblFile2",), ("file #", "record #", "file number", "file no", "record no", "file")),
+    "version": (("_lblVersion2",), ("version", "ver")),
+    "name": (("_lblName2",), ("name", "file name")),
+    "type_name": (("_lblType2",), ("type", "file type", "record type")),
+    "status_name": (("_lblStatus2",), ("status",)),
+    "intro_date": (("_lblIntroduced2",), ("file created", "intro date", "introduced", "date introduced")),
+    "body_name": (
+        ("_hypInControlOf2", "_lblInControlOf2"),
+        ("in control", "current controlling legislative body", "committee"),
+    ),
+    "agenda_date": (("_lblOnAgenda2",), ("on agenda", "agenda date")),
+    "passed_date": (("_lblPassed2",), ("final action", "final action date", "passed")),
+    "enactment_number": (
+        ("_lblEnactmentNumber2",),
+        ("enactment #", "enactment number", "enactment no", "law number"),
+    ),
+    "enactment_date": (("_lblEnactmentDate2",), ("enactment date",)),
+    "title": (("_lblTitle2",), ("title",)),
+    "sponsors": (("_lblSponsors2",), ("sponsors", "sponsor", "primary sponsor")),
+    "indexes": (("_lblIndexes2",), ("indexes", "index")),
+    "code_sections": (("_lblCodeSections2",), ("code sections", "code section")),
+    "attachments": (("_lblAttachments2",), ("attachments",)),
+}
+_LABELS = {alias: name for name, (_, aliases) in DETAIL_FIELDS.items() for alias in aliases}
+_DATE_FIELDS = ("intro_date", "agenda_date", "passed_date", "enactment_date")
+NOT_A_DETAIL_PAGE = "not a Legistar LegislationDetail page (no file number found)"
+
+# Candidate labels: short texts ending in a colon, outside the grids and scripts.
+_LABEL_XPATH = (
+    "//*[self::td or self::th or self::span or self::label or self::div or self::dt or self::strong]"
+    "[string-length(normalize-space(.)) < 50][contains(., ':')]"
+    "[not(ancestor::table[contains(@class, 'rgMasterTable')])][not(ancestor::script)]"
 )
-_BLOCK = frozenset(["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"])
 
 
-@dataclass
-class _Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[_Node | str] = field(default_factory=list)
-    parent: _Node | None = None
-
-    def text(self, blocks: bool = False) -> str:
-        parts: list[str] = []
-        for child in self.children:
-            if isinstance(child, str):
-                parts.append(child)
-            else:
-                inner = child.text(blocks)
-                parts.append(f"\n{inner}\n" if blocks and child.tag in _BLOCK else inner)
-        return "".join(parts)
-
-    def iter(self) -> list[_Node]:
-        out: list[_Node] = [self]
-        for child in self.children:
-            if isinstance(child, _Node):
-                out.extend(child.iter())
-        return out
+def _labelled_values(root: Any) -> dict[str, Any]:
+    """Field name -> value element, for labels found by their visible text ("Record #:" -> file_number)."""
+    found: dict[str, Any] = {}
+    for label in root.xpath(_LABEL_XPATH):
+        text = text_of(label)
+        if not text.endswith(":"):
+            continue
+        name = _LABELS.get(header_key(text[:-1]))
+        if name is None or name in found:
+            continue
+        # The value sits in the next table cell (Legistar's layout) or the next element (dl, div layouts).
+        cell = label if label.tag in ("td", "th") else next(iter(label.xpath("ancestor::td[1]")), None)
+        value = None
+        if cell is not None and text_of(cell) == text:
+            value = next(iter(cell.xpath("following-sibling::td[1]")), None)
+        if value is None:
+            value = next(iter(label.xpath("following-sibling::*[1]")), None)
+        if value is not None:
+            found[name] = value
+    return found
 
 
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("#root", {})
-        self.current = self.root
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = _Node(tag, {k: v or "" for k, v in attrs}, parent=self.current)
-        self.current.children.append(node)
-        if tag not in _VOID:
-            self.current = node
-
-    def handle_endtag(self, tag: str) -> None:
-        node: _Node | None = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        # An end tag with no open element is stray markup: ignore it.
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data: str) -> None:
-        self.current.children.append(data)
+def _list_items(element: Any, base: str | None) -> tuple[tuple[str, str | None], ...]:
+    """The linked items of a value (sponsors, attachments), else its text split on ';' or ','."""
+    anchors = [a for a in element.xpath(".//a") if text_of(a)]
+    if anchors:
+        # Attachment links read "1. Resolution"; the number is only the list position.
+        return tuple((re.sub(r"^\d+\.\s+", "", text_of(a)), link_of(a, base)) for a in anchors)
+    text = text_of(element)
+    if re.match(r"\s*\d+\.\s", text):
+        return tuple((name, None) for name in parse_attachment_list(text))
+    separator = ";" if ";" in text else ","
+    return tuple((part.strip(), None) for part in text.split(separator) if part.strip())
 
 
-def _paragraphs(node: _Node) -> list[list[str]]:
+def _paragraphs(node: Any) -> list[list[str]]:
     """A text element's blocks: each paragraph one line, each list its "- " items."""
     out: list[list[str]] = []
     inline: list[str] = []
@@ -390,168 +417,191 @@ def _paragraphs(node: _Node) -> list[list[str]]:
             out.append([line])
         inline.clear()
 
-    def walk(parent: _Node) -> None:
-        for child in parent.children:
-            if isinstance(child, str):
-                inline.append(child)
-            elif child.tag in ("script", "style"):
-                continue
-            elif child.tag in ("ul", "ol"):
+    def walk(parent: Any) -> None:
+        # libxml2 caps the tree at 256 levels, well within Python's recursion limit.
+        if parent.text:
+            inline.append(parent.text)
+        for child in parent:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in ("script", "style") or not tag:
+                pass
+            elif tag in ("ul", "ol"):
                 flush()
-                items = [
-                    collapse_whitespace(normalize_text(li.text())) for li in child.iter() if li.tag == "li"
-                ]
+                items = [text_of(li) for li in child.iter("li")]
                 if any(items):
                     out.append([f"- {item}" for item in items if item])
-            elif child.tag in _BLOCK:
+            elif tag in _BLOCK:
                 flush()
                 walk(child)
                 flush()
             else:
                 walk(child)
+            if child.tail:
+                inline.append(child.tail)
 
     walk(node)
     flush()
     return out
 
 
-def _by_id_suffix(nodes: list[_Node], suffix: str) -> _Node | None:
-    return next((n for n in nodes if n.attrs.get("id", "").endswith(suffix)), None)
-
-
-def parse_legislation_detail_html(html: str, client: str | None = None) -> Parsed[LegislativeMatterRecord]:
-    """Parse Legistar's LegislationDetail.aspx page (ids like ctl00_ContentPlaceHolder1_lblFile2)."""
-    problems: list[ParseProblem] = []
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    nodes = builder.root.iter()
-
-    def span(suffix: str, field_name: str, required: bool = True) -> str | None:
-        node = _by_id_suffix(nodes, suffix)
-        if node is None:
-            if required:
-                problems.append(ParseProblem(field_name, f"no element with id ending {suffix!r}"))
-            return None
-        return collapse_whitespace(normalize_text(node.text())) or None
-
-    def links(suffix: str, field_name: str) -> tuple[tuple[str, str | None], ...]:
-        node = _by_id_suffix(nodes, suffix)
-        if node is None:
-            problems.append(ParseProblem(field_name, f"no element with id ending {suffix!r}"))
-            return ()
-        anchors = [n for n in node.iter() if n.tag == "a"]
-        if anchors:
-            return tuple(
-                # Attachment links read "1. Resolution"; the number is only the list position.
-                (
-                    re.sub(r"^\d+\.\s+", "", collapse_whitespace(normalize_text(a.text()))),
-                    a.attrs.get("href") or None,
-                )
-                for a in anchors
-                if collapse_whitespace(a.text())
-            )
-        return tuple((name, None) for name in _list_value(collapse_whitespace(node.text())))
-
-    def date_span(suffix: str, field_name: str) -> date | None:
-        raw = span(suffix, field_name)
-        parsed = parse_us_date(raw)
-        if raw and parsed is None:
-            problems.append(ParseProblem(field_name, f"unreadable date {raw!r}"))
-        return parsed
-
-    raw_version = span("_lblVersion2", "version", required=False)
-    version = int(raw_version) if raw_version and raw_version.isdigit() else None
-    if version is None:
-        problems.append(ParseProblem("version", "no numeric lblVersion2"))
-
-    in_control = _by_id_suffix(nodes, "_hypInControlOf2") or _by_id_suffix(nodes, "_lblInControlOf2")
-    body_name = collapse_whitespace(in_control.text()) or None if in_control else None
-    if in_control is None:
-        problems.append(ParseProblem("body_name", "no hypInControlOf2 element"))
-
-    attachments = links("_lblAttachments2", "attachments")
-    text_node = _by_id_suffix(nodes, "_divText") or _by_id_suffix(nodes, "_lblText")
-    text = to_markdown(_paragraphs(text_node)) or None if text_node is not None else None
-
-    record = LegislativeMatterRecord(
-        client=client,
-        file_number=span("_lblFile2", "file_number"),
-        name=span("_lblName2", "name"),
-        type_name=span("_lblType2", "type_name"),
-        status_name=span("_lblStatus2", "status_name"),
-        intro_date=date_span("_lblIntroduced2", "intro_date"),
-        agenda_date=date_span("_lblOnAgenda2", "agenda_date"),
-        passed_date=date_span("_lblPassed2", "passed_date"),
-        body_name=body_name,
-        title=span("_lblTitle2", "title"),
-        sponsors=tuple(name for name, _ in links("_lblSponsors2", "sponsors")),
-        indexes=_list_value(span("_lblIndexes2", "indexes")),
-        code_sections=_list_value(span("_lblCodeSections2", "code_sections", required=False)),
-        attachments=tuple(name for name, _ in attachments),
-        attachment_urls=tuple(url for _, url in attachments),
-        version=version,
-        text=text,
-        histories=_html_histories(nodes, problems),
-        enactment_date=parse_us_date(span("_lblEnactmentDate2", "enactment_date", required=False)),
-        enactment_number=span("_lblEnactmentNumber2", "enactment_number", required=False),
-    )
-    return Parsed(record, tuple(problems))
-
+_BLOCK = frozenset(["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"])
 
 _HISTORY_COLUMNS = {
     "date": "date",
-    "ver.": "version",
+    "action date": "date",
     "ver": "version",
+    "version": "version",
     "action by": "body",
     "action": "action",
     "result": "result",
     "tally": "tally",
+    "action details": "details",
 }
 
 
-def _html_histories(nodes: list[_Node], problems: list[ParseProblem]) -> tuple[MatterActionRecord, ...]:
-    table = next(
-        (n for n in nodes if n.tag == "table" and "gridLegislation" in n.attrs.get("id", "")),
-        None,
-    )
+def _histories(root: Any, base: str | None, problems: list[ParseProblem]) -> tuple[MatterActionRecord, ...]:
+    table = by_id_suffix(root, "_gridLegislation_ctl00")
     if table is None:
-        problems.append(ParseProblem("histories", "no gridLegislation table"))
+        table = next(iter(root.xpath("//table[contains(@id, 'gridLegislation')]")), None)
+    if table is None:
         return ()
-    rows = [n for n in table.iter() if n.tag == "tr"]
-    columns: dict[str, int] = {}
     out: list[MatterActionRecord] = []
-    for row_index, row in enumerate(rows):
-        cells = [n for n in row.children if isinstance(n, _Node) and n.tag in ("td", "th")]
-        texts = [collapse_whitespace(normalize_text(c.text())) for c in cells]
-        if any(c.tag == "th" for c in cells):
-            columns = {
-                _HISTORY_COLUMNS[t.lower()]: i for i, t in enumerate(texts) if t.lower() in _HISTORY_COLUMNS
-            }
-            continue
-        if not columns or len(texts) < len(columns):
-            # Telerik grids put pager and "no records" rows in the same table.
+    for row in iter_grid(table, base):
+        cols = {
+            _HISTORY_COLUMNS[k]: c for h, c in row.cells.items() if (k := header_key(h)) in _HISTORY_COLUMNS
+        }
+        if "date" not in cols:
             continue
 
-        def col(name: str, texts: list[str] = texts, columns: dict[str, int] = columns) -> str | None:
-            idx = columns.get(name)
-            return (texts[idx] or None) if idx is not None and idx < len(texts) else None
+        def text(name: str, cols: dict[str, Any] = cols) -> str | None:
+            return cols[name].text or None if name in cols else None
 
-        raw_date = col("date")
-        action_date = parse_us_date(raw_date)
+        action_date = parse_us_date(text("date"))
         if action_date is None:
-            problems.append(ParseProblem("histories.action_date", f"unreadable date {raw_date!r}", row_index))
-        raw_version = col("version")
+            problems.append(
+                ParseProblem("histories.action_date", f"unreadable date {text('date')!r}", row.index)
+            )
         out.append(
             MatterActionRecord(
                 action_date=action_date,
-                version=int(raw_version) if raw_version and raw_version.isdigit() else None,
-                action_body=col("body"),
-                action_name=col("action"),
-                result=col("result"),
-                tally=col("tally"),
+                version=text("version"),
+                action_body=text("body"),
+                action_name=text("action"),
+                result=text("result"),
+                tally=text("tally"),
+                details_url=cols["details"].link() if "details" in cols else None,
             )
         )
-    if not columns:
-        problems.append(ParseProblem("histories", "gridLegislation table has no header row"))
     return tuple(out)
+
+
+def parse_legislation_detail_html(
+    html: str, client: str | None = None, base_url: str | None = None
+) -> Parsed[LegislativeMatterRecord]:
+    """Parse a LegislationDetail.aspx page of any Legistar client and vintage; only the file number is required.
+
+    Fields are found by their control id (ctl00_ContentPlaceHolder1_lblFile2) or by their label's text
+    ("Record #:", "File #:"); a field the page lacks is absent from `present`. Relative links are resolved
+    against `base_url`, else the page's own address (base, saved-from comment, canonical), else the
+    client's Legistar site when other links name it; otherwise they are kept as written.
+    """
+    empty = _empty_detail(client)
+    if looks_truncated(html):
+        return Parsed(
+            empty, (ParseProblem("<page>", "the page is cut short (no closing </html>); save it again"),)
+        )
+    try:
+        root = parse_html(html)
+    except PageError as exc:
+        return Parsed(empty, (ParseProblem("<page>", str(exc)),))
+    own_url = page_url(html, root)
+    base = base_url or own_url or legistar_site(root)
+    if base is None and client and re.fullmatch(r"[a-z0-9-]+", client):
+        base = f"https://{client}.legistar.com/"
+    # The form posts back to the page itself: LegislationDetail.aspx?ID=<MatterId>&GUID=...
+    action = next(iter(root.xpath("//form[contains(@action, 'LegislationDetail.aspx')]/@action")), None)
+    if own_url is None and action and base:
+        own_url = resolve(action, base)
+    labelled = _labelled_values(root)
+    problems: list[ParseProblem] = []
+    elements: dict[str, Any] = {}
+    for name, (ids, _) in DETAIL_FIELDS.items():
+        element = by_id_suffix(root, *ids)
+        if element is None:
+            element = labelled.get(name)
+        if element is not None:
+            elements[name] = element
+
+    def text(name: str) -> str | None:
+        return text_of(elements[name]) or None if name in elements else None
+
+    file_number = text("file_number")
+    if not file_number:
+        return Parsed(empty, (ParseProblem("<page>", NOT_A_DETAIL_PAGE),))
+
+    dates: dict[str, date | None] = {}
+    for name in _DATE_FIELDS:
+        raw = text(name)
+        dates[name] = parse_us_date(raw)
+        if raw and dates[name] is None:
+            problems.append(ParseProblem(name, f"unreadable date {raw!r}"))
+    attachments = _list_items(elements["attachments"], base) if "attachments" in elements else ()
+    text_node = by_id_suffix(root, "_divText", "_lblTextData", "_lblText")
+    body_text = to_markdown(_paragraphs(text_node)) or None if text_node is not None else None
+    present = set(elements) | {"histories"}
+    if text_node is not None:
+        present.add("text")
+    own_id = (
+        query_int(own_url or action) if "legislationdetail" in (own_url or action or "").lower() else None
+    )
+    record = LegislativeMatterRecord(
+        client=client or client_of(base),
+        file_number=file_number,
+        name=text("name"),
+        type_name=text("type_name"),
+        status_name=text("status_name"),
+        intro_date=dates["intro_date"],
+        agenda_date=dates["agenda_date"],
+        passed_date=dates["passed_date"],
+        body_name=text("body_name"),
+        title=text("title"),
+        sponsors=tuple(n for n, _ in _list_items(elements["sponsors"], base))
+        if "sponsors" in elements
+        else (),
+        indexes=_list_value(text("indexes")),
+        code_sections=_list_value(text("code_sections")),
+        attachments=tuple(name for name, _ in attachments),
+        attachment_urls=tuple(url for _, url in attachments),
+        version=text("version"),
+        text=body_text,
+        histories=_histories(root, base, problems),
+        enactment_date=dates["enactment_date"],
+        enactment_number=text("enactment_number"),
+        present=frozenset(present),
+        page_url=own_url,
+        matter_id=own_id,
+    )
+    return Parsed(record, tuple(problems))
+
+
+def _empty_detail(client: str | None) -> LegislativeMatterRecord:
+    return LegislativeMatterRecord(
+        client=client,
+        file_number=None,
+        name=None,
+        type_name=None,
+        status_name=None,
+        intro_date=None,
+        agenda_date=None,
+        passed_date=None,
+        body_name=None,
+        title=None,
+        sponsors=(),
+        indexes=(),
+        code_sections=(),
+        attachments=(),
+        version=None,
+        text=None,
+        histories=(),
+        present=frozenset(),
+    )

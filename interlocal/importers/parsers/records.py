@@ -95,6 +95,8 @@ class MatterActionRecord:
     tally: str | None = None
     mover: str | None = None
     seconder: str | None = None
+    # The history row's "Action details" page on a Legistar site.
+    details_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,12 +117,19 @@ class LegislativeMatterRecord:
     indexes: tuple[str, ...]
     code_sections: tuple[str, ...]
     attachments: tuple[str, ...]
-    version: int | None
+    # Legistar versions are text: '1', '2', '*', 'A'.
+    version: str | None
     text: str | None
     histories: tuple[MatterActionRecord, ...]
     enactment_date: date | None = None
     enactment_number: str | None = None
     attachment_urls: tuple[str | None, ...] = ()
+    # The fields the page showed (a page without "On agenda" leaves the stored agenda date alone);
+    # None means every field, as in the PDF text export.
+    present: frozenset[str] | None = None
+    # Where the page came from, when it says (saved-from comment, <base>), and its Legistar MatterId.
+    page_url: str | None = None
+    matter_id: int | None = None
 
 
 @dataclass(frozen=True)

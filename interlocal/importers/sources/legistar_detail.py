@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -19,10 +20,11 @@ from interlocal.importers.base import (
     Report,
     Source,
     differences,
-    read_text,
     row_guard,
 )
 from interlocal.importers.parsers import parse_legislation_detail_html, parse_legislation_text
+from interlocal.importers.parsers.legistar_detail import layout_to_cells
+from interlocal.importers.parsers.legistar_html import MAX_HTML_BYTES, PageError, decode_page
 from interlocal.importers.parsers.records import LegislativeMatterRecord, MatterActionRecord
 from interlocal.importers.parsers.textrepair import looks_like_html
 
@@ -70,6 +72,8 @@ def upsert_actions(
             "mover_name": row.mover or "",
             "seconder_name": row.seconder or "",
         }
+        if row.details_url:
+            values["details_url"] = row.details_url[:500]
         with row_guard(report, index, "histories"):
             if existing is None:
                 actions.matter_action_add(
@@ -139,56 +143,117 @@ def upsert_matter(
     return None
 
 
+# A council PDF with its text runs to a few MB; a saved page or text export to one. The limits are checked
+# before reading, so a wrong or hostile file costs neither time nor memory.
+MAX_PDF_BYTES = 50 * 1024 * 1024
+MAX_TEXT_BYTES = MAX_HTML_BYTES
+PDFTOTEXT_TIMEOUT = 60
+
+
+def too_large(path: Path, limit: int, what: str, report: Report) -> bool:
+    """Refuse a file over the limit before reading it."""
+    size = path.stat().st_size
+    if size > limit:
+        report.reject(
+            None, "<file>", f"{what} of {size / 2**20:.1f} MB is larger than the {limit // 2**20} MB limit"
+        )
+        return True
+    return False
+
+
 class LegistarDetailSource(Source):
     """One matter from Legistar's detail export: text (or PDF through pdftotext) or the detail HTML page."""
 
     name = "legistar-detail"
     help = 'Legistar "Legislation Details (With Text)" text/PDF or LegislationDetail.aspx HTML'
     extensions = (".txt", ".pdf", ".html", ".htm")
-    options = (Option("--government", "slug of the government whose council considered it", required=True),)
+    options = (
+        Option("--government", "slug of the government whose council considered it", required=True),
+        Option(
+            "--client",
+            "Legistar client name (e.g. chicago); kept on the matter, and https://CLIENT.legistar.com/ "
+            "resolves the page's relative links when it does not say its own address",
+        ),
+        Option("--base-url", "the page's address, to resolve its relative links (View.ashx?M=F&ID=...)"),
+    )
 
     def parse(self, path: Path, report: Report) -> LegislativeMatterRecord | None:
-        """Read text, HTML or (with pdftotext installed) PDF, and parse it."""
-        text = self._pdf_text(path, report) if path.suffix.lower() == ".pdf" else read_text(path, report)
+        """Read text, HTML or (with pdftotext installed) PDF, whatever the file's name, and parse it."""
+        try:
+            with path.open("rb") as handle:
+                is_pdf = handle.read(5) == b"%PDF-"
+        except OSError as exc:
+            report.reject(None, "<file>", f"cannot read: {exc}")
+            return None
+        if is_pdf:
+            text = self._pdf_text(path, report)
+            html = False
+        else:
+            if too_large(path, MAX_TEXT_BYTES, "a page or text export", report):
+                return None
+            try:
+                text = decode_page(path.read_bytes())
+            except PageError as exc:
+                report.reject(None, "<file>", str(exc))
+                return None
+            html = looks_like_html(text) or bool(re.match(r"\s*<(!--|\?xml)", text))
         if text is None:
             return None
-        parsed = (
-            parse_legislation_detail_html(text) if looks_like_html(text) else parse_legislation_text(text)
-        )
+        client = self.values.get("client") or None
+        if html:
+            parsed = parse_legislation_detail_html(text, client=client, base_url=self.values.get("base_url"))
+        else:
+            parsed = parse_legislation_text(text)
         for problem in parsed.problems:
             report.reject_parse(problem)
-        if not parsed.value.file_number:
+        if report.ok and not parsed.value.file_number:
             report.reject(None, "file_number", "the matter has no file number")
-        if not parsed.value.title:
-            report.reject(None, "title", "the matter has no title")
         return parsed.value
 
     def _pdf_text(self, path: Path, report: Report) -> str | None:
-        if path.read_bytes()[:5] != b"%PDF-":
-            report.reject(None, "<file>", "not a PDF file")
-            return None
         tool = shutil.which("pdftotext")
         if tool is None:
             report.reject(
                 None, "<file>", "reading PDF needs pdftotext (poppler-utils); import the text instead"
             )
             return None
-        done = subprocess.run([tool, "-layout", str(path), "-"], capture_output=True, check=False)
-        if done.returncode != 0:
-            report.reject(None, "<file>", f"pdftotext failed: {done.stderr.decode(errors='replace')[:200]}")
+        if too_large(path, MAX_PDF_BYTES, "a PDF", report):
             return None
-        return done.stdout.decode("utf-8", errors="replace")
+        try:
+            done = subprocess.run(
+                [tool, "-layout", "-enc", "UTF-8", str(path), "-"],
+                capture_output=True,
+                check=False,
+                timeout=PDFTOTEXT_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            report.reject(None, "<file>", f"pdftotext did not finish within {PDFTOTEXT_TIMEOUT} s")
+            return None
+        if done.returncode != 0:
+            reason = done.stderr.decode(errors="replace").strip().splitlines()
+            report.reject(None, "<file>", f"pdftotext failed: {(reason or ['no message'])[-1][:200]}")
+            return None
+        if len(done.stdout) > MAX_TEXT_BYTES:
+            report.reject(None, "<file>", f"the PDF's text is larger than {MAX_TEXT_BYTES // 2**20} MB")
+            return None
+        return layout_to_cells(done.stdout.decode("utf-8", errors="replace"))
 
     def apply(self, parsed: LegislativeMatterRecord, report: Report) -> None:
-        """Upsert the matter on (government, file number), then its actions and attachments."""
+        """Upsert the matter on (government, file number) with the fields the page shows, then its actions
+        and attachments; fields the page lacks keep their stored values."""
         government = government_option(self, report)
         if government is None or not parsed.file_number:
             return
         rec = parsed
-        # Legistar's status can lag the votes; the date of the final passing action decides.
-        passed = rec.passed_date or passed_date_of(rec.histories)
-        values: dict[str, Any] = {
-            "client": (rec.client or "")[:80],
+        existing = LegislativeMatter.objects.filter(
+            government=government, file_number=rec.file_number
+        ).first()
+        shown = rec.present
+
+        def has(name: str) -> bool:
+            return shown is None or name in shown
+
+        candidates: dict[str, Any] = {
             "file_number": rec.file_number,
             "name": rec.name or "",
             "type_name": rec.type_name or "",
@@ -197,17 +262,36 @@ class LegistarDetailSource(Source):
             "body_name": rec.body_name or "",
             "intro_date": rec.intro_date,
             "agenda_date": rec.agenda_date,
-            "passed_date": passed,
             "enactment_number": rec.enactment_number or "",
-            "version": "" if rec.version is None else str(rec.version),
+            "enactment_date": rec.enactment_date,
+            "version": rec.version or "",
             "sponsors": list(rec.sponsors),
             "indexes": list(rec.indexes),
             "code_sections": "\n".join(rec.code_sections),
             "text": rec.text or "",
         }
-        existing = LegislativeMatter.objects.filter(
-            government=government, file_number=rec.file_number
-        ).first()
+        values = {k: v for k, v in candidates.items() if k == "file_number" or has(k)}
+        if shown is None and rec.enactment_date is None:
+            # The text export shows an enactment date only when there is one.
+            del values["enactment_date"]
+        # Legistar's status can lag the votes; the date of the final passing action decides.
+        if has("passed_date") or rec.histories:
+            passed = rec.passed_date or passed_date_of(rec.histories)
+            if passed is not None or has("passed_date"):
+                values["passed_date"] = passed
+        if not values.get("title") and (existing is None or not existing.title):
+            values["title"] = rec.name or rec.file_number
+            report.note(f"{rec.file_number}: the page shows no title; the file number stands in for it")
+        elif not values.get("title"):
+            values.pop("title", None)
+        # --client decides the client; a client read from the page only fills a blank one.
+        client = self.values.get("client") or rec.client
+        if client and (self.values.get("client") or existing is None or not existing.client):
+            values["client"] = client[:80]
+        if rec.matter_id is not None:
+            values["matter_id"] = rec.matter_id
+            if rec.page_url:
+                values["detail_url"] = rec.page_url[:500]
         matter = upsert_matter(self, government, existing, values, report)
         if matter is None:
             return

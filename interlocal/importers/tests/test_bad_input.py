@@ -77,7 +77,7 @@ def test_it_rejects_a_duplicate_key_and_rolls_back_rows_already_written(world: W
     path = tmp_path / "matters.json"
     path.write_text(json.dumps([rows[0], {**rows[0], "MatterFile": "2024-9999"}]))
     out = rejected([*legistar_args(world, path), "--government", "kansas-city", "--client", "metro"])
-    assert f"{path}, row 1, column MatterId: identity {rows[0]['MatterId']} repeats an earlier row" in out
+    assert f"{path}, record 1, field MatterId: identity {rows[0]['MatterId']} repeats an earlier row" in out
 
 
 def test_it_rolls_back_earlier_rows_when_a_later_row_fails(world: World, tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_it_rolls_back_earlier_rows_when_a_later_row_fails(world: World, tmp_pat
     path = tmp_path / "matters.json"
     path.write_text(json.dumps([rows[0], {**rows[0], "MatterId": 1, "MatterFile": None}]))
     out = rejected([*legistar_args(world, path), "--government", "kansas-city", "--client", "metro"])
-    assert f"{path}, row 1, column MatterFile: empty" in out
+    assert f"{path}, record 1, field MatterFile: empty" in out
 
 
 def test_it_rejects_an_impossible_date(world: World, tmp_path: Path) -> None:

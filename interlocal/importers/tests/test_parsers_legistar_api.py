@@ -147,6 +147,7 @@ def test_it_rejects_structurally_wrong_payloads_naming_row_and_key() -> None:
         (3, "MatterId"),
         (4, "MatterIntroDate"),
         (4, "MatterTypeId"),
+        (4, "MatterFile"),  # a matter without its file number cannot be stored
         (5, "MatterId"),
     }
 
@@ -204,7 +205,7 @@ def test_it_names_where_a_streamed_list_goes_wrong(tmp_path: Path) -> None:
         '[{"a": 1},]': "a comma before ']' after record 0",
         '[{"a": 1}] extra': "text after the closing ']'",
         '[{"a": 1} {"b": 2}]': "expected ',' or ']' after record 0",
-        '[{"a": 1}, {"b": ': "invalid JSON in record 1",
+        '[{"a": 1},\n {"b": ': "invalid JSON at line 2 column 7 (record 1)",
     }
     for text, message in cases.items():
         path = tmp_path / "bad.json"

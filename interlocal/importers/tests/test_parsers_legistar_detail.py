@@ -45,11 +45,11 @@ def test_it_repairs_and_reads_the_lees_summit_export() -> None:
     assert rec.title == TITLE
     assert (rec.sponsors, rec.indexes, rec.code_sections) == ((), (), ())
     assert rec.attachments == ("Resolution", "Statement of Common Purpose")
-    assert rec.version == 1
+    assert rec.version == "1"
     assert rec.histories == (
         MatterActionRecord(
             action_date=date(2021, 4, 13),
-            version=1,
+            version="1",
             action_body="City Council - Regular Session",
             action_name="adopted",
             result="Pass",
@@ -140,7 +140,7 @@ def test_it_reads_a_legislation_detail_page() -> None:
     assert parsed.problems == ()
     assert rec.client == "leessummit"
     assert rec.file_number == "RES. NO. 21-08"
-    assert rec.version == 1
+    assert rec.version == "1"
     assert rec.name is None
     assert (rec.type_name, rec.status_name) == ("Resolution", "Passed")
     assert (rec.intro_date, rec.agenda_date, rec.passed_date) == (
@@ -153,10 +153,16 @@ def test_it_reads_a_legislation_detail_page() -> None:
     assert rec.sponsors == ("Beto Lopez", "Trish Carlyle")
     assert rec.indexes == ("Intergovernmental", "Shared Services")
     assert rec.attachments == ("Resolution", "Statement of Common Purpose")
-    assert rec.attachment_urls == ("View.ashx?M=F&ID=9&GUID=A", "View.ashx?M=F&ID=10&GUID=B")
+    # The Legistar client's site is https://CLIENT.legistar.com/: the page's relative links resolve there.
+    assert rec.attachment_urls == (
+        "https://leessummit.legistar.com/View.ashx?M=F&ID=9&GUID=A",
+        "https://leessummit.legistar.com/View.ashx?M=F&ID=10&GUID=B",
+    )
+    unknown = parse_legislation_detail_html(DETAIL_HTML).value
+    assert unknown.attachment_urls == ("View.ashx?M=F&ID=9&GUID=A", "View.ashx?M=F&ID=10&GUID=B")
     assert rec.histories == (
-        MatterActionRecord(date(2021, 4, 13), 1, "City Council - Regular Session", "adopted", "Pass"),
-        MatterActionRecord(date(2021, 4, 6), 1, "Rules Committee", "recommended for approval", "Pass"),
+        MatterActionRecord(date(2021, 4, 13), "1", "City Council - Regular Session", "adopted", "Pass"),
+        MatterActionRecord(date(2021, 4, 6), "1", "Rules Committee", "recommended for approval", "Pass"),
     )
     assert (
         rec.text
@@ -164,13 +170,28 @@ def test_it_reads_a_legislation_detail_page() -> None:
     )
 
 
-def test_it_reports_what_a_stripped_detail_page_lacks() -> None:
+def test_it_says_in_one_sentence_that_a_page_without_a_file_number_is_no_detail_page() -> None:
     parsed = parse_legislation_detail_html(
         "<html><body><span id='x_lblTitle2'>Only a title</span></body></html>"
     )
-    assert parsed.value.title == "Only a title"
-    fields = {p.field for p in parsed.problems}
-    assert {"file_number", "type_name", "body_name", "histories", "attachments", "version"} <= fields
+    assert [(p.field, p.message) for p in parsed.problems] == [
+        ("<page>", "not a Legistar LegislationDetail page (no file number found)")
+    ]
+    assert parsed.value.file_number is None
+
+
+def test_it_leaves_out_what_a_page_lacks_without_a_problem() -> None:
+    page = (
+        "<html><body><span id='x_lblFile2'>R-1</span><span id='x_lblTitle2'>Only a title</span></body></html>"
+    )
+    parsed = parse_legislation_detail_html(page)
+    assert parsed.problems == ()
+    assert (parsed.value.file_number, parsed.value.title, parsed.value.histories) == (
+        "R-1",
+        "Only a title",
+        (),
+    )
+    assert parsed.value.present == {"file_number", "title", "histories"}
 
 
 def test_it_keeps_seed_001s_sections_and_bullets_as_markdown() -> None:
@@ -226,5 +247,7 @@ def test_it_reports_real_legistar_pages_that_are_not_detail_pages(name: str) -> 
         pytest.skip("../shared is absent: real-world fixtures are not in a fresh clone")
     page = SHARED.joinpath("data", "legistar", "web", f"{name}.html").read_text(encoding="utf-8")
     parsed = parse_legislation_detail_html(page)
-    assert {"file_number", "histories", "body_name"} <= {p.field for p in parsed.problems}
+    assert [str(p.message) for p in parsed.problems] == [
+        "not a Legistar LegislationDetail page (no file number found)"
+    ]
     assert (parsed.value.file_number, parsed.value.histories) == (None, ())

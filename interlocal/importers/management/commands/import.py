@@ -89,6 +89,9 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as tmp:
             if target.startswith(("http://", "https://")):
                 path = fetch(target, tmp)
+                # A fetched page's relative links resolve against its own address.
+                if any(o.dest == "base_url" for o in cls.options) and not source.values.get("base_url"):
+                    source.values["base_url"] = target
             else:
                 path = Path(target)
                 if not path.is_file():
