@@ -37,6 +37,7 @@ PAGED_KINDS: dict[str, tuple[str, str, str]] = {
     # kind: (path, identity key, last-modified field)
     "bodies": ("bodies", "BodyId", "BodyLastModifiedUtc"),
     "persons": ("persons", "PersonId", "PersonLastModifiedUtc"),
+    "officerecords": ("officerecords", "OfficeRecordId", "OfficeRecordLastModifiedUtc"),
     "matters": ("matters", "MatterId", "MatterLastModifiedUtc"),
     "events": ("events", "EventId", "EventLastModifiedUtc"),
 }

@@ -39,7 +39,8 @@ from interlocal.vocab import SyncStatus
 if TYPE_CHECKING:
     from interlocal.legislation.ingest import Counts
 
-KIND_ORDER = ("bodies", "persons", "matters", "events")
+# Office records are paged on their own: a new seat does not touch its person's PersonLastModifiedUtc.
+KIND_ORDER = ("bodies", "persons", "officerecords", "matters", "events")
 # Records modified while a run pages are fetched again by the next run: the new mark never passes its start,
 # less this margin for the difference between Legistar's clock and ours.
 CLOCK_MARGIN = dt.timedelta(minutes=10)
@@ -119,10 +120,6 @@ def fetch_page(api: LegistarClient, kind: str, skip: int, since: dt.datetime | N
         for nested in ("histories", "sponsors", "attachments"):
             answers = api.get_lists([(f"matters/{i}/{nested}", ()) for i in ids])
             page.nested[nested] = dict(zip(ids, answers, strict=True))
-    elif kind == "persons":
-        ids = [row["PersonId"] for row in rows]
-        answers = api.get_lists([(f"persons/{i}/officerecords", ()) for i in ids])
-        page.nested["officerecords"] = dict(zip(ids, answers, strict=True))
     elif kind == "events":
         ids = [row["EventId"] for row in rows]
         notes = (("AgendaNote", "1"), ("MinutesNote", "1"), ("Attachments", "1"))
@@ -161,7 +158,7 @@ def parse_page(page: Page, client: str) -> list[Any]:
     label = f"{client}/{page.kind} $skip={page.skip}"
     records: list[Any] = []
     problems: list[Any] = []
-    parsed = parse_legistar_json(page.rows, client, kind=page.kind, file=label)
+    parsed = parse_legistar_json(page.rows, client, kind=NESTED_KINDS.get(page.kind, page.kind), file=label)
     records.extend(parsed.value.records)
     problems.extend(parsed.problems)
     for nested, groups in page.nested.items():

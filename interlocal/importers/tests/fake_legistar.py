@@ -344,12 +344,17 @@ def build_client(matters: int = 12, events: int = 2, client: str = "metro") -> F
             }
             for k, p in enumerate(persons)
         ]
-    fake.tables = {"bodies": bodies, "persons": persons, "matters": matter_rows, "events": event_rows}
+    fake.tables = {
+        "bodies": bodies,
+        "persons": persons,
+        "officerecords": [row for rows in offices.values() for row in rows],
+        "matters": matter_rows,
+        "events": event_rows,
+    }
     fake.nested = {
         "matters/histories": histories,
         "matters/attachments": attachments,
         "matters/sponsors": sponsors,
-        "persons/officerecords": offices,
         "events/eventitems": items,
         "eventitems/votes": votes,
     }

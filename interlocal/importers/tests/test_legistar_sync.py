@@ -98,9 +98,7 @@ def council_records(world: World) -> dict[str, set[int]]:
     return {
         "bodies": set(Body.objects.filter(**scope).values_list("body_id", flat=True)),
         "persons": set(Official.objects.filter(**scope).values_list("person_id", flat=True)),
-        "persons/officerecords": set(
-            OfficeRecord.objects.filter(**scope).values_list("office_record_id", flat=True)
-        ),
+        "officerecords": set(OfficeRecord.objects.filter(**scope).values_list("office_record_id", flat=True)),
         "events": set(Event.objects.filter(**scope).values_list("event_id", flat=True)),
         "events/eventitems": set(EventItem.objects.filter(**scope).values_list("event_item_id", flat=True)),
         "eventitems/votes": set(Vote.objects.filter(**scope).values_list("vote_id", flat=True)),
@@ -109,11 +107,11 @@ def council_records(world: World) -> dict[str, set[int]]:
 
 def served_council_records(fake: FakeLegistar) -> dict[str, set[int]]:
     keys = {
-        "persons/officerecords": "OfficeRecordId",
         "events/eventitems": "EventItemId",
         "eventitems/votes": "VoteId",
     }
     out = {"bodies": fake.all_ids("bodies", "BodyId"), "persons": fake.all_ids("persons", "PersonId")}
+    out["officerecords"] = fake.all_ids("officerecords", "OfficeRecordId")
     out["events"] = fake.all_ids("events", "EventId")
     for path, key in keys.items():
         out[path] = {row[key] for rows in fake.nested[path].values() for row in rows}
@@ -159,6 +157,7 @@ def test_it_retries_resumes_after_an_interruption_and_ends_with_exactly_the_serv
     assert done.ok and done.resumed, done.error
     assert matter_skips(fake) == ["10"]
     assert not fake.paths("/v1/metro/bodies") and not fake.paths("/v1/metro/persons")
+    assert not fake.paths("/v1/metro/officerecords")
     assert fake.paths("/v1/metro/events") and fake.paths("/v1/metro/eventitems/70000/votes")
     assert stored(world) == expected(fake)
     assert council_records(world) == served_council_records(fake)
