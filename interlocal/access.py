@@ -371,6 +371,9 @@ PERMISSIONS: dict[str, Any] = {
     "importers.import_records": is_editor,
     "portal.use_backoffice": is_staff_member,
     "portal.load_synthetic_data": rules.always_deny,
+    # Legistar sync: the government's own editors and coordinators turn it on and read its status.
+    "importers.view_legistarsync": _editor_of_own,
+    "importers.change_legistarsync": _editor_of_own,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -249,6 +249,10 @@ def load_demo() -> dict[str, int]:
         ),
     )
     _st_louis(admin, govs, people)
+    # Lee's Summit's Legistar sync, set up and off: its clerk turns it on at /governments/lees-summit/legistar/.
+    from interlocal.importers.actions import legistar_sync_configure
+
+    legistar_sync_configure(acting_user=admin, government=govs["lees-summit"], client="leessummit")
     _lees_summit_council(admin, govs)
     return {
         "governments": Government.objects.count(),

@@ -245,3 +245,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Legistar sync (`interlocal legistar sync`): the Web API base URL when a sync record names none.
+INTERLOCAL_LEGISTAR_BASE_URL = env_str("INTERLOCAL_LEGISTAR_BASE_URL", "https://webapi.legistar.com/v1/")

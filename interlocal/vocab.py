@@ -116,3 +116,11 @@ class KpiStatus(models.TextChoices):
     OVER = "overperforming", "Overperforming"
     UNDER = "underperforming", "Underperforming"
     NO_DATA = "no_data", "No data"
+
+
+class SyncStatus(models.TextChoices):
+    NEVER = "never", "Never run"
+    RUNNING = "running", "Running"
+    OK = "ok", "Succeeded"
+    FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted; the next run resumes"

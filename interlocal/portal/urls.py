@@ -8,6 +8,7 @@ from interlocal.portal import (
     views_index,
     views_initiative,
     views_legislation,
+    views_legistar,
     views_work,
 )
 
@@ -67,6 +68,7 @@ urlpatterns = [
         "collaboratives/<slug:slug>/members/propose/", views_agreements.membership_new, name="membership_new"
     ),
     path("memberships/<int:pk>/end/", views_agreements.membership_end_view, name="membership_end"),
+    path("governments/<slug:slug>/legistar/", views_legistar.legistar_sync, name="legistar_sync"),
     path("meetings/<int:pk>/", views_legislation.meeting_detail, name="meeting"),
     path("governments/<slug:slug>/meetings/", views_legislation.meeting_list, name="meetings"),
     path("officials/<int:pk>/", views_legislation.official_detail, name="official"),

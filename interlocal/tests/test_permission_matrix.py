@@ -664,6 +664,16 @@ PAGES: dict[str, Url] = {
         #            public viewer member outsdr o-crd  coord  admin
         get=        "login  login  404    404    404    404    404",
     ),
+    # A government's Legistar sync (issue 10): its own editors and coordinators, and administrators.
+    "portal:legistar_sync": Url(
+        args=_government,
+        payload=lambda w: {"client": "matrix", "enabled": "on", "interval_minutes": "60"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    ok     403    403    403    ok",
+                    "login  404    404    404    404    404    ok"),
+        post=      ("login  403    write  403    403    403    write",
+                    "login  404    404    404    404    404    write"),
+    ),
 }
 
 
