@@ -116,3 +116,11 @@ class KpiStatus(models.TextChoices):
     OVER = "overperforming", "Overperforming"
     UNDER = "underperforming", "Underperforming"
     NO_DATA = "no_data", "No data"
+
+
+class ProposalStatus(models.TextChoices):
+    """Where an adoption found in a council's legislation stands: only a person confirms or dismisses it."""
+
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"

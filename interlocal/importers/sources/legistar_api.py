@@ -36,6 +36,7 @@ class LegistarApiSource(Source):
     name = "legistar-api"
     help = "Legistar Web API JSON (matters, histories, attachments, sponsors, indexes, events...)"
     extensions = (".json",)
+    proposes_adoptions = True
     options = (
         Option("--government", "slug of the government the client's matters belong to", required=True),
         Option("--client", "Legistar client name, e.g. chicago or metro", required=True),
