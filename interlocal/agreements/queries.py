@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from interlocal import access
 from interlocal.agreements.models import (
     Adoption,
+    AdoptionProposal,
     Agreement,
     AgreementParty,
     AgreementVersion,
@@ -20,6 +22,7 @@ from interlocal.agreements.models import (
     MatterAttachment,
 )
 from interlocal.governments.models import Government
+from interlocal.vocab import ProposalStatus
 
 
 def visible_agreements(user: Any) -> QuerySet[Agreement]:
@@ -53,12 +56,13 @@ class PartyStatus:
 
     government: Government
     adoption: Adoption | None
+    party: AgreementParty | None = None  # the party row, for its expected matter
 
 
 def party_statuses(version: AgreementVersion) -> list[PartyStatus]:
     """Each party of a version with its adoption, from prefetched rows."""
     adopted = {a.government_id: a for a in version.adoptions.all()}
-    return [PartyStatus(p.government, adopted.get(p.government_id)) for p in version.party_rows.all()]
+    return [PartyStatus(p.government, adopted.get(p.government_id), p) for p in version.party_rows.all()]
 
 
 @dataclass(frozen=True)
@@ -166,3 +170,58 @@ def party_choices(agreement: Agreement) -> QuerySet[Government]:
     return Government.objects.filter(pk__in=access.current_member_ids(agreement.collaborative)).order_by(
         "name"
     )
+
+
+# --- adoptions found in council legislation (issue 10) ---------------------------------------------------------
+
+
+def _open_proposals() -> QuerySet[AdoptionProposal]:
+    # Still to decide: not yet adopted by the party (by hand or otherwise) and the version not yet in force.
+    return (
+        AdoptionProposal.objects.filter(status=ProposalStatus.PROPOSED, version__in_force_from__isnull=True)
+        .exclude(version__adoptions__government=F("government"))
+        .select_related("version__agreement__collaborative", "government", "matter__government", "action")
+        .order_by("-adopted_on", "pk")
+    )
+
+
+def proposals_to_decide(user: Any) -> list[AdoptionProposal]:
+    """Open proposals the user may confirm: their own government's, and those of collaboratives they coordinate."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = _open_proposals()
+    if not access.is_admin(user):
+        gov = getattr(user, "government_id", None)
+        scope = Q(version__agreement__collaborative_id__in=access.coordinated_collaborative_ids(user))
+        if gov is not None:
+            scope |= Q(government_id=gov) | Q(government__parent_id=gov)
+        qs = qs.filter(scope)
+    return [p for p in qs if user.has_perm("agreements.confirm_adoptionproposal", p)]
+
+
+def proposals_by_version(user: Any, agreement: Agreement) -> dict[int, list[AdoptionProposal]]:
+    """The agreement's open proposals the user may decide, by version id (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    found: dict[int, list[AdoptionProposal]] = {}
+    for p in _open_proposals().filter(version__agreement=agreement):
+        if user.has_perm("agreements.confirm_adoptionproposal", p):
+            found.setdefault(p.version_id, []).append(p)
+    return found
+
+
+def get_adoption_proposal_for_user(user: Any, pk: int) -> AdoptionProposal:
+    """A proposal the user may see (its party's editors, its coordinators), or 404 whether missing or not theirs."""
+    qs = AdoptionProposal.objects.select_related(
+        "version__agreement__collaborative", "government", "matter__government", "action"
+    )
+    proposal = get_object_or_404(qs, pk=pk)
+    if not user.has_perm("agreements.view_adoptionproposal", proposal):
+        raise Http404("No such proposal.")
+    return proposal
+
+
+def get_party_for_user(user: Any, pk: int) -> AgreementParty:
+    """A party row of a version of an agreement the user may see, or 404 whether missing or hidden."""
+    qs = AgreementParty.objects.select_related("version__agreement__collaborative", "government")
+    return get_object_or_404(qs.filter(version__agreement__in=visible_agreements(user)), pk=pk)

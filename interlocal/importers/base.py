@@ -235,13 +235,14 @@ def propose_after_import(acting_user: Person, since: int, report: Report) -> Non
         actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         model__in=[m._meta.label_lower for m in (LegislativeMatter, MatterAction, MatterAttachment)],
     ).values_list("model", "object_id")
-    for model, object_id in rows.iterator():
-        touched.setdefault(model, set()).add(int(object_id))
+    for label, object_id in rows.iterator():
+        touched.setdefault(label, set()).add(int(object_id))
     matter_ids = touched.get(LegislativeMatter._meta.label_lower, set())
-    for model in (MatterAction, MatterAttachment):
-        ids = sorted(touched.get(model._meta.label_lower, ()))
+    children: tuple[type[MatterAction] | type[MatterAttachment], ...] = (MatterAction, MatterAttachment)
+    for child in children:
+        ids = sorted(touched.get(child._meta.label_lower, ()))
         for start in range(0, len(ids), 500):
-            part = model.objects.filter(pk__in=ids[start : start + 500]).values_list("matter_id", flat=True)
+            part = child.objects.filter(pk__in=ids[start : start + 500]).values_list("matter_id", flat=True)
             matter_ids.update(part)
     by_government: dict[int, list[int]] = {}
     ordered = sorted(matter_ids)

@@ -61,4 +61,11 @@ urlpatterns = [
     path("memberships/<int:pk>/end/", views_agreements.membership_end_view, name="membership_end"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Adoptions found in council legislation (issue 10).
+    path(
+        "agreements/proposals/<int:pk>/decide/",
+        views_agreements.adoption_proposal_decide,
+        name="adoption_proposal_decide",
+    ),
+    path("agreements/parties/<int:pk>/expect/", views_agreements.party_expect, name="party_expect"),
 ]
