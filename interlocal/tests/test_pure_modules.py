@@ -23,6 +23,7 @@ PURE_MODULES = sorted(
         "interlocal.tracking.trajectory",
         "interlocal.costshare.cli_core",
         "interlocal.importers.parsers",
+        "interlocal.agreements.matching",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"

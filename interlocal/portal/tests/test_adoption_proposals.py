@@ -164,3 +164,17 @@ def test_it_lists_many_proposals_in_a_bounded_number_of_queries(world: World, wh
     for page in ("/me/", f"/agreements/{version.agreement_id}/"):
         assert counts[(page, 6)] == counts[(page, 1)], counts
         assert counts[(page, 6)] <= 30, counts
+
+
+def test_it_shows_the_demo_clerk_the_radio_agreement_found_in_her_councils_legislation(db: None) -> None:
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("demo", "--force", stdout=StringIO())
+    [proposal] = AdoptionProposal.objects.filter(status=ProposalStatus.PROPOSED)
+    assert proposal.matter.file_number == "RES. NO. 26-131" and proposal.adopted_on == dt.date(2026, 11, 10)
+    clerk = get_user_model().objects.get(username="ls-clerk")
+    page = _client(clerk).get("/me/").content.decode()
+    assert "Radio Equipment Maintenance Cooperative Agreement" in page and "11/10/2026: Adopted" in page
