@@ -121,7 +121,7 @@ def _import_council(
     title: str = TITLE,
     passed: bool = True,
     day: str = "2024-03-05",
-) -> None:
+) -> str:
     """Import a council's matter and then its history, as two saved Legistar Web API responses."""
     matters = tmp_path / f"{client}-{matter_id}-matters.json"
     matters.write_text(json.dumps([_matter_json(matter_id, file_number, title)]))
@@ -132,9 +132,11 @@ def _import_council(
     ]
     histories.write_text(json.dumps(rows))
     common = ["--as", who, "--government", government.slug, "--client", client]
+    out = ""
     for path, extra in ((matters, []), (histories, ["--parent", str(matter_id)])):
         code, out = run("legistar-api", str(path), *common, *extra)
         assert code == 0, out
+    return out
 
 
 def _pending(version: AgreementVersion) -> dict[str, AdoptionProposal]:
@@ -147,7 +149,10 @@ def test_it_proposes_two_imported_adoptions_and_keeps_the_version_out_of_force_u
 ) -> None:
     grandview = _third_party(world)
     version = _radio_version(world, grandview)
-    _import_council(tmp_path, world.clerk.username, world.lees_summit, "lees-summit", 7001, "RES. NO. 24-11")
+    out = _import_council(
+        tmp_path, world.clerk.username, world.lees_summit, "lees-summit", 7001, "RES. NO. 24-11"
+    )
+    assert "Lee's Summit: 1 adoption(s) found, waiting for a person to confirm" in out
     _import_council(tmp_path, world.admin.username, world.blue_springs, "bluesprings", 8001, "R-2024-31")
 
     pending = _pending(version)
