@@ -25,6 +25,7 @@ from interlocal.agreements.models import (
     MatterAction,
     MatterAttachment,
 )
+from interlocal.agreements.queries import WriteMark
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative
 from interlocal.conflicts import apply_versioned, bump, lock_current
@@ -592,6 +593,28 @@ def propose_adoptions(
         "Only staff who keep this council's legislation have it matched.",
     )
     return _propose(acting_user, government, matter_ids)
+
+
+def propose_for_written(
+    *, acting_user: Person, mark: WriteMark
+) -> list[tuple[Government, list[AdoptionProposal]]]:
+    """Match every matter written since the mark (queries.write_mark), per government: the one hook that imports
+    and the Legistar sync call once their writes are committed.
+
+    Governments whose legislation the user may not have matched (matters others wrote meanwhile) are left to
+    their own imports.
+    """
+    from interlocal.agreements.queries import matters_written_since
+
+    by_government = matters_written_since(mark, acting_user)
+    answers: list[tuple[Government, list[AdoptionProposal]]] = []
+    for government in Government.objects.filter(pk__in=by_government).order_by("name"):
+        if acting_user.has_perm("agreements.add_adoptionproposal", government):
+            found = propose_adoptions(
+                acting_user=acting_user, government=government, matter_ids=by_government[government.pk]
+            )
+            answers.append((government, found))
+    return answers
 
 
 def _propose(

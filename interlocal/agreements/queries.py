@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -225,3 +225,61 @@ def get_party_for_user(user: Any, pk: int) -> AgreementParty:
     """A party row of a version of an agreement the user may see, or 404 whether missing or hidden."""
     qs = AgreementParty.objects.select_related("version__agreement__collaborative", "government")
     return get_object_or_404(qs.filter(version__agreement__in=visible_agreements(user)), pk=pk)
+
+
+@dataclass(frozen=True)
+class WriteMark:
+    """The newest ids before a batch of writes (an import, a sync): what is newer, or audited since, it wrote."""
+
+    event: int
+    matter: int
+    action: int
+    attachment: int
+
+
+def write_mark() -> WriteMark:
+    """Mark the database before an import or sync, to find the matters it writes (see matters_written_since)."""
+    from interlocal.audit.models import AuditEvent
+
+    def newest(model: Any) -> int:
+        return int(model.objects.aggregate(m=Max("pk"))["m"] or 0)
+
+    return WriteMark(
+        newest(AuditEvent), newest(LegislativeMatter), newest(MatterAction), newest(MatterAttachment)
+    )
+
+
+def matters_written_since(mark: WriteMark, actor: Any) -> dict[int, list[int]]:
+    """Matters created, or given new history rows or attachments, since the mark, or audited as the actor's
+    writes since then (a corrected vote), by government id.
+
+    New rows are found by id, so bulk writes that keep one audit event per run are found too.
+    """
+    from interlocal.audit.models import AuditEvent
+
+    matter_ids = set(LegislativeMatter.objects.filter(pk__gt=mark.matter).values_list("pk", flat=True))
+    matter_ids.update(MatterAction.objects.filter(pk__gt=mark.action).values_list("matter_id", flat=True))
+    matter_ids.update(
+        MatterAttachment.objects.filter(pk__gt=mark.attachment).values_list("matter_id", flat=True)
+    )
+    audited: dict[str, set[int]] = {}
+    events = AuditEvent.objects.filter(
+        pk__gt=mark.event,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        model__in=[m._meta.label_lower for m in (LegislativeMatter, MatterAction, MatterAttachment)],
+    ).values_list("model", "object_id")
+    for label, object_id in events.iterator():
+        audited.setdefault(label, set()).add(int(object_id))
+    matter_ids |= audited.get(LegislativeMatter._meta.label_lower, set())
+    for child in (MatterAction, MatterAttachment):
+        ids = sorted(audited.get(child._meta.label_lower, ()))
+        for start in range(0, len(ids), 500):
+            part = child.objects.filter(pk__in=ids[start : start + 500]).values_list("matter_id", flat=True)
+            matter_ids.update(part)
+    by_government: dict[int, list[int]] = {}
+    ordered = sorted(matter_ids)
+    for start in range(0, len(ordered), 500):
+        found = LegislativeMatter.objects.filter(pk__in=ordered[start : start + 500])
+        for pk, government_id in found.values_list("pk", "government_id"):
+            by_government.setdefault(government_id, []).append(pk)
+    return by_government

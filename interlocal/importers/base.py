@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.text import slugify
 
+from interlocal.agreements.queries import write_mark
 from interlocal.governments.models import Government, Person
 from interlocal.importers.parsers import ParseProblem
 
@@ -191,7 +192,7 @@ def run_import(source: Source, path: Path, *, dry_run: bool = False, label: str 
     if path.suffix.lower() not in source.extensions:
         report.reject(None, "<file>", f"a {source.name} import takes {', '.join(source.extensions)} files")
         return report
-    since = last_event_id() if source.proposes_adoptions and not dry_run else None
+    mark = write_mark() if source.proposes_adoptions and not dry_run else None
     try:
         with transaction.atomic():
             parsed = source.parse(path, report)
@@ -208,56 +209,16 @@ def run_import(source: Source, path: Path, *, dry_run: bool = False, label: str 
         # The transaction is already rolled back; say why rather than leave a traceback.
         report.applied = False
         report.reject(None, "<database>", f"the database refused a write: {exc}")
-    if report.applied and since is not None:
-        propose_after_import(source.acting_user, since, report)
+    if report.applied and mark is not None:
+        propose_after_import(source.acting_user, mark, report)
     return report
 
 
-def last_event_id() -> int:
-    """The newest audit event's id: the matters written after it are the ones an import touched."""
-    from interlocal.audit.models import AuditEvent
+def propose_after_import(acting_user: Person, mark: Any, report: Report) -> None:
+    """Hand the matters the committed import wrote to the adoption matcher, and say what it found."""
+    from interlocal.agreements.actions import propose_for_written
 
-    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def propose_after_import(acting_user: Person, since: int, report: Report) -> None:
-    """Match the matters the user's committed import wrote (per the audit log) against awaiting agreements.
-
-    The one place imports and the sync hand their matters to the adoption matcher; it only proposes.
-    """
-    from interlocal.agreements.actions import propose_adoptions
-    from interlocal.agreements.models import LegislativeMatter, MatterAction, MatterAttachment
-    from interlocal.audit.models import AuditEvent
-
-    touched: dict[str, set[int]] = {}
-    rows = AuditEvent.objects.filter(
-        pk__gt=since,
-        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-        model__in=[m._meta.label_lower for m in (LegislativeMatter, MatterAction, MatterAttachment)],
-    ).values_list("model", "object_id")
-    for label, object_id in rows.iterator():
-        touched.setdefault(label, set()).add(int(object_id))
-    matter_ids = touched.get(LegislativeMatter._meta.label_lower, set())
-    children: tuple[type[MatterAction] | type[MatterAttachment], ...] = (MatterAction, MatterAttachment)
-    for child in children:
-        ids = sorted(touched.get(child._meta.label_lower, ()))
-        for start in range(0, len(ids), 500):
-            part = child.objects.filter(pk__in=ids[start : start + 500]).values_list("matter_id", flat=True)
-            matter_ids.update(part)
-    by_government: dict[int, list[int]] = {}
-    ordered = sorted(matter_ids)
-    for start in range(0, len(ordered), 500):
-        found = LegislativeMatter.objects.filter(pk__in=ordered[start : start + 500])
-        for pk, government_id in found.values_list("pk", "government_id"):
-            by_government.setdefault(government_id, []).append(pk)
-    for government in Government.objects.filter(pk__in=by_government).order_by("name"):
-        try:
-            proposals = propose_adoptions(
-                acting_user=acting_user, government=government, matter_ids=by_government[government.pk]
-            )
-        except (PermissionDenied, ValidationError) as exc:
-            report.note(f"{government}: adoptions were not looked for ({exc}).")
-            continue
+    for government, proposals in propose_for_written(acting_user=acting_user, mark=mark):
         if proposals:
             found_text = "; ".join(f"{p.matter.file_number} may adopt {p.version}" for p in proposals[:5])
             more = f" and {len(proposals) - 5} more" if len(proposals) > 5 else ""
