@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.apps import apps as django_apps
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -196,7 +197,7 @@ def proposals_to_decide(user: Any) -> list[AdoptionProposal]:
         if gov is not None:
             scope |= Q(government_id=gov) | Q(government__parent_id=gov)
         qs = qs.filter(scope)
-    return [p for p in qs if user.has_perm("agreements.confirm_adoptionproposal", p)]
+    return _with_votes([p for p in qs if user.has_perm("agreements.confirm_adoptionproposal", p)])
 
 
 def proposals_by_version(user: Any, agreement: Agreement) -> dict[int, list[AdoptionProposal]]:
@@ -204,10 +205,34 @@ def proposals_by_version(user: Any, agreement: Agreement) -> dict[int, list[Adop
     if not getattr(user, "is_authenticated", False):
         return {}
     found: dict[int, list[AdoptionProposal]] = {}
-    for p in _open_proposals().filter(version__agreement=agreement):
-        if user.has_perm("agreements.confirm_adoptionproposal", p):
-            found.setdefault(p.version_id, []).append(p)
+    mine = [
+        p
+        for p in _open_proposals().filter(version__agreement=agreement)
+        if user.has_perm("agreements.confirm_adoptionproposal", p)
+    ]
+    for p in _with_votes(mine):
+        found.setdefault(p.version_id, []).append(p)
     return found
+
+
+def _with_votes(proposals: list[AdoptionProposal]) -> list[AdoptionProposal]:
+    """Give each proposal the roll call on its action row (p.vote_summary, e.g. "Aye 7, Nay 1") in one query,
+    where the legislation app keeps Legistar's votes; empty where it does not or none were recorded."""
+    summaries: dict[int, list[str]] = {}
+    action_ids = [p.action_id for p in proposals if p.action_id is not None]
+    if action_ids and django_apps.is_installed("interlocal.legislation"):
+        vote = django_apps.get_model("legislation", "Vote")
+        rows = (
+            vote.objects.filter(event_item__matter_action_id__in=action_ids)
+            .values_list("event_item__matter_action_id", "value_name")
+            .annotate(n=Count("pk"))
+            .order_by("event_item__matter_action_id", "-n", "value_name")
+        )
+        for action_id, value, n in rows:
+            summaries.setdefault(action_id, []).append(f"{value or 'No value'} {n}")
+    for p in proposals:
+        setattr(p, "vote_summary", ", ".join(summaries.get(p.action_id or 0, [])))  # noqa: B010
+    return proposals
 
 
 def get_adoption_proposal_for_user(user: Any, pk: int) -> AdoptionProposal:

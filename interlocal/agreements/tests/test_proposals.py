@@ -303,3 +303,27 @@ def test_it_proposes_the_matter_the_coordinator_linked_even_with_an_unrelated_ti
         agreement_party_expect(acting_user=world.clerk, party=party, file_number="R-9")
     with pytest.raises(PermissionDenied):
         propose_adoptions(acting_user=world.outsider, government=world.lees_summit, matter_ids=[matter.pk])
+
+
+def test_it_finds_the_matters_a_bulk_ingest_wrote_without_an_audit_event_per_row(world: World) -> None:
+    from interlocal.agreements.actions import propose_for_written
+    from interlocal.agreements.models import MatterAction
+    from interlocal.agreements.queries import write_mark
+
+    version = _radio_version(world, _third_party(world))
+    matter = matter_create(
+        acting_user=world.clerk, government=world.lees_summit, file_number="RES. 24-50", title=TITLE
+    )
+    mark = write_mark()
+    # Legistar's bulk ingest writes rows in bulk and audits the run once; the new row's id gives it away.
+    MatterAction.objects.bulk_create(
+        [
+            MatterAction(
+                matter=matter, action_date=dt.date(2024, 6, 4), action_name="Adopted", passed_flag_name="Pass"
+            )
+        ]
+    )
+
+    [(government, proposals)] = propose_for_written(acting_user=world.clerk, mark=mark)
+    assert government == world.lees_summit and [p.version for p in proposals] == [version]
+    assert propose_for_written(acting_user=world.clerk, mark=write_mark()) == []
