@@ -178,3 +178,24 @@ def test_it_shows_the_demo_clerk_the_radio_agreement_found_in_her_councils_legis
     clerk = get_user_model().objects.get(username="ls-clerk")
     page = _client(clerk).get("/me/").content.decode()
     assert "Radio Equipment Maintenance Cooperative Agreement" in page and "11/10/2026: Adopted" in page
+
+
+def test_it_stops_showing_a_proposal_once_the_party_adopted_by_hand(world: World) -> None:
+    from interlocal.agreements.actions import adoption_record
+
+    version = _version(world)
+    _passed(world, "RES. NO. 24-11", "Approving the Shared Radio Maintenance Agreement")
+    other = _passed(world, "RES. NO. 24-12", "Shared Radio Maintenance Agreement, second reading")
+    clerk = _client(world.clerk)
+    assert clerk.get("/me/").content.decode().count('il-proposal" id="proposal-') == 2
+
+    adoption_record(
+        acting_user=world.clerk,
+        version=version,
+        government=world.lees_summit,
+        matter=other,
+        adopted_on=dt.date(2024, 3, 5),
+    )
+    assert "Adoptions found for you" not in clerk.get("/me/").content.decode()
+    coordinator_page = _client(world.coordinator).get(f"/agreements/{version.agreement_id}/").content.decode()
+    assert "Adoptions found in council legislation" not in coordinator_page
