@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -810,12 +811,15 @@ def agreement_party_expect(
     )
     wanted = matching.normalize_file_number(party.expected_file_number)
     if wanted:
-        # The number's last part (e.g. 24-11) finds the candidates; the loose comparison decides.
-        tail = party.expected_file_number.split()[-1]
-        candidates = LegislativeMatter.objects.filter(
-            government_id=party.government_id, file_number__icontains=tail
-        )
-        ids = [m.pk for m in candidates if matching.normalize_file_number(m.file_number) == wanted]
+        # The number's longest run of digits finds the candidates; the loose comparison decides.
+        digits = max(re.findall(r"\d+", party.expected_file_number), key=len, default="")
+        mine = LegislativeMatter.objects.filter(government_id=party.government_id)
+        mine = mine.filter(file_number__icontains=digits) if digits else mine
+        ids = [
+            pk
+            for pk, number in mine.values_list("pk", "file_number").iterator()
+            if matching.normalize_file_number(number) == wanted
+        ]
         # The coordinator may not write the member's legislation; the link itself is their permission to match.
         _propose(acting_user, party.government, ids)
     return party

@@ -299,8 +299,23 @@ def test_it_proposes_the_matter_the_coordinator_linked_even_with_an_unrelated_ti
     proposal = _pending(version)["Lee's Summit"]
     assert proposal.matter == matter and proposal.score == 100
     assert proposal.evidence["reasons"][0]["kind"] == "explicit_link"
+    dashed = matter_create(
+        acting_user=world.clerk, government=world.lees_summit, file_number="R-2024-7", title="Consent agenda"
+    )
+    matter_action_add(
+        acting_user=world.clerk, matter=dashed, action_date=dt.date(2024, 5, 8), action_name="Passed",
+        passed_flag_name="Pass",
+    )  # fmt: skip
+    other = version.party_rows.get(government=world.blue_springs)
+    assert _pending(version).keys() == {"Lee's Summit"}
+    party.refresh_from_db()
     with pytest.raises(PermissionDenied):
         agreement_party_expect(acting_user=world.clerk, party=party, file_number="R-9")
+    # Written without its dashes, the number still finds the matter (of the party it names, not another's).
+    agreement_party_expect(acting_user=world.coordinator, party=party, file_number="R2024 7")
+    assert AdoptionProposal.objects.filter(matter=dashed, government=world.lees_summit).exists()
+    agreement_party_expect(acting_user=world.coordinator, party=other, file_number="R-2024-7")
+    assert not AdoptionProposal.objects.filter(government=world.blue_springs).exists()
     with pytest.raises(PermissionDenied):
         propose_adoptions(acting_user=world.outsider, government=world.lees_summit, matter_ids=[matter.pk])
 
