@@ -294,6 +294,9 @@ def is_self(user: Any, person: Any) -> bool:
     return person is not None and getattr(user, "pk", None) == person.pk
 
 
+# An adoption found in a council's legislation: that government's own editors, or the collaborative's coordinators.
+may_decide_adoption = coordinates | (is_editor & own_government)
+
 # Coordinators of its collaborative; member editors of a current member that leads it.
 may_change_initiative = coordinates | (is_member_editor & belongs_to & leads)
 
@@ -374,6 +377,12 @@ PERMISSIONS: dict[str, Any] = {
     # Legistar sync: the government's own editors and coordinators turn it on and read its status.
     "importers.view_legistarsync": _editor_of_own,
     "importers.change_legistarsync": _editor_of_own,
+    # adoptions found in council legislation (issue 10): whoever writes a government's matters has them matched;
+    # its own editors and the collaborative's coordinators see, confirm and dismiss what was found.
+    "agreements.add_adoptionproposal": is_editor & (no_object | own_government),
+    "agreements.view_adoptionproposal": may_decide_adoption,
+    "agreements.confirm_adoptionproposal": may_decide_adoption,
+    "agreements.dismiss_adoptionproposal": may_decide_adoption,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -124,3 +124,11 @@ class SyncStatus(models.TextChoices):
     OK = "ok", "Succeeded"
     FAILED = "failed", "Failed"
     INTERRUPTED = "interrupted", "Interrupted; the next run resumes"
+
+
+class ProposalStatus(models.TextChoices):
+    """Where an adoption found in a council's legislation stands: only a person confirms or dismisses it."""
+
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"

@@ -24,6 +24,7 @@ PURE_MODULES = sorted(
         "interlocal.costshare.cli_core",
         "interlocal.importers.parsers",
         "interlocal.importers.legistar_client",
+        "interlocal.agreements.matching",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"
