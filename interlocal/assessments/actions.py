@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -113,6 +113,9 @@ class FrameworkLoad:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    framework_created: bool = False
+    framework_changed: bool = False
+    outcomes: list[tuple[str, str]] = field(default_factory=list)  # (code, "new" | "changed" | "unchanged")
 
 
 _NODE_FIELDS = ("title", "statement", "kind", "position", "withdrawn", "withdrawn_note")
@@ -164,13 +167,14 @@ def framework_load(
             obj=framework,
             changes=snapshot(framework, ["key", "version", "title", "kind", "scale", "source"]),
         )
-        result = FrameworkLoad(framework)
+        result = FrameworkLoad(framework, framework_created=True)
     else:
         result = FrameworkLoad(framework)
         changes = apply_versioned(
             framework, {"title": title, "kind": kind, "scale": scale, "source": source}, expected_version=None
         )
         if changes:
+            result.framework_changed = True
             framework.full_clean()
             framework.save()
             audit_record(acting_user=acting_user, verb="framework_update", obj=framework, changes=changes)
@@ -194,6 +198,7 @@ def framework_load(
             node.full_clean()
             node.save()
             result.created += 1
+            result.outcomes.append((spec.code, "new"))
         else:
             diff = {k: (getattr(node, k), v) for k, v in values.items() if getattr(node, k) != v}
             if node.parent_id != (parent.pk if parent else None):
@@ -206,8 +211,10 @@ def framework_load(
                 node.full_clean()
                 node.save()
                 result.changed += 1
+                result.outcomes.append((spec.code, "changed"))
             else:
                 result.unchanged += 1
+                result.outcomes.append((spec.code, "unchanged"))
         by_code[spec.code] = node
     gone = [n for code, n in stored.items() if code not in known and not n.withdrawn]
     for node in gone:
@@ -216,6 +223,7 @@ def framework_load(
         bump(node)
         node.save(update_fields=["withdrawn", "withdrawn_note", "lock_version"])
         result.changed += 1
+        result.outcomes.append((node.code, "changed"))
     if result.created or result.changed:
         audit_record(
             acting_user=acting_user,
