@@ -13,7 +13,9 @@ ALLOWED = {
     "interlocal/assessments/models.py",
 }
 # A direct read of answers, or of a member's answers through its related manager.
-DIRECT = re.compile(r"\bAnswer\.objects\b|\bAnswer\._default_manager\b|\.answers\.(all|filter|values|get|exclude)\(")
+DIRECT = re.compile(
+    r"\bAnswer\.objects\b|\bAnswer\._default_manager\b|\.answers\.(all|filter|values|get|exclude)\("
+)
 
 
 def test_it_reads_answers_only_through_the_assessments_queries() -> None:
