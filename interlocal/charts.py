@@ -1,0 +1,295 @@
+"""Server-side charts as accessible SVG, drawn with matplotlib; pure (no Django).
+
+Each function returns a `Chart`: the SVG text (with role="img", a <title> and a <desc> that summarises
+it in words), the same summary for an <img alt>, and the numbers as a table (caption, header, rows) the
+page renders beside the chart, so a screen-reader or print reader loses nothing.
+
+How a page shows it: `Chart.data_uri` in an <img src> with `alt=summary`. The site's CSP forbids inline
+style (style-src 'self'), and matplotlib's SVG carries a <style> block and style="" attributes, so an
+inline <svg> would render unstyled in the browser; an image from a data: URI is its own document, which
+the CSP's img-src 'self' data: allows, and an <img> with alt is what axe expects. WeasyPrint draws the
+same data: URI in the PDF.
+
+Determinism: no pyplot (no global state, no GUI backend; the SVG canvas is used directly), a fixed
+`svg.hashsalt` so clip-path ids do not change from run to run, and no Date in the metadata, so the
+same numbers give the same bytes (tests and page caches can compare them).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from io import StringIO
+from typing import Any
+from xml.sax.saxutils import escape
+
+import matplotlib
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+ENGINE_VERSION = "charts-1"
+
+# USWDS-like colours with enough contrast on white (WCAG 1.4.11: 3:1 for graphics).
+INK = "#1b1b1b"
+BLUE = "#005ea2"
+GOLD = "#c05600"
+GREY = "#71767a"
+# Sequential blues for heat map cells, light to dark; cells with too few answers stay hatched grey.
+HEAT_CMAP = "Blues"
+
+# Typed Any: matplotlib's stubs want literal keys, which a shared dict cannot give.
+_RC: Any = {
+    "svg.hashsalt": "interlocal-charts",
+    "svg.fonttype": "none",  # text stays text: smaller, searchable in the PDF
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "text.color": INK,
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """The chart's numbers as a table: caption, column headers, and rows of cells (already text)."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    title: str
+    summary: str
+    table: Table
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode("ascii")
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}" if value != int(value) else str(int(value))
+
+
+def _render(fig: Figure, title: str, summary: str) -> str:
+    """Return the figure as SVG text with role="img", <title> and <desc> as the root's first children."""
+    buf = StringIO()
+    FigureCanvasSVG(fig)
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    start = svg.index("<svg")
+    end = svg.index(">", start)
+    root = svg[start:end]
+    root = root.replace("<svg", '<svg role="img" aria-labelledby="chart-title chart-desc"', 1)
+    head = f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(summary)}</desc>'
+    return svg[:start] + root + ">" + head + svg[end + 1 :]
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, height), dpi=72, layout="constrained")
+
+
+def heatmap(
+    *,
+    title: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    counts: Sequence[Sequence[int | None]],
+    row_label: str = "Category",
+    column_label: str = "Level",
+) -> Chart:
+    """Counts of members per row (category) and column (level); None marks a cell withheld (too few)."""
+    if len(counts) != len(rows) or any(len(r) != len(columns) for r in counts):
+        raise ValueError(f"heatmap: counts must be {len(rows)} rows x {len(columns)} columns")
+    shown = [[c for c in r if c is not None] for r in counts]
+    top = max((max(r) for r in shown if r), default=0)
+    withheld = sum(1 for r in counts for c in r if c is None)
+    with matplotlib.rc_context(_RC):
+        fig = _figure(max(4.0, 1.1 + 0.75 * len(columns)), max(1.6, 0.8 + 0.28 * len(rows)))
+        ax = fig.add_subplot()
+        for i, row in enumerate(counts):
+            for j, c in enumerate(row):
+                if c is None:
+                    ax.add_patch(
+                        Rectangle(
+                            (j - 0.5, i - 0.5), 1, 1, facecolor="#f0f0f0", edgecolor="#dfe1e2", hatch="//"
+                        )
+                    )
+                    continue
+                shade = matplotlib.colormaps[HEAT_CMAP](0.1 + 0.85 * (c / top if top else 0))
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=shade, edgecolor="white"))
+                dark = top and c / top > 0.55
+                ax.text(j, i, str(c), ha="center", va="center", color="white" if dark else INK)
+        ax.set_xlim(-0.5, len(columns) - 0.5)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xticks(range(len(columns)), list(columns), rotation=30, ha="right")
+        ax.set_yticks(range(len(rows)), list(rows))
+        ax.set_xlabel(column_label)
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        peak = _peak(rows, columns, counts)
+        summary = (
+            f"{title}: number of members at each {column_label.lower()} for {len(rows)} "
+            f"{row_label.lower()} rows and {len(columns)} {column_label.lower()} columns."
+            + (f" The largest cell is {peak}." if peak else "")
+            + (
+                f" {withheld} {'cell is' if withheld == 1 else 'cells are'} withheld: too few members answered."
+                if withheld
+                else ""
+            )
+        )
+        svg = _render(fig, title, summary)
+    table = Table(
+        caption=title,
+        header=(row_label, *columns),
+        rows=tuple(
+            (r, *("withheld" if c is None else str(c) for c in row))
+            for r, row in zip(rows, counts, strict=True)
+        ),
+    )
+    return Chart(svg=svg, title=title, summary=summary, table=table)
+
+
+def _peak(rows: Sequence[str], columns: Sequence[str], counts: Sequence[Sequence[int | None]]) -> str:
+    best: tuple[int, str, str] | None = None
+    for r, row in zip(rows, counts, strict=True):
+        for col, c in zip(columns, row, strict=True):
+            if c is not None and (best is None or c > best[0]):
+                best = (c, r, col)
+    return f"{best[1]} at {best[2]} with {best[0]}" if best and best[0] else ""
+
+
+def hbars(
+    *,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    target: float,
+    value_label: str = "Score",
+    scale_max: float | None = None,
+    compare: Sequence[float | None] | None = None,
+    compare_label: str = "Peer mean",
+) -> Chart:
+    """Horizontal bars (e.g. a member's score per function) with a target line and optional peer markers."""
+    if len(values) != len(labels) or (compare is not None and len(compare) != len(labels)):
+        raise ValueError("hbars: labels, values and compare must have the same length")
+    top = (
+        scale_max
+        if scale_max is not None
+        else max([target, *(v for v in values if v is not None)], default=1)
+    )
+    with matplotlib.rc_context(_RC):
+        fig = _figure(6.0, max(1.6, 0.9 + 0.34 * len(labels)))
+        ax = fig.add_subplot()
+        ys = list(range(len(labels)))
+        ax.barh(
+            ys,
+            [v or 0 for v in values],
+            color=[BLUE if (v or 0) >= target else GOLD for v in values],
+            height=0.6,
+            label=value_label,
+        )
+        if compare is not None:
+            cy = [y for y, c in zip(ys, compare, strict=True) if c is not None]
+            cx = [c for c in compare if c is not None]
+            ax.scatter(cx, cy, marker="D", color=INK, s=24, zorder=3, label=compare_label)
+        ax.axvline(target, color=INK, linestyle="--", linewidth=1, label=f"Target {_fmt(target)}")
+        ax.set_yticks(ys, list(labels))
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.set_xlim(0, top)
+        ax.set_xlabel(value_label)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
+        below = [lab for lab, v in zip(labels, values, strict=True) if v is not None and v < target]
+        summary = f"{title}: {len(labels)} bars against a target of {_fmt(target)}. " + (
+            f"Below target: {', '.join(below)}." if below else "All at or above target."
+        )
+        svg = _render(fig, title, summary)
+    header: tuple[str, ...] = ("", value_label, "Target")
+    if compare is not None:
+        header = ("", value_label, compare_label, "Target")
+    rows = []
+    for i, lab in enumerate(labels):
+        cells = [lab, _fmt(values[i], 2)]
+        if compare is not None:
+            cells.append(_fmt(compare[i], 2))
+        cells.append(_fmt(target))
+        rows.append(tuple(cells))
+    return Chart(svg=svg, title=title, summary=summary, table=Table(title, header, tuple(rows)))
+
+
+def grouped_bars(
+    *,
+    title: str,
+    groups: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    value_label: str = "Score",
+    target: float | None = None,
+    scale_max: float | None = None,
+) -> Chart:
+    """Vertical bars per group for each series (e.g. 2024 vs 2025 per function), optional target line."""
+    if not series or any(len(vals) != len(groups) for _, vals in series):
+        raise ValueError("grouped_bars: every series needs one value per group")
+    colours = [GREY, BLUE, GOLD, INK]
+    with matplotlib.rc_context(_RC):
+        fig = _figure(max(4.5, 1.2 + 0.9 * len(groups)), 2.8)
+        ax = fig.add_subplot()
+        width = 0.8 / len(series)
+        for s, (name, vals) in enumerate(series):
+            xs = [g + (s - (len(series) - 1) / 2) * width for g in range(len(groups))]
+            ax.bar(xs, [v or 0 for v in vals], width=width, color=colours[s % len(colours)], label=name)
+        if target is not None:
+            ax.axhline(target, color=INK, linestyle="--", linewidth=1, label=f"Target {_fmt(target)}")
+        ax.set_xticks(range(len(groups)), list(groups))
+        if scale_max is not None:
+            ax.set_ylim(0, scale_max)
+        ax.set_ylabel(value_label)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(series) + 1, frameon=False)
+        names = [n for n, _ in series]
+        summary = f"{title}: {value_label.lower()} per group for {', '.join(names)}." + (
+            f" Target {_fmt(target)}." if target is not None else ""
+        )
+        svg = _render(fig, title, summary)
+    rows = tuple((g, *(_fmt(vals[i], 2) for _, vals in series)) for i, g in enumerate(groups))
+    return Chart(svg=svg, title=title, summary=summary, table=Table(title, ("", *names), rows))
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def percentile_marker(*, title: str, percentile: float, label: str = "Your position among peers") -> Chart:
+    """A 0-100 track with a marker at the member's percentile."""
+    if not 0 <= percentile <= 100:
+        raise ValueError(f"percentile_marker: percentile {percentile} is outside 0-100")
+    with matplotlib.rc_context(_RC):
+        fig = _figure(6.0, 1.1)
+        ax = fig.add_subplot()
+        ax.barh([0], [100], color="#dfe1e2", height=0.35)
+        ax.barh([0], [percentile], color=BLUE, height=0.35)
+        ax.plot([percentile], [0], marker="v", color=INK, markersize=9)
+        ax.set_xlim(0, 100)
+        ax.set_yticks([])
+        ax.set_xticks([0, 25, 50, 75, 100])
+        ax.set_xlabel("Percentile")
+        for spine in ("top", "right", "left"):
+            ax.spines[spine].set_visible(False)
+        summary = f"{title}: {label.lower()} is the {_ordinal(round(percentile))} percentile."
+        svg = _render(fig, title, summary)
+    return Chart(
+        svg=svg,
+        title=title,
+        summary=summary,
+        table=Table(title, ("", "Percentile"), ((label, _fmt(percentile, 0)),)),
+    )
