@@ -175,7 +175,7 @@ def hbars(
     title: str,
     labels: Sequence[str],
     values: Sequence[float | None],
-    target: float,
+    target: float | None,
     value_label: str = "Score",
     scale_max: float | None = None,
     compare: Sequence[float | None] | None = None,
@@ -196,7 +196,7 @@ def hbars(
         ax.barh(
             ys,
             [v or 0 for v in values],
-            color=[BLUE if (v or 0) >= target else GOLD for v in values],
+            color=[GOLD if target is not None and (v or 0) < target else BLUE for v in values],
             height=0.6,
             label=value_label,
         )
@@ -204,26 +204,31 @@ def hbars(
             cy = [y for y, c in zip(ys, compare, strict=True) if c is not None]
             cx = [c for c in compare if c is not None]
             ax.scatter(cx, cy, marker="D", color=INK, s=24, zorder=3, label=compare_label)
-        ax.axvline(target, color=INK, linestyle="--", linewidth=1, label=f"Target {_fmt(target)}")
+        if target is not None:
+            ax.axvline(target, color=INK, linestyle="--", linewidth=1, label=f"Target {_fmt(target)}")
         ax.set_yticks(ys, list(labels))
         ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.set_xlim(0, top)
         ax.set_xlabel(value_label)
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
+        if target is not None or compare is not None:
+            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
         below = [lab for lab, v in zip(labels, values, strict=True) if v is not None and v < target]
         summary = f"{title}: {len(labels)} bars against a target of {_fmt(target)}. " + (
             f"Below target: {', '.join(below)}." if below else "All at or above target."
         )
         svg = _render(fig, title, summary)
-    header: tuple[str, ...] = ("", value_label, "Target")
+    header: tuple[str, ...] = ("", value_label)
     if compare is not None:
-        header = ("", value_label, compare_label, "Target")
+        header += (compare_label,)
+    if target is not None:
+        header += ("Target",)
     rows = []
     for i, lab in enumerate(labels):
         cells = [lab, _fmt(values[i], 2)]
         if compare is not None:
             cells.append(_fmt(compare[i], 2))
-        cells.append(_fmt(target))
+        if target is not None:
+            cells.append(_fmt(target))
         rows.append(tuple(cells))
     return Chart(svg=svg, title=title, summary=summary, table=Table(title, header, tuple(rows)))
 
@@ -242,7 +247,7 @@ def grouped_bars(
         raise ValueError("grouped_bars: every series needs one value per group")
     colours = [GREY, BLUE, GOLD, INK]
     with matplotlib.rc_context(_RC):
-        fig = _figure(max(4.5, 1.2 + 0.9 * len(groups)), 2.8)
+        fig = _figure(min(9.0, max(4.5, 1.2 + 0.6 * len(groups) * len(series) / 2)), 3.0)
         ax = fig.add_subplot()
         width = 0.8 / len(series)
         for s, (name, vals) in enumerate(series):
@@ -250,7 +255,7 @@ def grouped_bars(
             ax.bar(xs, [v or 0 for v in vals], width=width, color=colours[s % len(colours)], label=name)
         if target is not None:
             ax.axhline(target, color=INK, linestyle="--", linewidth=1, label=f"Target {_fmt(target)}")
-        ax.set_xticks(range(len(groups)), list(groups))
+        ax.set_xticks(range(len(groups)), list(groups), rotation=45 if len(groups) > 8 else 0, ha="right" if len(groups) > 8 else "center")
         if scale_max is not None:
             ax.set_ylim(0, scale_max)
         ax.set_ylabel(value_label)
