@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     # Serves the API docs' Swagger UI from static files instead of a CDN, so the CSP can stay 'self'.
     "ninja",
+    "interlocal.assessments",
 ]
 
 MIDDLEWARE = [
