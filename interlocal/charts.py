@@ -18,6 +18,7 @@ same numbers give the same bytes (tests and page caches can compare them).
 from __future__ import annotations
 
 import base64
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import StringIO
@@ -115,7 +116,14 @@ def heatmap(
     top = max((max(r) for r in shown if r), default=0)
     withheld = sum(1 for r in counts for c in r if c is None)
     with matplotlib.rc_context(_RC):
-        fig = _figure(max(4.0, 1.1 + 0.75 * len(columns)), max(1.6, 0.8 + 0.28 * len(rows)))
+        # Level names wrap under their column rather than rotate, so they stay readable and the height is known.
+        wrapped = [
+            "\n".join(textwrap.wrap(str(c).replace("/", "/ "), 13, break_long_words=False)) or str(c)
+            for c in columns
+        ]
+        label_lines = max((w.count("\n") + 1 for w in wrapped), default=1)
+        width = max(4.0, 1.2 + 0.95 * len(columns))
+        fig = _figure(width, 0.9 + 0.16 * label_lines + 0.3 * len(rows))
         ax = fig.add_subplot()
         for i, row in enumerate(counts):
             for j, c in enumerate(row):
@@ -132,9 +140,9 @@ def heatmap(
                 ax.text(j, i, str(c), ha="center", va="center", color="white" if dark else INK)
         ax.set_xlim(-0.5, len(columns) - 0.5)
         ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.set_xticks(range(len(columns)), list(columns), rotation=30, ha="right")
+        ax.set_xticks(range(len(columns)), wrapped)
+        ax.xaxis.tick_top()
         ax.set_yticks(range(len(rows)), list(rows))
-        ax.set_xlabel(column_label)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -184,11 +192,8 @@ def hbars(
     """Horizontal bars (e.g. a member's score per function) with a target line and optional peer markers."""
     if len(values) != len(labels) or (compare is not None and len(compare) != len(labels)):
         raise ValueError("hbars: labels, values and compare must have the same length")
-    top = (
-        scale_max
-        if scale_max is not None
-        else max([target, *(v for v in values if v is not None)], default=1)
-    )
+    known = [v for v in values if v is not None]
+    top = scale_max if scale_max is not None else max([target or 0.0, *known, 1.0]) * 1.05
     with matplotlib.rc_context(_RC):
         fig = _figure(6.0, max(1.6, 0.9 + 0.34 * len(labels)))
         ax = fig.add_subplot()
@@ -212,10 +217,15 @@ def hbars(
         ax.set_xlabel(value_label)
         if target is not None or compare is not None:
             ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
-        below = [lab for lab, v in zip(labels, values, strict=True) if v is not None and v < target]
-        summary = f"{title}: {len(labels)} bars against a target of {_fmt(target)}. " + (
-            f"Below target: {', '.join(below)}." if below else "All at or above target."
-        )
+        if target is None:
+            summary = f"{title}: " + "; ".join(
+                f"{lab} {_fmt(v, 2)}" for lab, v in zip(labels, values, strict=True)
+            )
+        else:
+            below = [lab for lab, v in zip(labels, values, strict=True) if v is not None and v < target]
+            summary = f"{title}: {len(labels)} bars against a target of {_fmt(target)}. " + (
+                f"Below target: {', '.join(below)}." if below else "All at or above target."
+            )
         svg = _render(fig, title, summary)
     header: tuple[str, ...] = ("", value_label)
     if compare is not None:
@@ -255,7 +265,12 @@ def grouped_bars(
             ax.bar(xs, [v or 0 for v in vals], width=width, color=colours[s % len(colours)], label=name)
         if target is not None:
             ax.axhline(target, color=INK, linestyle="--", linewidth=1, label=f"Target {_fmt(target)}")
-        ax.set_xticks(range(len(groups)), list(groups), rotation=45 if len(groups) > 8 else 0, ha="right" if len(groups) > 8 else "center")
+        ax.set_xticks(
+            range(len(groups)),
+            list(groups),
+            rotation=45 if len(groups) > 8 else 0,
+            ha="right" if len(groups) > 8 else "center",
+        )
         if scale_max is not None:
             ax.set_ylim(0, scale_max)
         ax.set_ylabel(value_label)

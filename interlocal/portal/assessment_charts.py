@@ -40,7 +40,10 @@ def summary_charts(rnd: Any, summary: Any, changes: list[Any] | None = None) -> 
         out["change"] = charts.grouped_bars(
             title=f"{rnd.title}: mean level by category, compared with the previous round",
             groups=[c.code for c in changes],
-            series=[("Previous round", [c.before for c in changes]), (str(rnd.year), [c.after for c in changes])],
+            series=[
+                ("Previous round", [c.before for c in changes]),
+                (str(rnd.year), [c.after for c in changes]),
+            ],
             value_label="Mean level",
             target=summary.target,
             scale_max=_top(summary.levels),

@@ -18,18 +18,22 @@ MIN_K = 3  # the floor the assessments app enforces; the form says so before the
 class RoundOpenForm(forms.Form):
     """What a coordinator chooses to open a round."""
 
-    framework = forms.ModelChoiceField(
+    framework: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]  # set per request: the frameworks in use
         label="Framework",
         empty_label=None,
         help_text="What members answer: the cybersecurity review or the training needs questionnaire.",
     )
     title = forms.CharField(label="Title", max_length=200, help_text="e.g. NCSR 2026")
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, help_text="Compared with other years.")
-    deadline = forms.DateField(
-        label="Deadline", widget=forms.DateInput(attrs={"type": "date"}), help_text="The day members submit by."
+    year = forms.IntegerField(
+        label="Year", min_value=2000, max_value=2100, help_text="Compared with other years."
     )
-    members = forms.ModelMultipleChoiceField(
+    deadline = forms.DateField(
+        label="Deadline",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day members submit by.",
+    )
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,  # type: ignore[arg-type]  # set per request: the collaborative's current members
         label="Members asked to answer",
         widget=forms.CheckboxSelectMultiple,
@@ -71,7 +75,9 @@ class ReopenForm(VersionedForm):
     """Why the coordinator reopens one member's submission."""
 
     reason = forms.CharField(
-        label="Why reopen", max_length=500, help_text="The member's staff see this, e.g. Evidence for PR.AA-01 missing."
+        label="Why reopen",
+        max_length=500,
+        help_text="The member's staff see this, e.g. Evidence for PR.AA-01 missing.",
     )
 
 

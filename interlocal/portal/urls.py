@@ -69,14 +69,26 @@ urlpatterns = [
     path("memberships/<int:pk>/end/", views_agreements.membership_end_view, name="membership_end"),
     # Self-assessments (issue 11).
     path("collaboratives/<slug:slug>/assessments/", views_assessments.round_list, name="assessment_rounds"),
-    path("collaboratives/<slug:slug>/assessments/new/", views_assessments.round_new, name="assessment_round_new"),
+    path(
+        "collaboratives/<slug:slug>/assessments/new/",
+        views_assessments.round_new,
+        name="assessment_round_new",
+    ),
     path("assessments/<int:pk>/", views_assessments.round_detail, name="assessment_round"),
     path("assessments/<int:pk>/results/", views_assessments.results, name="assessment_results"),
     path("assessments/<int:pk>/results.pdf", views_assessments.results_pdf, name="assessment_results_pdf"),
-    path("assessments/<int:pk>/gap-initiative/", views_assessments.gap_initiative, name="assessment_gap_initiative"),
+    path(
+        "assessments/<int:pk>/gap-initiative/",
+        views_assessments.gap_initiative,
+        name="assessment_gap_initiative",
+    ),
     path("assessments/members/<int:pk>/", views_assessments.answer, name="assessment_answer"),
     path("assessments/members/<int:pk>/reopen/", views_assessments.reopen, name="assessment_reopen"),
-    path("assessments/members/<int:pk>/report/", views_assessments.member_report, name="assessment_member_report"),
+    path(
+        "assessments/members/<int:pk>/report/",
+        views_assessments.member_report,
+        name="assessment_member_report",
+    ),
     path(
         "assessments/members/<int:pk>/report.pdf",
         views_assessments.member_report_pdf,

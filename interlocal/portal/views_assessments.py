@@ -24,10 +24,10 @@ from interlocal.assessments.confidentiality import AggregateRefused
 from interlocal.assessments.models import RoundMember
 from interlocal.collaboratives.queries import get_collaborative_for_user
 from interlocal.conflicts import EditConflict
+from interlocal.governments.models import Government
 from interlocal.portal import assessment_charts
 from interlocal.portal.forms_assessments import AnswerForm, ReopenForm, RoundOpenForm
 from interlocal.portal.people import signed_in
-from interlocal.governments.models import Government
 from interlocal.vocab import FrameworkKind, RoundMemberStatus
 
 T = "portal/assessments/"
@@ -42,13 +42,20 @@ def _need(request: HttpRequest, perm: str, obj: Any, message: str) -> None:
 def round_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A collaborative's assessment rounds, newest first."""
     collaborative = get_collaborative_for_user(request.user, slug)
-    _need(request, "assessments.view_round", collaborative, "Only the collaborative's members see its assessments.")
+    _need(
+        request,
+        "assessments.view_round",
+        collaborative,
+        "Only the collaborative's members see its assessments.",
+    )
     rounds = list(
         queries.rounds_for_user(request.user)
         .filter(collaborative=collaborative)
         .annotate(
             n_members=Count("members", distinct=True),
-            n_submitted=Count("members", filter=Q(members__status=RoundMemberStatus.SUBMITTED), distinct=True),
+            n_submitted=Count(
+                "members", filter=Q(members__status=RoundMemberStatus.SUBMITTED), distinct=True
+            ),
         )
         .order_by("-year", "-opened_at")
     )
@@ -65,7 +72,9 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
 def round_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Open a round (coordinators): framework, deadline, members and k."""
     collaborative = get_collaborative_for_user(request.user, slug)
-    _need(request, "assessments.add_round", collaborative, "Only the collaborative's coordinators open rounds.")
+    _need(
+        request, "assessments.add_round", collaborative, "Only the collaborative's coordinators open rounds."
+    )
     governments = Government.objects.filter(pk__in=access.current_member_ids(collaborative)).order_by("name")
     form = RoundOpenForm(
         request.POST or None,
@@ -124,7 +133,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     levels = [(lv.value, lv.name) for lv in scale.levels.all()]
     training = rnd.framework.kind == FrameworkKind.TRAINING
     if request.method == "POST" and not editable:
-        raise PermissionDenied("These answers cannot be changed now." if may_edit else "Only the member's editors answer.")
+        raise PermissionDenied(
+            "These answers cannot be changed now." if may_edit else "Only the member's editors answer."
+        )
     form = AnswerForm(
         request.POST or None,
         request.FILES or None,
@@ -212,7 +223,9 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, EditConflict) as error:
             messages.error(request, _message(error))
         else:
-            messages.success(request, f"{member.government.name}'s answers are reopened; its staff can change them.")
+            messages.success(
+                request, f"{member.government.name}'s answers are reopened; its staff can change them."
+            )
     return redirect("portal:assessment_round", pk=member.round_id)
 
 
@@ -242,8 +255,16 @@ def _results_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "changes": [],
         "refused": "",
         "charts": {},
+        "started": {},
         "can_make_initiative": request.user.has_perm("assessments.add_initiative_from_gap", rnd),
     }
+    if context["can_make_initiative"]:
+        # Coordinators see which gaps already became initiatives (theirs to read), instead of the button.
+        context["started"] = {
+            code: link.initiative
+            for link in rnd.gap_initiatives.select_related("initiative")
+            for code in link.item_codes
+        }
     try:
         if rnd.framework.kind == FrameworkKind.TRAINING:
             training = queries.training_summary(request.user, rnd)
@@ -266,15 +287,17 @@ def _results_context(request: HttpRequest, pk: int) -> dict[str, Any]:
 def gap_initiative(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn a common gap into an initiative in exploring (coordinators); on to the new initiative."""
     rnd = queries.get_round_for_user(request.user, pk)
-    _need(request, "assessments.add_initiative_from_gap", rnd, "Only the collaborative's coordinators do this.")
+    _need(
+        request, "assessments.add_initiative_from_gap", rnd, "Only the collaborative's coordinators do this."
+    )
     codes = request.POST.getlist("item")
     try:
-        initiative = actions.common_gap_to_initiative(acting_user=signed_in(request), round=rnd, item_codes=codes)
-    except ValidationError as error:
+        link = actions.common_gap_to_initiative(acting_user=signed_in(request), round=rnd, items=codes)
+    except (ValidationError, AggregateRefused) as error:
         messages.error(request, _message(error))
         return redirect("portal:assessment_results", pk=rnd.pk)
-    messages.success(request, f"{initiative.title} is now an initiative in Exploring.")
-    return redirect("portal:initiative", pk=initiative.pk)
+    messages.success(request, f"{link.initiative.title} is now an initiative in Exploring.")
+    return redirect("portal:initiative", pk=link.initiative_id)
 
 
 @login_required
@@ -355,7 +378,7 @@ def _own_members(user: Any, rounds: list[Any]) -> dict[int, Any]:
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value) if value else None
     except ValueError:
         return None
 

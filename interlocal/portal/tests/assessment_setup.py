@@ -38,14 +38,16 @@ def small_framework(admin: Any, *, training: bool = False) -> Framework:
             acting_user=admin, key="need-test", name="Need",
             levels=[LevelSpec(1, "None"), LevelSpec(2, "Some"), LevelSpec(3, "Urgent")],
         )  # fmt: skip
-        nodes = [NodeSpec("SAFE", "Safety", NodeKind.SECTION)] + [
+        topics = [NodeSpec("SAFE", "Safety", NodeKind.SECTION)] + [
             NodeSpec(f"T{i}", f"Topic {i}", NodeKind.ITEM, parent="SAFE") for i in (1, 2, 3)
         ]
         return actions.framework_load(
             acting_user=admin, key="gti-test", version="1", title="Training needs", kind=FrameworkKind.TRAINING,
-            scale=scale, nodes=nodes,
+            scale=scale, nodes=topics,
         ).framework  # fmt: skip
-    scale = actions.scale_ensure(acting_user=admin, key="ncsr-test", name="NCSR", levels=NCSR_LEVELS, target_value=5)
+    scale = actions.scale_ensure(
+        acting_user=admin, key="ncsr-test", name="NCSR", levels=NCSR_LEVELS, target_value=5
+    )
     nodes: list[NodeSpec] = []
     seen: set[str] = set()
     for fn, cat, item in ITEMS:
@@ -53,14 +55,18 @@ def small_framework(admin: Any, *, training: bool = False) -> Framework:
             if code not in seen:
                 seen.add(code)
                 nodes.append(NodeSpec(code, TITLES[code], kind, parent=parent))
-        nodes.append(NodeSpec(item, f"Item {item}", NodeKind.ITEM, parent=cat, statement=f"Statement of {item}."))
+        nodes.append(
+            NodeSpec(item, f"Item {item}", NodeKind.ITEM, parent=cat, statement=f"Statement of {item}.")
+        )
     return actions.framework_load(
         acting_user=admin, key="csf-test", version="2.0", title="Small CSF", kind=FrameworkKind.CYBER,
         scale=scale, nodes=nodes,
     ).framework  # fmt: skip
 
 
-def open_round(coordinator: Any, collaborative: Any, framework: Framework, members: list[Any], **kw: Any) -> Round:
+def open_round(
+    coordinator: Any, collaborative: Any, framework: Framework, members: list[Any], **kw: Any
+) -> Round:
     return actions.round_open(
         acting_user=coordinator, collaborative=collaborative, framework=framework,
         title=kw.pop("title", "NCSR 2026"), year=kw.pop("year", 2026),
@@ -68,7 +74,9 @@ def open_round(coordinator: Any, collaborative: Any, framework: Framework, membe
     )  # fmt: skip
 
 
-def answer_all(user: Any, member: RoundMember, levels: dict[str, int], evidence: str = "", submit: bool = True) -> None:
+def answer_all(
+    user: Any, member: RoundMember, levels: dict[str, int], evidence: str = "", submit: bool = True
+) -> None:
     """Answer every item of the round for the member (levels by item code), then submit."""
     for item in member.round.framework.nodes.filter(kind=NodeKind.ITEM):
         actions.answer_save(

@@ -144,7 +144,9 @@ def test_it_shows_members_the_results_only_once_the_round_closes(world: World, a
     actions.round_close(acting_user=world.coordinator, round=answered)
     after = clerk.get(f"/assessments/{answered.pk}/results/")
 
-    assert before.status_code == 200 and b'id="refused"' in before.content and b"heat-map" not in before.content
+    assert (
+        before.status_code == 200 and b'id="refused"' in before.content and b"heat-map" not in before.content
+    )
     assert b'id="provisional"' in provisional.content and b'id="heat-map"' in provisional.content
     body = after.content.decode()
     assert 'id="heat-map"' in body and 'src="data:image/svg+xml;base64,' in body  # an <img>, with alt text
@@ -154,6 +156,30 @@ def test_it_shows_members_the_results_only_once_the_round_closes(world: World, a
     assert "Turn into initiative" not in body
     assert "Turn into initiative" in coordinator.get(f"/assessments/{answered.pk}/results/").content.decode()
     assert "SECRET-BS" not in body
+
+
+def test_it_turns_a_common_gap_into_an_initiative_for_the_coordinator_only(
+    world: World, answered: Round
+) -> None:
+    url = f"/assessments/{answered.pk}/gap-initiative/"
+    refused_open = _client(world.coordinator).post(url, {"item": "GV.OC-01"}, follow=True)
+    actions.round_close(acting_user=world.coordinator, round=answered)
+
+    by_clerk = _client(world.clerk).post(url, {"item": "GV.OC-01"})
+    made = _client(world.coordinator).post(url, {"item": "GV.OC-01"})
+    results = _client(world.coordinator).get(f"/assessments/{answered.pk}/results/").content.decode()
+
+    assert b"Close the round first" in refused_open.content
+    assert by_clerk.status_code == 403
+    link = answered.gap_initiatives.get()
+    assert made.status_code == 302 and made["Location"] == f"/initiatives/{link.initiative_id}/"
+    assert link.initiative.stage == "exploring"
+    assert sorted(p.government.name for p in link.initiative.partners.all()) == [
+        "Blue Springs",
+        "Lee's Summit",
+        "MARC",
+    ]
+    assert f'href="/initiatives/{link.initiative_id}/"' in results
 
 
 def test_it_reports_a_member_its_own_scores_and_percentile(world: World, answered: Round) -> None:
