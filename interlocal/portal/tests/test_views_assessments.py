@@ -233,3 +233,87 @@ def test_it_reads_the_assessment_pages_in_a_bounded_number_of_queries(world: Wor
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200, url
         assert len(queries) <= most, f"{url}: {len(queries)} queries"
+
+
+# --- A member never sees another member's levels or evidence ------------------------------------------------
+
+A = {"GV.OC-01": 1, "GV.OC-02": 7, "GV.RM-01": 3, "PR.AA-01": 2, "PR.AA-02": 4}
+B = {"GV.OC-01": 4, "GV.OC-02": 2, "GV.RM-01": 6, "PR.AA-01": 2, "PR.AA-02": 1}
+
+
+def _swapped_world(world: World, first: dict[str, int], second: dict[str, int]) -> dict[str, Any]:
+    """A closed round where MARC answered `first` and Blue Springs `second`; Lee's Summit the same each time."""
+    framework = small_framework(world.admin)
+    rnd = open_round(
+        world.coordinator, world.collaborative, framework, [world.marc, world.lees_summit, world.blue_springs]
+    )
+    m = _members(rnd)
+    answer_all(world.coordinator, m["MARC"], first, f"note {sum(first.values())}")
+    answer_all(world.clerk, m["Lee's Summit"], LOW, "LS evidence")
+    answer_all(world.admin, m["Blue Springs"], second, f"note {sum(second.values())}")
+    rnd = actions.round_close(acting_user=world.coordinator, round=rnd)
+    return {"round": rnd, "members": _members(rnd)}
+
+
+def _seen(world: World, who: Any, made: dict[str, Any]) -> dict[str, str]:
+    """Every assessment page, export and feed as the user sees it, with record ids and tokens made neutral."""
+    import re
+
+    rnd, m = made["round"], made["members"]
+    urls = [
+        f"/collaboratives/{world.collaborative.slug}/assessments/",
+        f"/assessments/{rnd.pk}/",
+        f"/assessments/{rnd.pk}/results/",
+        f"/assessments/{rnd.pk}/results.pdf",
+        *(
+            f"/assessments/members/{member.pk}/{page}"
+            for member in m.values()
+            for page in ("", "report/", "report.pdf")
+        ),
+        *(f"/assessments/members/{member.pk}/files/1/" for member in m.values()),
+        f"/collaboratives/{world.collaborative.slug}/",
+        "/feeds/changes.atom",
+        "/me/" if who is not None else "/",
+        "/api/v1/initiatives",
+        "/search/?q=note",
+    ]
+    client = Client()
+    if who is not None:
+        client.force_login(who)
+    seen = {}
+    for number, url in enumerate(urls):
+        response = client.get(url)
+        body = response.content
+        if response.get("Content-Type") == "application/pdf":
+            text = _pdf_text(body) if not pdf.unavailable_reason() else ""
+        else:
+            text = body.decode("utf-8", "replace")
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+        text = re.sub(r"/\d+/", "/N/", text)
+        text = re.sub(r'(id|for|name|aria-describedby)="[^"]*\d+[^"]*"', "", text)
+        text = re.sub(r"<updated>[^<]*</updated>|\d{4}-\d\d-\d\dT[\d:.+-]+Z?", "", text)
+        seen[f"{number} {response.status_code}"] = text
+    return seen
+
+
+@pytest.mark.parametrize("role", ["clerk", "outsider", "public"])
+def test_it_shows_nothing_that_depends_on_which_other_member_gave_which_answer(
+    world: World, role: str
+) -> None:
+    """Swap MARC's and Blue Springs's answers: every aggregate stays, so whatever changes on a page a role reads
+    would be another member's own answer. Lee's Summit's clerk, an outsider and the public see the same pages."""
+    from django.db import transaction
+
+    who = {"clerk": world.clerk, "outsider": world.outsider, "public": None}[role]
+    views = []
+    for first, second in ((A, B), (B, A)):
+        with transaction.atomic():
+            views.append(_seen(world, who, _swapped_world(world, first, second)))
+            transaction.set_rollback(True)
+
+    assert list(views[0]) == list(views[1])
+    for key in views[0]:
+        assert views[0][key] == views[1][key], (
+            f"{role}: page {key} differs when two other members swap answers"
+        )
+    assert any("LS evidence GV.OC-01" in text for text in views[0].values()) == (role == "clerk")
