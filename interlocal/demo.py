@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interlocal.agreements import actions as agreements
 from interlocal.agreements.models import AgreementVersion, LegislativeMatter
+from interlocal.assessments.demo import load_assessments_demo
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative
 from interlocal.costshare.demo import load_costshare_demo
@@ -249,6 +250,7 @@ def load_demo() -> dict[str, int]:
         ),
     )
     _st_louis(admin, govs, people)
+    load_assessments_demo(coordinator=people["coordinator"], collaborative=collab)
     return {
         "governments": Government.objects.count(),
         "people": Person.objects.count(),

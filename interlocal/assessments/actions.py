@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -113,6 +113,9 @@ class FrameworkLoad:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    framework_created: bool = False
+    framework_changed: bool = False
+    outcomes: list[tuple[str, str]] = field(default_factory=list)  # (code, "new" | "changed" | "unchanged")
 
 
 _NODE_FIELDS = ("title", "statement", "kind", "position", "withdrawn", "withdrawn_note")
@@ -164,13 +167,14 @@ def framework_load(
             obj=framework,
             changes=snapshot(framework, ["key", "version", "title", "kind", "scale", "source"]),
         )
-        result = FrameworkLoad(framework)
+        result = FrameworkLoad(framework, framework_created=True)
     else:
         result = FrameworkLoad(framework)
         changes = apply_versioned(
             framework, {"title": title, "kind": kind, "scale": scale, "source": source}, expected_version=None
         )
         if changes:
+            result.framework_changed = True
             framework.full_clean()
             framework.save()
             audit_record(acting_user=acting_user, verb="framework_update", obj=framework, changes=changes)
@@ -194,6 +198,7 @@ def framework_load(
             node.full_clean()
             node.save()
             result.created += 1
+            result.outcomes.append((spec.code, "new"))
         else:
             diff = {k: (getattr(node, k), v) for k, v in values.items() if getattr(node, k) != v}
             if node.parent_id != (parent.pk if parent else None):
@@ -206,8 +211,10 @@ def framework_load(
                 node.full_clean()
                 node.save()
                 result.changed += 1
+                result.outcomes.append((spec.code, "changed"))
             else:
                 result.unchanged += 1
+                result.outcomes.append((spec.code, "unchanged"))
         by_code[spec.code] = node
     gone = [n for code, n in stored.items() if code not in known and not n.withdrawn]
     for node in gone:
@@ -216,6 +223,7 @@ def framework_load(
         bump(node)
         node.save(update_fields=["withdrawn", "withdrawn_note", "lock_version"])
         result.changed += 1
+        result.outcomes.append((node.code, "changed"))
     if result.created or result.changed:
         audit_record(
             acting_user=acting_user,
@@ -471,6 +479,104 @@ def answer_save(
         government=member.government,
     )
     return answer
+
+
+@transaction.atomic
+def answers_save(
+    *,
+    acting_user: Person,
+    round_member: RoundMember,
+    levels: Mapping[str, int],
+    evidence: Mapping[str, str] | None = None,
+    head_counts: Mapping[str, int | None] | None = None,
+    deliveries: Mapping[str, str] | None = None,
+) -> list[Answer]:
+    """Save (drafts of) many answers of one member at once, by item code (a form of a whole category).
+
+    One audit event lists the items whose answers changed; evidence, head-count and delivery are kept when
+    not given.
+    """
+    access.require(
+        acting_user,
+        "assessments.change_roundmember",
+        round_member,
+        "Only the member's own editors answer for it.",
+    )
+    member = (
+        RoundMember.objects.select_for_update()
+        .select_related("round__framework__scale", "government")
+        .get(pk=round_member.pk)
+    )
+    rnd = member.round
+    _check_round_open(rnd)
+    if member.status == RoundMemberStatus.SUBMITTED:
+        raise ValidationError("The answers are submitted; ask the coordinator to reopen them to change one.")
+    evidence, head_counts, deliveries = evidence or {}, head_counts or {}, deliveries or {}
+    items = {i.code: i for i in active_items(rnd.framework)}
+    codes = set(levels) | set(evidence) | set(head_counts) | set(deliveries)
+    unknown = sorted(codes - set(items))
+    if unknown:
+        raise ValidationError({"item": f"Not active items of {rnd.framework}: {', '.join(unknown[:10])}."})
+    allowed = set(rnd.framework.scale.levels.values_list("value", flat=True))
+    bad = sorted(c for c, v in levels.items() if v not in allowed)
+    if bad:
+        raise ValidationError({"level": f"Not levels of {rnd.framework.scale}: {', '.join(bad[:10])}."})
+    if any(h is not None and h < 0 for h in head_counts.values()):
+        raise ValidationError({"head_count": "A head-count cannot be negative."})
+    if any(d and d not in DeliveryMode.values for d in deliveries.values()):
+        raise ValidationError({"delivery": "Unknown delivery."})
+    stored = {a.item.code: a for a in member.answers.select_related("item").filter(item__code__in=codes)}
+    missing_level = sorted(c for c in codes if c not in stored and c not in levels)
+    if missing_level:
+        raise ValidationError({"level": f"A level is needed first for {', '.join(missing_level[:10])}."})
+    now = timezone.now()
+    saved: list[Answer] = []
+    created: list[Answer] = []
+    changes: dict[str, tuple[int | None, int | None]] = {}
+    for code in sorted(codes, key=lambda c: items[c].position):
+        values: dict[str, Any] = {}
+        if code in levels:
+            values["level"] = levels[code]
+        if code in evidence:
+            values["evidence"] = evidence[code]
+        if code in head_counts:
+            values["head_count"] = head_counts[code]
+        if code in deliveries:
+            values["delivery"] = deliveries[code]
+        answer = stored.get(code)
+        if answer is None:
+            answer = Answer(
+                round_member=member, item=items[code], updated_by=acting_user, updated_at=now, **values
+            )
+            created.append(answer)
+            changes[code] = (None, values.get("level"))
+        else:
+            diff = {k: v for k, v in values.items() if getattr(answer, k) != v}
+            if diff:
+                old_level = answer.level
+                for k, v in diff.items():
+                    setattr(answer, k, v)
+                answer.updated_by, answer.updated_at = acting_user, now
+                bump(answer)
+                answer.save()
+                changes[code] = (old_level, answer.level)
+        saved.append(answer)
+    Answer.objects.bulk_create(created)
+    if not changes:
+        return saved
+    if member.status == RoundMemberStatus.NOT_STARTED:
+        member.status = RoundMemberStatus.DRAFT
+        bump(member)
+        member.save(update_fields=["status", "lock_version"])
+    # The levels never reach the collaborative's feed: the event is the member government's own.
+    audit_record(
+        acting_user=acting_user,
+        verb="answers_save",
+        obj=member,
+        changes=changes,
+        government=member.government,
+    )
+    return saved
 
 
 @transaction.atomic

@@ -24,6 +24,9 @@ PURE_MODULES = sorted(
         "interlocal.tracking.trajectory",
         "interlocal.costshare.cli_core",
         "interlocal.importers.parsers",
+        "interlocal.assessments.analysis",
+        "interlocal.assessments.confidentiality",
+        "interlocal.assessments.frameworks_data",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"

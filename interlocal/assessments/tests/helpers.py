@@ -96,14 +96,13 @@ def answer_all(
     """Answer every item as given (default for the rest) through answer_save, and submit."""
     member = member_of(rnd, gov)
     editor = aw.editors[gov.pk]
-    for item in actions.active_items(rnd.framework):
-        actions.answer_save(
-            acting_user=editor,
-            round_member=member,
-            item=item,
-            level=levels.get(item.code, default),
-            head_count=(head_counts or {}).get(item.code),
-        )
+    codes = [item.code for item in actions.active_items(rnd.framework)]
+    actions.answers_save(
+        acting_user=editor,
+        round_member=member,
+        levels={c: levels.get(c, default) for c in codes},
+        head_counts=head_counts,
+    )
     if submit:
         member.refresh_from_db()
         actions.round_member_submit(acting_user=editor, round_member=member)

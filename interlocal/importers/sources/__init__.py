@@ -6,6 +6,7 @@ from interlocal.importers.base import Source
 from interlocal.importers.sources.census import CensusBoundariesSource, CensusPopulationSource
 from interlocal.importers.sources.legistar_api import LegistarApiSource
 from interlocal.importers.sources.legistar_detail import LegistarDetailSource
+from interlocal.importers.sources.oscal import OscalCatalogSource
 from interlocal.importers.sources.plan_page import PlanPageSource
 from interlocal.importers.sources.spreadsheet import SpreadsheetSource
 from interlocal.importers.sources.statement import StatementSource
@@ -17,6 +18,7 @@ SOURCES: dict[str, type[Source]] = {
         CensusPopulationSource,
         LegistarApiSource,
         LegistarDetailSource,
+        OscalCatalogSource,
         PlanPageSource,
         SpreadsheetSource,
         StatementSource,
