@@ -359,7 +359,9 @@ def _grouped(form: AnswerForm, framework: Any) -> list[dict[str, Any]]:
         category = row.item.parent
         top = category.parent if category is not None and category.parent_id else category
         if not groups or groups[-1]["node"] != top:
-            groups.append({"node": top, "categories": []})
+            groups.append({"node": top, "categories": [], "answered": 0, "total": 0})
+        groups[-1]["total"] += 1
+        groups[-1]["answered"] += row.answer is not None
         cats = groups[-1]["categories"]
         if not cats or cats[-1]["node"] != category:
             cats.append({"node": category, "rows": []})
