@@ -25,6 +25,13 @@ def summary_charts(rnd: Any, summary: Any, changes: list[Any] | None = None) -> 
             counts=[c.counts for c in summary.categories],
             row_label="Category",
             column_label="Level",
+            table_extra=(
+                ("Members", [str(c.n) for c in summary.categories]),
+                (
+                    "Mean level",
+                    ["withheld" if c.mean is None else f"{c.mean:.2f}" for c in summary.categories],
+                ),
+            ),
         )
     shown = [f for f in summary.functions if f.mean is not None]
     if shown:

@@ -103,3 +103,12 @@ def test_it_places_the_percentile_in_words() -> None:
 def test_it_refuses_mismatched_data_with_a_message(call) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=r"heatmap|hbars|grouped_bars|percentile"):
         call()
+
+
+def test_it_draws_a_chart_once_for_the_same_numbers() -> None:
+    first = charts.hbars(title="Cached", labels=["A"], values=[1.0], target=2)
+    again = charts.hbars(title="Cached", labels=["A"], values=[1.0], target=2)
+    other = charts.hbars(title="Cached", labels=["A"], values=[1.5], target=2)
+
+    assert again is first
+    assert other is not first and other.table.rows[0][1] == "1.50"
