@@ -3,6 +3,8 @@
 A round of 300 governments x 106 CSF items (22 categories, 6 functions) on the NCSR scale: the heat maps by
 category and function, item aggregates, common gaps and every member's percentile, by `analysis` (NumPy)
 beside a plain-Python loop implementation of the same figures (the peer), which must agree. Goal: <= 0.5 s.
+Then the same through `assessments.queries.round_summary` (the permission check, the k and differencing guards,
+loading the 31,800 answers from PostgreSQL, and the analysis) on a scratch database, unless --no-db.
 """
 
 from __future__ import annotations
@@ -137,9 +139,92 @@ def measure(fn: Callable[[], Any], repeats: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
+PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def db_round_summary(members: int, levels: np.ndarray) -> tuple[float, float] | str:
+    """Median and best time of round_summary on a scratch PostgreSQL database holding the round; or why not."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg missing"
+    name = f"interlocal_bench_assess_{os.getpid()}"
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+    except psycopg.Error as exc:
+        return f"PostgreSQL unreachable: {exc}".strip()
+    try:
+        os.environ["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interlocal.settings")
+        import django
+        from django.conf import settings
+
+        django.setup()
+        from django.apps import apps
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+        call_command("migrate", run_syncdb=True, verbosity=0)
+        import datetime as dt
+
+        from interlocal.assessments import actions, queries
+        from interlocal.assessments.models import Answer, Round, RoundMember
+        from interlocal.collaboratives.actions import collaborative_create
+        from interlocal.collaboratives.models import Membership
+        from interlocal.governments.actions import government_create, person_create
+        from interlocal.governments.models import Government
+
+        admin = person_create(
+            acting_user=None, username="bench", government=None, role="coordinator", is_superuser=True
+        )
+        council = government_create(
+            acting_user=admin, kind="regional_council", name="Bench Council", state="MO"
+        )
+        collab = collaborative_create(acting_user=admin, name="Bench Collaborative", facilitator=council)
+        csf, _ = actions.builtin_frameworks_ensure(acting_user=admin)
+        # The bench measures reading a round, so the round itself is written in bulk.
+        govs = Government.objects.bulk_create(
+            Government(kind="city", name=f"Bench City {i:03d}", slug=f"bench-city-{i:03d}", state="MO")
+            for i in range(members)
+        )
+        Membership.objects.bulk_create(
+            Membership(collaborative=collab, government=g, status="accepted", joined_on=dt.date(2020, 1, 1))
+            for g in govs
+        )
+        rnd = Round.objects.create(
+            collaborative=collab, framework=csf, title="Bench", year=2025, deadline=dt.date(2025, 12, 31),
+            status="closed", opened_by=admin, opened_at=timezone.now(), closed_at=timezone.now(),
+        )  # fmt: skip
+        rms = RoundMember.objects.bulk_create(
+            RoundMember(round=rnd, government=g, status="submitted", in_aggregate=True) for g in govs
+        )
+        items = actions.active_items(csf)
+        now = timezone.now()
+        Answer.objects.bulk_create(
+            (
+                Answer(round_member=rm, item=item, level=int(levels[i, j]), updated_by=admin, updated_at=now)
+                for i, rm in enumerate(rms)
+                for j, item in enumerate(items)
+            ),
+            batch_size=5000,
+        )
+        summary = queries.round_summary(admin, rnd)
+        assert summary.n_members == members and summary.gaps is not None
+        return measure(lambda: queries.round_summary(admin, rnd), 5)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=300)
+    parser.add_argument("--no-db", action="store_true", help="skip the PostgreSQL round_summary case")
     args = parser.parse_args()
     rng = np.random.default_rng(11)
     item_cat, n_cat, item_fn, n_fn = structure()
@@ -168,6 +253,15 @@ def main() -> None:
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    if not args.no_db:
+        db = db_round_summary(args.members, levels)
+        if isinstance(db, str):
+            print(f"{case} via round_summary (PostgreSQL): skipped, {db}")
+        else:
+            print(
+                f"{case} via round_summary (PostgreSQL): median {db[0]:.3f} s, best {db[1]:.3f} s "
+                f"(goal <= {GOAL_S} s: {'yes' if db[0] <= GOAL_S else 'NO'})"
+            )
     print()
     print(
         "Analysis = heat maps by category and function, item aggregates, common gaps, percentiles (k = 3), "

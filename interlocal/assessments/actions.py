@@ -638,7 +638,7 @@ def round_member_reopen(
         obj=round_member,
         changes={"status": (RoundMemberStatus.SUBMITTED, RoundMemberStatus.REOPENED)},
         note=reason,
-        collaborative=round_member.round.collaborative,
+        # The reason may name an item or a level: it goes to the member's own feed, not the collaborative's.
         government=round_member.government,
     )
     return round_member

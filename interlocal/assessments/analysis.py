@@ -127,7 +127,11 @@ class ItemStat:
 
 
 def item_stats(levels: Matrix, target: float, k: int) -> list[ItemStat]:
-    """Per item: how many answered, the mean, how many below target and the mean shortfall, k-guarded."""
+    """Per item: how many answered, the mean, how many below target and the mean shortfall, k-guarded.
+
+    Everything is None when fewer than k members answered; the count below target alone is None when it is
+    1 to k-1 members (a cell of fewer than k).
+    """
     levels = np.asarray(levels, dtype=np.float64)
     answered = ~np.isnan(levels)
     n = answered.sum(axis=0)
@@ -140,7 +144,17 @@ def item_stats(levels: Matrix, target: float, k: int) -> list[ItemStat]:
         if n[i] < k:
             out.append(ItemStat(i, int(n[i]), None, None, None))
         else:
-            out.append(ItemStat(i, int(n[i]), float(sums[i] / n[i]), int(below[i]), float(short[i] / n[i])))
+            # Like a heat-map cell, a count of 1..k-1 members below target is not shown.
+            b = int(below[i])
+            out.append(
+                ItemStat(
+                    i,
+                    int(n[i]),
+                    float(sums[i] / n[i]),
+                    b if b == 0 or b >= k else None,
+                    float(short[i] / n[i]),
+                )
+            )
     return out
 
 

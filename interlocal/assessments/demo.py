@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 
 from interlocal.assessments import actions, queries
-from interlocal.assessments.models import Framework, Round
+from interlocal.assessments.models import Framework, Round, RoundMember
 from interlocal.collaboratives.models import Collaborative
 from interlocal.governments.models import Government, Person
 from interlocal.tracking import actions as tracking
@@ -46,17 +46,10 @@ HARD_ITEMS = {
 INITIATIVE_ITEMS = ["PR.AT-01", "PR.AT-02"]
 
 
-def _editor(gov: Government, admin: Person) -> Person:
+def _editor(member: RoundMember, admin: Person) -> Person:
     """The city's own editor, or the site administrator where the demo gives the city no editor."""
-    staff = Person.objects.filter(government=gov, is_active=True).order_by("pk")
-    return next((p for p in staff if p.has_perm("assessments.change_roundmember", _Probe(gov.pk))), admin)
-
-
-class _Probe:
-    """Stands for a round member of a government when asking whether someone may answer for it."""
-
-    def __init__(self, government_id: int) -> None:
-        self.government_id = government_id
+    staff = Person.objects.filter(government=member.government_id, is_active=True).order_by("pk")
+    return next((p for p in staff if p.has_perm("assessments.change_roundmember", member)), admin)
 
 
 def _levels(rng: np.random.Generator, codes: list[str], maturity: float, lift: float) -> dict[str, int]:
@@ -98,7 +91,7 @@ def _round(
     )
     for member in rnd.members.select_related("government"):
         name = member.government.name
-        editor = _editor(member.government, admin)
+        editor = _editor(member, admin)
         actions.answers_save(
             acting_user=editor,
             round_member=member,

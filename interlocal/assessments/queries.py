@@ -45,10 +45,12 @@ __all__ = [
     "TrainingSummary",
     "aggregate_member_ids",
     "answers_for_user",
+    "assessment_reminders",
     "common_gaps",
     "compute_summary",
     "frameworks",
     "gap_items_mean",
+    "get_answer_for_user",
     "get_round_for_user",
     "get_round_member_for_user",
     "member_report",
@@ -651,3 +653,47 @@ def training_summary(
             )
         )
     return TrainingSummary(rnd.pk, rnd.k, len(chosen), provisional, capacity, cost_per_session, topics)
+
+
+# --- reminders (ride the tracking digest) -------------------------------------------------------------
+
+REMINDER_HORIZON_DAYS = 30
+
+
+def assessment_reminders(person: Any, today: Any) -> list[tuple[RoundMember, Any]]:
+    """Open rounds' members that have not submitted, due within 30 days or overdue, with the deadline.
+
+    A member editor is reminded of its own government's answers; a coordinator of every member of the rounds
+    of their collaboratives.
+    """
+    import datetime as dt
+
+    if not getattr(person, "is_active", False) or getattr(person, "government_id", None) is None:
+        return []
+    scope = Q(pk__in=[])
+    coordinated = access.coordinated_collaborative_ids(person)
+    if coordinated:
+        scope |= Q(round__collaborative_id__in=coordinated)
+    if person.has_perm("tracking.receive_liaison_digest"):
+        scope |= Q(government_id=person.government_id)
+    members = (
+        RoundMember.objects.filter(scope, round__status=RoundStatus.OPEN)
+        .exclude(status=RoundMemberStatus.SUBMITTED)
+        .filter(round__deadline__lte=today + dt.timedelta(days=REMINDER_HORIZON_DAYS))
+        .select_related("round", "government")
+        .order_by("round__deadline", "round__title", "government__name")
+    )
+    return [(m, m.round.deadline) for m in members]
+
+
+def get_answer_for_user(user: Any, pk: int) -> Answer:
+    """One answer (with its file), for its member's staff and the coordinators only; 404 for anyone else."""
+    answer = get_object_or_404(
+        Answer.objects.select_related(
+            "round_member__round__collaborative", "round_member__government", "item"
+        ),
+        pk=pk,
+    )
+    if not user.has_perm("assessments.view_roundmember", answer.round_member):
+        raise Http404("No such answer.")
+    return answer

@@ -40,6 +40,8 @@ def test_it_leaves_out_items_fewer_than_k_members_answered() -> None:
     stats = analysis.item_stats(levels, target=5, k=3)
     assert stats[3].n == 2 and stats[3].mean is None and stats[3].below is None
     assert 3 not in [g.item for g in analysis.common_gaps(levels, target=5, k=3)]
+    # i2 has a single member below target: the count is hidden like a heat-map cell.
+    assert stats[2].below is None and stats[2].mean == pytest.approx(5.2)
 
 
 def test_it_scores_each_member_by_group_against_the_target() -> None:

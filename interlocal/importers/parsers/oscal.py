@@ -248,3 +248,48 @@ def parse_catalog_json(text: str) -> Parsed[Catalog | None]:
             None, (ParseProblem("<json>", f"not JSON: {exc.msg} at line {exc.lineno}", exc.lineno),)
         )
     return parse_catalog(data)
+
+
+# --- OSCAL XML: the same catalog model, read with lxml into the JSON shape above ------------------------
+
+_REPEATED = {"group": "groups", "control": "controls", "prop": "props", "part": "parts"}
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _xml_element(element: Any) -> dict[str, Any]:
+    """An OSCAL XML element as the JSON object OSCAL defines for it (the fields this parser reads)."""
+    out: dict[str, Any] = dict(element.attrib)
+    prose: list[str] = []
+    for child in element:
+        name = _local(child.tag)
+        if name in _REPEATED:
+            out.setdefault(_REPEATED[name], []).append(_xml_element(child))
+        elif name in ("title", "version", "remarks"):
+            out[name] = " ".join("".join(child.itertext()).split())
+        elif name == "metadata":
+            out["metadata"] = _xml_element(child)
+        elif name in ("p", "ul", "ol", "table", "pre", "h1", "h2", "h3", "h4", "h5", "h6"):
+            prose.append(" ".join("".join(child.itertext()).split()))
+    if prose:
+        out["prose"] = "\n".join(p for p in prose if p)
+    return out
+
+
+def parse_catalog_xml(data: bytes) -> Parsed[Catalog | None]:
+    """Parse an OSCAL catalog from XML (no DTDs, entities or network), with the same checks as the JSON."""
+    try:
+        from lxml import etree
+    except ImportError:  # lxml is an optional dependency of this parser
+        return Parsed(None, (ParseProblem("<xml>", "reading OSCAL XML needs lxml; use the JSON catalog"),))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        return Parsed(None, (ParseProblem("<xml>", f"not well-formed XML: {exc.msg}", line),))
+    if _local(root.tag) != "catalog":
+        return Parsed(None, (ParseProblem("catalog", f"missing (the root element is <{_local(root.tag)}>)"),))
+    return parse_catalog({"catalog": _xml_element(root)})

@@ -1,4 +1,4 @@
-"""OSCAL catalogs (JSON): a control catalog becomes a framework members can assess themselves against."""
+"""OSCAL catalogs (JSON, or XML with lxml): a control catalog becomes a framework members can assess themselves against."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from interlocal.assessments import actions as assessment_actions
 from interlocal.assessments.models import Scale
 from interlocal.importers.base import CHANGED, NEW, UNCHANGED, Option, Report, Source, read_text, row_guard
-from interlocal.importers.parsers.oscal import Catalog, parse_catalog_json
+from interlocal.importers.parsers.oscal import Catalog, parse_catalog_json, parse_catalog_xml
 from interlocal.vocab import FrameworkKind
 
 _STATUS = {"new": NEW, "changed": CHANGED, "unchanged": UNCHANGED}
@@ -17,8 +17,8 @@ class OscalCatalogSource(Source):
     """An OSCAL catalog in JSON (e.g. NIST CSF 2.0): functions, categories and items, withdrawn ones marked."""
 
     name = "oscal-catalog"
-    help = "OSCAL catalog (JSON) -> an assessment framework; withdrawn controls kept and marked"
-    extensions = (".json",)
+    help = "OSCAL catalog (JSON or XML) -> an assessment framework; withdrawn controls kept and marked"
+    extensions = (".json", ".xml")
     options = (
         Option(
             "--scale", "key of the scale items are answered on (default: ncsr-7, the NCSR maturity scale)"
@@ -28,10 +28,17 @@ class OscalCatalogSource(Source):
 
     def parse(self, path: Path, report: Report) -> Catalog | None:
         """Read and check the whole catalog; the first malformed element rejects it, by its path."""
-        text = read_text(path, report)
-        if text is None:
-            return None
-        parsed = parse_catalog_json(text)
+        if path.suffix.lower() == ".xml":
+            try:
+                parsed = parse_catalog_xml(path.read_bytes())
+            except OSError as exc:
+                report.reject(None, "<file>", f"cannot read: {exc}")
+                return None
+        else:
+            text = read_text(path, report)
+            if text is None:
+                return None
+            parsed = parse_catalog_json(text)
         for problem in parsed.problems:
             report.reject(problem.row, problem.field, problem.message)
         return parsed.value

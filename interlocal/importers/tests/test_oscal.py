@@ -60,3 +60,18 @@ def test_it_refuses_a_file_that_is_not_an_oscal_catalog(world: World, tmp_path: 
     bad.write_text(json.dumps({"profile": {}}), encoding="utf-8")
     code, out = run("oscal-catalog", str(bad))
     assert code != 0 and "catalog" in out and "not an OSCAL catalog" in out
+
+
+def test_it_imports_an_oscal_xml_catalog_through_the_command(world: World, tmp_path: Path) -> None:
+    import pytest
+
+    pytest.importorskip("lxml", reason="OSCAL XML is read with lxml")
+    from interlocal.importers.tests.test_parsers_oscal import XML
+
+    path = tmp_path / "tiny.xml"
+    path.write_bytes(XML)
+    code, out = run("oscal-catalog", str(path))
+    assert code == 0, out
+    framework = Framework.objects.get(key="tiny-xml-catalog", version="2.1")
+    assert framework.nodes.get(code="ac-2").withdrawn
+    assert "No changes" in run("oscal-catalog", str(path))[1]

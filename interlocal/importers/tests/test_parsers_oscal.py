@@ -1,6 +1,8 @@
 from typing import Any
 
-from interlocal.importers.parsers.oscal import parse_catalog
+import pytest
+
+from interlocal.importers.parsers.oscal import parse_catalog, parse_catalog_xml
 
 
 def _catalog(groups: list[Any], props: list[Any] | None = None) -> dict[str, Any]:
@@ -105,3 +107,44 @@ def test_it_names_the_path_of_a_malformed_element() -> None:
     assert repeated.problems[0].field == "catalog.groups[0].controls[0].id"
     assert parse_catalog({"catalog": {"uuid": "u"}}).problems[0].field == "catalog.metadata"
     assert parse_catalog([]).problems[0].field == "<document>"
+
+
+XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="u-x">
+  <metadata><title>Tiny <em>XML</em> Catalog</title><version>2.1</version></metadata>
+  <group id="ac" class="family">
+    <title>Access Control</title>
+    <control id="ac-1"><title>Policy</title>
+      <part id="ac-1_smt" name="statement"><p>Write the <strong>policy</strong>.</p></part>
+    </control>
+    <control id="ac-2"><title>Accounts</title><prop name="status" value="withdrawn"/></control>
+  </group>
+</catalog>
+"""
+
+
+def test_it_reads_the_same_catalog_from_oscal_xml() -> None:
+    pytest.importorskip("lxml", reason="OSCAL XML is read with lxml")
+    parsed = parse_catalog_xml(XML)
+    assert parsed.ok and parsed.value is not None
+    assert (parsed.value.title, parsed.value.version, parsed.value.uuid) == ("Tiny XML Catalog", "2.1", "u-x")
+    nodes = {n.code: n for n in parsed.value.nodes}
+    assert nodes["ac-1"].statement == "Write the policy." and nodes["ac-1"].kind == "item"
+    assert nodes["ac-2"].withdrawn and not nodes["ac-1"].withdrawn
+
+
+def test_it_refuses_malformed_xml_naming_the_element_and_never_expands_entities() -> None:
+    pytest.importorskip("lxml", reason="OSCAL XML is read with lxml")
+    missing = XML.replace(b'<control id="ac-2">', b"<control>")
+    assert [(p.field, p.message) for p in parse_catalog_xml(missing).problems] == [
+        ("catalog.groups[0].controls[1].id", "missing")
+    ]
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="u"><metadata><title>x &b;</title>'
+        b'<version>1</version></metadata><control id="c"><title>t</title></control></catalog>'
+    )
+    parsed = parse_catalog_xml(bomb)
+    assert parsed.value is not None and "aaaaaaaaaa" not in parsed.value.title
+    assert parse_catalog_xml(b"<profile/>").problems[0].field == "catalog"
+    assert parse_catalog_xml(b"<catalog").problems[0].field == "<xml>"
