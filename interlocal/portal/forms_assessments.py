@@ -113,7 +113,7 @@ class AnswerForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.items, self.answers, self.training = list(items), answers, training
+        self.items, self.stored, self.training = list(items), answers, training
         level_choices = [("", "Not answered yet"), *((str(v), f"{v}: {name}") for v, name in levels)]
         for item in self.items:
             answer = answers.get(item.pk)
@@ -163,7 +163,7 @@ class AnswerForm(forms.Form):
             if data.get(f"level_{pk}") is None and (
                 data.get(f"evidence_{pk}") or data.get(f"file_{pk}") or data.get(f"head_{pk}") is not None
             ):
-                if item.pk in self.answers:
+                if item.pk in self.stored:
                     continue  # the stored level stays; only the other fields change
                 self.add_error(f"level_{pk}", f"Choose a level for {item.code} to save its note or file.")
         return data
@@ -175,7 +175,7 @@ class AnswerForm(forms.Form):
             out.append(
                 ItemFields(
                     item=item,
-                    answer=self.answers.get(pk),
+                    answer=self.stored.get(pk),
                     level=self[f"level_{pk}"],
                     evidence=self[f"evidence_{pk}"],
                     attachment=self[f"file_{pk}"],
@@ -193,7 +193,7 @@ class AnswerForm(forms.Form):
         data = self.cleaned_data
         for item in self.items:
             pk = item.pk
-            answer = self.answers.get(pk)
+            answer = self.stored.get(pk)
             level = data.get(f"level_{pk}")
             if level is None:
                 if answer is None:
