@@ -165,7 +165,8 @@ def heatmap(
         ax = fig.add_subplot()
         # One collection of cells (not a patch each, nor hatching): a tenth of the SVG, which WeasyPrint
         # draws in a fraction of the time. Withheld cells are grey with a dash instead of a number.
-        cells, colours = [], []
+        cells: list[Rectangle] = []
+        colours: list[Any] = []
         for i, row in enumerate(counts):
             for j, c in enumerate(row):
                 cells.append(Rectangle((j - 0.5, i - 0.5), 1, 1))
