@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "legistar"
@@ -140,21 +141,35 @@ def child_peer(database_url: str, path: str) -> dict[str, object]:
     setup_django(database_url)
     from django.db import connection, transaction
 
+    from interlocal.agreements.models import LegislativeMatter, MatterAction
     from interlocal.governments.models import Government
 
     gov = Government.objects.get(slug="bench-city").pk
+
+    def statement(model: type[Any], given: list[str]) -> tuple[str, list[Any]]:
+        """INSERT naming every column: the given ones as parameters, the others as their defaults."""
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        defaults = [f.get_default() for f in fields if f.attname not in given]
+        defaults = [json.dumps(d) if isinstance(d, list | dict) else d for d in defaults]
+        names = given + [f.column for f in fields if f.attname not in given]
+        sql = f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+        return sql, defaults
+
     start = time.perf_counter()
     with open(path) as handle:
         data = json.load(handle)
+    matter_cols = ["government_id", "client", "matter_id", "file_number", "type_name", "status_name", "title",
+                   "body_name", "intro_date", "agenda_date", "version", "sponsors", "enactment_date"]  # fmt: skip
+    action_cols = ["lock_version", "matter_id", "action_date", "version", "action_body_name", "action_name",
+                   "passed_flag_name"]  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
+        sql, rest = statement(LegislativeMatter, matter_cols)
         cursor.executemany(
-            "INSERT INTO agreements_legislativematter (lock_version, government_id, client, matter_id, file_number,"
-            " name, type_name, status_name, title, body_name, intro_date, agenda_date, passed_date,"
-            " enactment_number, version, sponsors, indexes, code_sections, text, is_published, enactment_date)"
-            " VALUES (0, %s, 'bench', %s, %s, '', %s, %s, %s, %s, %s, %s, NULL, '', %s, %s, '[]', '', '', true, %s)",
+            sql,
             [
                 (
                     gov,
+                    "bench",
                     m["MatterId"],
                     m["MatterFile"],
                     m["MatterTypeName"] or "",
@@ -166,24 +181,26 @@ def child_peer(database_url: str, path: str) -> dict[str, object]:
                     m["MatterVersion"],
                     json.dumps([s["MatterSponsorName"] for s in m["MatterSponsors"]]),
                     (m["MatterEnactmentDate"] or "")[:10] or None,
+                    *rest,
                 )
                 for m in data
             ],
         )
         cursor.execute("SELECT matter_id, id FROM agreements_legislativematter")
         pks = dict(cursor.fetchall())
+        sql, rest = statement(MatterAction, action_cols)
         cursor.executemany(
-            "INSERT INTO agreements_matteraction (lock_version, matter_id, action_date, version, action_body_name,"
-            " action_name, passed_flag_name, tally, mover_name, seconder_name, sequence)"
-            " VALUES (0, %s, %s, %s, %s, %s, %s, '', '', '', 0)",
+            sql,
             [
                 (
+                    0,
                     pks[m["MatterId"]],
                     h["MatterHistoryActionDate"][:10],
                     h["MatterHistoryVersion"],
                     h["MatterHistoryActionBodyName"] or "",
                     h["MatterHistoryActionName"],
                     h["MatterHistoryPassedFlagName"] or "",
+                    *rest,
                 )
                 for m in data
                 for h in m["MatterHistories"]
@@ -288,6 +305,8 @@ def main() -> None:
                         f"  | peer {peer_rate:>7,.0f} matters/s, peak {peer['peak_mb']} MB: "
                         f"speed x{rate / peer_rate:.2f}, memory x{int(ours['peak_mb']) / int(peer['peak_mb']):.2f}"  # type: ignore[call-overload]
                     )
+                if peer and not peer.get("ok"):
+                    line += f"  | peer FAILED: {peer.get('problems')}"
                 print(line + f"  (goal >= 3,000 matters/s, < 300 MB: {'met' if met else 'NOT met'})")
         finally:
             try:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interlocal.agreements import actions as agreements
 from interlocal.agreements.models import AgreementVersion, LegislativeMatter
+from interlocal.assessments.demo import load_assessments_demo
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative
 from interlocal.costshare.demo import load_costshare_demo
@@ -254,6 +255,7 @@ def load_demo() -> dict[str, int]:
 
     legistar_sync_configure(acting_user=admin, government=govs["lees-summit"], client="leessummit")
     _lees_summit_council(admin, govs)
+    load_assessments_demo(coordinator=people["coordinator"], collaborative=collab)
     return {
         "governments": Government.objects.count(),
         "people": Person.objects.count(),
@@ -581,6 +583,7 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
         matter=radio_matter,
         adopted_on=dt.date(2026, 10, 20),
     )
+    _radio_found_for_lees_summit(people["ls-clerk"], g["lees-summit"])
 
     for idea in _IDEAS:
         spec = dict(idea)
@@ -602,6 +605,40 @@ def _eastern_jackson(admin: Person, g: dict[str, Government], people: dict[str, 
             **spec,
         )
     return collab
+
+
+def _radio_found_for_lees_summit(clerk: Person, lees_summit: Government) -> None:
+    """Lee's Summit's council passed the radio agreement: the matcher proposes it, the clerk has yet to confirm."""
+    matter = agreements.matter_create(
+        acting_user=clerk,
+        government=lees_summit,
+        file_number="RES. NO. 26-131",
+        type_name="Resolution",
+        status_name="Adopted",
+        title="A Resolution approving the Radio Equipment Maintenance Cooperative Agreement with the cities of "
+        "Blue Springs and Raytown.",
+        body_name="City Council",
+        intro_date=dt.date(2026, 10, 27),
+        indexes=["Radio Equipment"],
+        attachments=[("Radio Equipment Maintenance Cooperative Agreement (draft 2026)", "")],
+        text=INVENTED,
+    )
+    for day, action, body, result, tally in (
+        (dt.date(2026, 10, 27), "Referred", "Finance and Budget Committee", "", ""),
+        (dt.date(2026, 11, 3), "Recommended for approval", "Finance and Budget Committee", "Pass", "3:0"),
+        (dt.date(2026, 11, 10), "Adopted", "City Council", "Pass", "8:0"),
+    ):
+        agreements.matter_action_add(
+            acting_user=clerk,
+            matter=matter,
+            action_date=day,
+            action_name=action,
+            action_body_name=body,
+            passed_flag_name=result,
+            tally=tally,
+        )
+    # What an import or a sync does once it commits a council's matters.
+    agreements.propose_adoptions(acting_user=clerk, government=lees_summit, matter_ids=[matter.pk])
 
 
 RENDITION_NOTE = (

@@ -16,6 +16,7 @@ from django.test import Client, RequestFactory
 from interlocal.agreements import actions as agreements
 from interlocal.agreements.models import (
     Adoption,
+    AdoptionProposal,
     Agreement,
     AgreementVersion,
     LegislativeMatter,
@@ -218,6 +219,10 @@ class MatrixWorld:
     hidden_meeting: Event  # Lee's Summit's, unpublished
     official: Official  # Lee's Summit's council member who voted on matter
     hidden_official: Official  # Lee's Summit's, unpublished
+    # Adoptions found for Lee's Summit (issue 10), both open: its published resolution matching a published
+    # dispatch agreement of ours by title, and its unpublished one linked by the coordinator to a pilot agreement.
+    found: AdoptionProposal
+    hidden_found: AdoptionProposal
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -416,6 +421,7 @@ def build_matrix_world() -> MatrixWorld:
     )  # fmt: skip
     event = AuditEvent.objects.get(verb="initiative_create", object_id=str(published.pk))
     hidden_event = AuditEvent.objects.get(verb="initiative_create", object_id=str(hidden.pk))
+    found, hidden_found = _matrix_proposals(clerk, coordinator, ours, pilot, ls, bs)
     return MatrixWorld(
         users=users, ours=ours, pilot=pilot, theirs=theirs, lees_summit=ls, proposal=proposal,
         sign_in_attempt=sign_in_attempt, sign_in=sign_in, blue_springs=bs,
@@ -429,4 +435,54 @@ def build_matrix_world() -> MatrixWorld:
         criteria=criteria, hidden_criteria=hidden_criteria, term=term, event=event, hidden_event=hidden_event,
         meeting=council.meeting, hidden_meeting=council.session, official=council.official,
         hidden_official=council.other,
+        found=found, hidden_found=hidden_found,
     )  # fmt: skip
+
+
+def _matrix_proposals(
+    clerk: Person,
+    coordinator: Person,
+    ours: Collaborative,
+    pilot: Collaborative,
+    ls: Government,
+    bs: Government,
+) -> tuple[AdoptionProposal, AdoptionProposal]:
+    """Two open adoption proposals for Lee's Summit: one found by title words, one by the coordinator's link."""
+
+    def dispatch(collab: Collaborative, title: str, published: bool) -> AgreementVersion:
+        created = agreements.agreement_create(
+            acting_user=coordinator, collaborative=collab, kind=AgreementKind.INTERLOCAL, title=title,
+            is_published=published,
+        )  # fmt: skip
+        return agreements.agreement_version_create(
+            acting_user=coordinator,
+            agreement=created,
+            kind=VersionKind.ORIGINAL,
+            title="Text",
+            parties=[ls, bs],
+        )
+
+    def passed(file_number: str, title: str, published: bool) -> LegislativeMatter:
+        matter = agreements.matter_create(
+            acting_user=clerk, government=ls, file_number=file_number, title=title, type_name="Resolution",
+            is_published=published,
+        )  # fmt: skip
+        agreements.matter_action_add(
+            acting_user=clerk, matter=matter, action_date=dt.date(2022, 5, 3), action_name="Adopted",
+            action_body_name="City Council", passed_flag_name="Pass", tally="8:0",
+        )  # fmt: skip
+        return matter
+
+    version = dispatch(ours, "Regional Dispatch Services Agreement", True)
+    matter = passed("RES. NO. 22-05", "Approving the Regional Dispatch Services Agreement.", True)
+    agreements.propose_adoptions(acting_user=clerk, government=ls, matter_ids=[matter.pk])
+    hidden_version = dispatch(pilot, f"Pilot console sharing {HIDDEN_OURS}", False)
+    hidden_matter = passed("RES. NO. 22-98", f"Consent agenda {HIDDEN_LS}", False)
+    party = hidden_version.party_rows.get(government=ls)
+    agreements.agreement_party_expect(
+        acting_user=coordinator, party=party, file_number=hidden_matter.file_number
+    )
+    return (
+        AdoptionProposal.objects.get(version=version, matter=matter),
+        AdoptionProposal.objects.get(version=hidden_version, matter=hidden_matter),
+    )

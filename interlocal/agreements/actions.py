@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from interlocal import access
+from interlocal.agreements import matching
 from interlocal.agreements.models import (
     Adoption,
+    AdoptionProposal,
     Agreement,
     AgreementDocument,
     AgreementParty,
@@ -22,10 +26,12 @@ from interlocal.agreements.models import (
     MatterAction,
     MatterAttachment,
 )
+from interlocal.agreements.queries import WriteMark
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.collaboratives.models import Collaborative
 from interlocal.conflicts import apply_versioned, bump, lock_current
 from interlocal.governments.models import Government, Person
+from interlocal.vocab import ProposalStatus
 
 _MATTER_FIELDS = [
     "client",
@@ -150,6 +156,20 @@ def agreement_adopt(
     access.require(
         acting_user, "agreements.add_adoption", government, "Only the party's own staff record its adoption."
     )
+    return _record_adoption(
+        acting_user=acting_user, version=version, government=government, matter=matter, adopted_on=adopted_on
+    )
+
+
+def _record_adoption(
+    *,
+    acting_user: Person,
+    version: AgreementVersion,
+    government: Government,
+    matter: LegislativeMatter,
+    adopted_on: dt.date,
+) -> Adoption:
+    # The one path to an adoption, after the caller's permission check (a clerk's, or a confirmed proposal's).
     # Lock the version so two clerks adopting at once cannot both miss being last.
     version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
     if not version.party_rows.filter(government=government).exists():
@@ -516,3 +536,302 @@ def adoption_record(
     return agreement_adopt(
         acting_user=acting_user, version=version, government=government, matter=matter, adopted_on=adopted_on
     )
+
+
+# --- adoptions found in council legislation (issue 10) ---------------------------------------------------------
+
+# Matters are matched in slices so a 50,000-matter import reads a bounded number of rows at a time.
+_MATCH_CHUNK = 500
+
+
+def _version_facts(party: AgreementParty) -> matching.VersionFacts:
+    version = party.version
+    return matching.VersionFacts(
+        agreement_title=version.agreement.title,
+        version_title=version.title,
+        version_label=f"v{version.number}",
+        document_titles=tuple(d.title for d in version.documents.all()),
+        expected_file_numbers=(party.expected_file_number,) if party.expected_file_number else (),
+    )
+
+
+def _matter_facts(matter: LegislativeMatter) -> matching.MatterFacts:
+    return matching.MatterFacts(
+        file_number=matter.file_number,
+        title=matter.title,
+        type_name=matter.type_name,
+        name=matter.name,
+        indexes=tuple(matter.indexes or ()),
+        attachment_names=tuple(a.name for a in matter.attachments.all()),
+        actions=tuple(
+            matching.ActionRow(
+                key=a.pk,
+                action_date=a.action_date,
+                action_name=a.action_name,
+                result=a.passed_flag_name,
+                tally=a.tally,
+                body=a.action_body_name,
+            )
+            for a in matter.actions.all()
+        ),
+    )
+
+
+def awaiting_parties(government: Government) -> list[AgreementParty]:
+    """The government's party rows of versions it has not adopted, not yet in force and not superseded."""
+    return list(
+        AgreementParty.objects.filter(
+            government=government, version__in_force_from__isnull=True, version__superseded_by__isnull=True
+        )
+        .exclude(version__adoptions__government=government)
+        .select_related("version__agreement__collaborative", "government")
+        .prefetch_related("version__documents")
+    )
+
+
+@transaction.atomic
+def propose_adoptions(
+    *, acting_user: Person, government: Government, matter_ids: Sequence[int]
+) -> list[AdoptionProposal]:
+    """Match a government's newly written matters against the versions awaiting its adoption.
+
+    Called by the Legistar imports and the sync after they commit matters. It proposes, it never adopts: a
+    person confirms each proposal (adoption_proposal_confirm) or dismisses it, and a decided one is never
+    proposed again. Returns the proposals created or re-scored.
+    """
+    access.require(
+        acting_user,
+        "agreements.add_adoptionproposal",
+        government,
+        "Only staff who keep this council's legislation have it matched.",
+    )
+    return _propose(acting_user, government, matter_ids)
+
+
+def propose_for_written(
+    *, acting_user: Person, mark: WriteMark
+) -> list[tuple[Government, list[AdoptionProposal]]]:
+    """Match every matter written since the mark (queries.write_mark), per government: the one hook that imports
+    and the Legistar sync call once their writes are committed.
+
+    Governments whose legislation the user may not have matched (matters others wrote meanwhile) are left to
+    their own imports.
+    """
+    from interlocal.agreements.queries import matters_written_since
+
+    by_government = matters_written_since(mark, acting_user)
+    answers: list[tuple[Government, list[AdoptionProposal]]] = []
+    for government in Government.objects.filter(pk__in=by_government).order_by("name"):
+        if acting_user.has_perm("agreements.add_adoptionproposal", government):
+            found = propose_adoptions(
+                acting_user=acting_user, government=government, matter_ids=by_government[government.pk]
+            )
+            answers.append((government, found))
+    return answers
+
+
+def _propose(
+    acting_user: Person, government: Government, matter_ids: Sequence[int]
+) -> list[AdoptionProposal]:
+    parties = awaiting_parties(government)
+    ids = sorted(set(matter_ids))
+    if not parties or not ids:
+        return []
+    facts = [(p, _version_facts(p)) for p in parties]
+    written: list[AdoptionProposal] = []
+    for start in range(0, len(ids), _MATCH_CHUNK):
+        chunk = ids[start : start + _MATCH_CHUNK]
+        matters = LegislativeMatter.objects.filter(government=government, pk__in=chunk).prefetch_related(
+            "actions", Prefetch("attachments", queryset=MatterAttachment.objects.defer("content"))
+        )
+        known = {
+            (p.version_id, p.matter_id): p
+            for p in AdoptionProposal.objects.filter(government=government, matter_id__in=chunk)
+        }
+        for matter in matters:
+            matter_facts = _matter_facts(matter)
+            if matching.adoption_row(matter_facts.actions) is None:
+                continue  # a matter that did not pass adopts nothing
+            for party, version_facts in facts:
+                found = matching.score(matter_facts, version_facts)
+                if not found.is_proposal:
+                    continue
+                proposal = _proposal_write(
+                    acting_user, party, matter, found, known.get((party.version_id, matter.pk))
+                )
+                if proposal is not None:
+                    written.append(proposal)
+    return written
+
+
+def _proposal_write(
+    acting_user: Person,
+    party: AgreementParty,
+    matter: LegislativeMatter,
+    found: matching.Match,
+    prior: AdoptionProposal | None,
+) -> AdoptionProposal | None:
+    values: dict[str, Any] = {
+        "action_id": found.row.key if found.row else None,
+        "adopted_on": found.adopted_on,
+        "evidence": found.evidence_json(),
+        "score": found.score,
+        "engine_version": found.engine_version,
+    }
+    collab = party.version.agreement.collaborative
+    if prior is None:
+        proposal = AdoptionProposal(
+            version=party.version, government=party.government, matter=matter, **values
+        )
+        proposal.full_clean()
+        proposal.save()
+        verb = "adoption_proposal_create"
+        changes = snapshot(
+            proposal, ["version", "government", "matter", "adopted_on", "score", "engine_version"]
+        )
+    elif prior.status != ProposalStatus.PROPOSED:
+        return None  # confirmed or dismissed by a person: a re-import never brings it back
+    else:
+        changes = apply_changes(prior, values)
+        changes.pop("evidence", None)  # the reasons are on the record; the score and row say what moved
+        if not changes and prior.evidence == values["evidence"]:
+            return None
+        bump(prior)
+        prior.save()
+        proposal, verb = prior, "adoption_proposal_update"
+    audit_record(
+        acting_user=acting_user,
+        verb=verb,
+        obj=proposal,
+        changes=changes,
+        collaborative=collab,
+        government=party.government,
+    )
+    return proposal
+
+
+def _decidable(proposal: AdoptionProposal, expected_version: int | None) -> AdoptionProposal:
+    lock_current(proposal, expected_version=expected_version)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError(f"This proposal was already {proposal.get_status_display().lower()}.")
+    return proposal
+
+
+@transaction.atomic
+def adoption_proposal_confirm(
+    *, acting_user: Person, proposal: AdoptionProposal, expected_version: int | None = None
+) -> Adoption:
+    """A person confirms a found adoption: it is recorded as the party's adoption, dated by the vote.
+
+    The version comes into force, exactly as when a clerk records it by hand, once the last party's is recorded.
+    """
+    access.require(
+        acting_user,
+        "agreements.confirm_adoptionproposal",
+        proposal,
+        "Only the party's own editors or the collaborative's coordinators confirm its adoption.",
+    )
+    proposal = _decidable(proposal, expected_version)
+    if proposal.adopted_on is None:
+        raise ValidationError("The proposal has no date of a vote; record the adoption by hand.")
+    adoption_check(version=proposal.version, government=proposal.government, matter=proposal.matter)
+    adoption = _record_adoption(
+        acting_user=acting_user,
+        version=proposal.version,
+        government=proposal.government,
+        matter=proposal.matter,
+        adopted_on=proposal.adopted_on,
+    )
+    proposal.status = ProposalStatus.CONFIRMED
+    proposal.decided_by = acting_user
+    proposal.decided_at = timezone.now()
+    proposal.adoption = adoption
+    bump(proposal)
+    proposal.save()
+    audit_record(
+        acting_user=acting_user,
+        verb="adoption_proposal_confirm",
+        obj=proposal,
+        changes={
+            "status": (ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED),
+            "adoption": (None, str(adoption)),
+        },
+        collaborative=proposal.version.agreement.collaborative,
+        government=proposal.government,
+    )
+    return adoption
+
+
+@transaction.atomic
+def adoption_proposal_dismiss(
+    *, acting_user: Person, proposal: AdoptionProposal, expected_version: int | None = None, note: str = ""
+) -> AdoptionProposal:
+    """A person says the matter does not adopt the version; it is not proposed again."""
+    access.require(
+        acting_user,
+        "agreements.dismiss_adoptionproposal",
+        proposal,
+        "Only the party's own editors or the collaborative's coordinators dismiss its proposals.",
+    )
+    proposal = _decidable(proposal, expected_version)
+    proposal.status = ProposalStatus.DISMISSED
+    proposal.decided_by = acting_user
+    proposal.decided_at = timezone.now()
+    bump(proposal)
+    proposal.save()
+    audit_record(
+        acting_user=acting_user,
+        verb="adoption_proposal_dismiss",
+        obj=proposal,
+        changes={"status": (ProposalStatus.PROPOSED, ProposalStatus.DISMISSED)},
+        note=note,
+        collaborative=proposal.version.agreement.collaborative,
+        government=proposal.government,
+    )
+    return proposal
+
+
+@transaction.atomic
+def agreement_party_expect(
+    *, acting_user: Person, party: AgreementParty, file_number: str, expected_version: int | None = None
+) -> AgreementParty:
+    """The coordinator names the council matter expected to adopt the version for a party (the explicit link).
+
+    Matters of that government already on file with the number are matched at once.
+    """
+    access.require(
+        acting_user,
+        "agreements.change_agreementversion",
+        party.version,
+        "Only its coordinators say which matter is expected to adopt it.",
+    )
+    changes = apply_versioned(
+        party, {"expected_file_number": file_number.strip()}, expected_version=expected_version
+    )
+    if not changes:
+        return party
+    party.full_clean()
+    party.save()
+    version = party.version
+    audit_record(
+        acting_user=acting_user,
+        verb="agreement_party_expect",
+        obj=party,
+        changes=changes,
+        collaborative=version.agreement.collaborative,
+        government=party.government,
+    )
+    wanted = matching.normalize_file_number(party.expected_file_number)
+    if wanted:
+        # The number's longest run of digits finds the candidates; the loose comparison decides.
+        digits = max(re.findall(r"\d+", party.expected_file_number), key=len, default="")
+        mine = LegislativeMatter.objects.filter(government_id=party.government_id)
+        mine = mine.filter(file_number__icontains=digits) if digits else mine
+        ids = [
+            pk
+            for pk, number in mine.values_list("pk", "file_number").iterator()
+            if matching.normalize_file_number(number) == wanted
+        ]
+        # The coordinator may not write the member's legislation; the link itself is their permission to match.
+        _propose(acting_user, party.government, ids)
+    return party

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from interlocal.conflicts import Versioned
-from interlocal.vocab import AgreementKind, VersionKind
+from interlocal.vocab import AgreementKind, ProposalStatus, VersionKind
 
 if TYPE_CHECKING:
     from interlocal.governments.models import Government
@@ -183,6 +183,12 @@ class AgreementParty(Versioned):
         on_delete=models.PROTECT,
         related_name="agreement_parties",
         help_text="The party.",
+    )
+    expected_file_number = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The file number of the council matter the coordinator expects to adopt this version "
+        "(e.g. RES. NO. 24-11); a matter with it is proposed as the party's adoption.",
     )
 
     class Meta:
@@ -391,3 +397,88 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.government} adopted {self.version} on {self.adopted_on}"
+
+
+class AdoptionProposal(Versioned):
+    """A matter of a party's council that looks like its adoption of a version, waiting for a person to decide."""
+
+    version = models.ForeignKey(
+        AgreementVersion,
+        # A decided proposal is the record of why an adoption was recorded; the version stays.
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text="The agreement version awaiting the party's adoption.",
+    )
+    government = models.ForeignKey(
+        "governments.Government",
+        # The party stays on record with the proposals about it.
+        on_delete=models.PROTECT,
+        related_name="adoption_proposals",
+        help_text="The party whose council's matter it is.",
+    )
+    matter = models.ForeignKey(
+        LegislativeMatter,
+        # The matter is the evidence; legislation is a legal record and is never deleted.
+        on_delete=models.PROTECT,
+        related_name="adoption_proposals",
+        help_text="The council matter that may adopt the version.",
+    )
+    action = models.ForeignKey(
+        MatterAction,
+        null=True,
+        blank=True,
+        # The action row is the vote that adopted it; history rows are legal records and stay.
+        on_delete=models.PROTECT,
+        related_name="adoption_proposals",
+        help_text="The row of the matter's history that is the adoption (a final action that passed).",
+    )
+    adopted_on = models.DateField(null=True, blank=True, help_text="The date of that vote.")
+    evidence = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why the engine proposed it: its reasons, weights and the action row.",
+    )
+    score = models.PositiveSmallIntegerField(default=0, help_text="The matching engine's score, 0 to 100.")
+    engine_version = models.CharField(max_length=40, help_text="The matching engine that scored it.")
+    status = models.CharField(
+        max_length=20,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PROPOSED,
+        help_text="Proposed until a person confirms (recording the adoption) or dismisses it.",
+    )
+    decided_by = models.ForeignKey(
+        "governments.Person",
+        null=True,
+        blank=True,
+        # Who decided stays on record even if their account is retired (accounts are deactivated, not deleted).
+        on_delete=models.PROTECT,
+        related_name="adoption_decisions",
+        help_text="The person who confirmed or dismissed it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When it was confirmed or dismissed.")
+    adoption = models.OneToOneField(
+        Adoption,
+        null=True,
+        blank=True,
+        # The adoption its confirmation recorded; adoptions are legal records and stay.
+        on_delete=models.PROTECT,
+        related_name="proposal",
+        help_text="The adoption recorded when it was confirmed.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was first proposed.")
+
+    class Meta:
+        ordering = ["-adopted_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "government", "matter"], name="adoption_proposal_once_per_matter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter} may adopt {self.version} for {self.government}"
+
+    @property
+    def agreement(self) -> Agreement:
+        """The agreement, so permission checks find the collaborative."""
+        return self.version.agreement

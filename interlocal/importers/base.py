@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.text import slugify
 
+from interlocal.agreements.queries import write_mark
 from interlocal.governments.models import Government, Person
 from interlocal.importers.parsers import ParseProblem
 
@@ -162,6 +163,8 @@ class Source:
     options: ClassVar[tuple[Option, ...]] = ()
     # Templates list the source classes; without this Django would call them instead of reading them.
     do_not_call_in_templates: ClassVar[bool] = True
+    # Council legislation: once the import commits, its matters are matched against agreements awaiting adoption.
+    proposes_adoptions: ClassVar[bool] = False
 
     def __init__(self, *, acting_user: Person, **options: Any) -> None:
         self.acting_user = acting_user
@@ -220,6 +223,7 @@ def run_import(source: Source, path: Path, *, dry_run: bool = False, label: str 
     if not accepts(source, path):
         report.reject(None, "<file>", f"a {source.name} import takes {', '.join(source.extensions)} files")
         return report
+    mark = write_mark() if source.proposes_adoptions and not dry_run else None
     try:
         with transaction.atomic():
             parsed = source.parse(path, report)
@@ -236,7 +240,23 @@ def run_import(source: Source, path: Path, *, dry_run: bool = False, label: str 
         # The transaction is already rolled back; say why rather than leave a traceback.
         report.applied = False
         report.reject(None, "<database>", f"the database refused a write: {exc}")
+    if report.applied and mark is not None:
+        propose_after_import(source.acting_user, mark, report)
     return report
+
+
+def propose_after_import(acting_user: Person, mark: Any, report: Report) -> None:
+    """Hand the matters the committed import wrote to the adoption matcher, and say what it found."""
+    from interlocal.agreements.actions import propose_for_written
+
+    for government, proposals in propose_for_written(acting_user=acting_user, mark=mark):
+        if proposals:
+            found_text = "; ".join(f"{p.matter.file_number} may adopt {p.version}" for p in proposals[:5])
+            more = f" and {len(proposals) - 5} more" if len(proposals) > 5 else ""
+            report.note(
+                f"{government}: {len(proposals)} adoption(s) found, waiting for a person to confirm on the "
+                f"work page (/me/): {found_text}{more}."
+            )
 
 
 @contextmanager

@@ -213,3 +213,14 @@ class MatterAttachmentForm(forms.Form):
         if not data.get("file") and not data.get("url") and "file" not in self.errors:
             self.add_error("file", "Choose a file to upload, or give a link.")
         return data
+
+
+class PartyExpectForm(VersionedForm):
+    """The council matter the coordinator expects to adopt a version for one party (the explicit link)."""
+
+    expected_file_number = forms.CharField(
+        required=False,
+        max_length=80,
+        label="Expected file number",
+        help_text="As the council's Legistar shows it, e.g. RES. NO. 24-11. Leave empty to remove the link.",
+    )

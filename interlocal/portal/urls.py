@@ -74,4 +74,11 @@ urlpatterns = [
     path("officials/<int:pk>/", views_legislation.official_detail, name="official"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Adoptions found in council legislation (issue 10).
+    path(
+        "agreements/proposals/<int:pk>/decide/",
+        views_agreements.adoption_proposal_decide,
+        name="adoption_proposal_decide",
+    ),
+    path("agreements/parties/<int:pk>/expect/", views_agreements.party_expect, name="party_expect"),
 ]

@@ -20,6 +20,7 @@ from interlocal.agreements.queries import (
     get_matter_attachment_for_user,
     get_matter_for_user,
     party_statuses,
+    proposals_by_version,
     visible_agreements,
 )
 from interlocal.audit.queries import activity_for_user
@@ -195,9 +196,11 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An agreement's versions, parties and who has adopted each."""
     agreement = get_agreement_for_user(request.user, pk)
     versions = []
+    found = proposals_by_version(request.user, agreement)
     for v in agreement.versions.all():
         statuses = party_statuses(v)
-        versions.append((v, statuses, [s.government.name for s in statuses if s.adoption is None]))
+        waiting = [s.government.name for s in statuses if s.adoption is None]
+        versions.append((v, statuses, waiting, found.get(v.pk, [])))
     context = {"agreement": agreement, "versions": versions, "today": timezone.localdate()}
     return render(request, "portal/agreement_detail.html", context)
 

@@ -11,10 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from interlocal.agreements.actions import (
+    adoption_proposal_confirm,
+    adoption_proposal_dismiss,
     adoption_record,
     agreement_create,
+    agreement_party_expect,
     agreement_version_create,
     matter_action_add,
     matter_action_update,
@@ -23,9 +27,11 @@ from interlocal.agreements.actions import (
     matter_update,
 )
 from interlocal.agreements.queries import (
+    get_adoption_proposal_for_user,
     get_agreement_for_user,
     get_matter_action_for_user,
     get_matter_to_edit,
+    get_party_for_user,
     get_version_for_user,
     governments_adopting_for,
     latest_version,
@@ -41,7 +47,7 @@ from interlocal.collaboratives.queries import (
 )
 from interlocal.conflicts import EditConflict
 from interlocal.governments.queries import get_government_for_user
-from interlocal.portal.conflict import conflict_response
+from interlocal.portal.conflict import conflict_message, conflict_response, posted_version
 from interlocal.portal.forms_agreements import (
     AdoptionForm,
     AgreementForm,
@@ -51,6 +57,7 @@ from interlocal.portal.forms_agreements import (
     MatterForm,
     MembershipEndForm,
     MembershipProposeForm,
+    PartyExpectForm,
     VersionForm,
 )
 from interlocal.portal.people import signed_in
@@ -380,3 +387,83 @@ def membership_end_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(back)
     heading = f"End {membership.government}'s membership of {membership.collaborative}"
     return _page(request, form, heading, "End membership", back)
+
+
+@login_required
+@require_POST
+def adoption_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The party's editor or the coordinator confirms a found adoption (recording it) or dismisses it."""
+    proposal = get_adoption_proposal_for_user(request.user, pk)
+    version = proposal.version
+    if request.POST.get("from") == "agreement":
+        back = reverse("portal:agreement", args=[version.agreement_id]) + f"#version-{version.number}"
+    else:
+        back = reverse("portal:my_work")
+    do = request.POST.get("do", "")
+    try:
+        if do == "confirm":
+            adoption = adoption_proposal_confirm(
+                acting_user=signed_in(request), proposal=proposal, expected_version=posted_version(request)
+            )
+            messages.success(
+                request,
+                f"{adoption.government}'s adoption of {version} by {proposal.matter.file_number} on "
+                f"{adoption.adopted_on:%m/%d/%Y} was recorded.",
+            )
+        elif do == "dismiss":
+            adoption_proposal_dismiss(
+                acting_user=signed_in(request), proposal=proposal, expected_version=posted_version(request)
+            )
+            messages.success(
+                request, f"{proposal.matter.file_number} was dismissed; it will not be proposed again."
+            )
+        else:
+            messages.error(request, "Choose confirm or dismiss.")
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(back)
+
+
+@login_required
+def party_expect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator names the council matter expected to adopt a version for a party."""
+    party = get_party_for_user(request.user, pk)
+    version = party.version
+    _require(request, "agreements.change_agreementversion", version, "Only its coordinators link matters.")
+    initial = {"expected_file_number": party.expected_file_number, "lock_version": party.lock_version}
+    form = PartyExpectForm(request.POST or None, initial=initial)
+    back = reverse("portal:agreement", args=[version.agreement_id]) + f"#version-{version.number}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement_party_expect(
+                acting_user=signed_in(request),
+                party=party,
+                file_number=form.cleaned_data["expected_file_number"],
+                expected_version=form.cleaned_data["lock_version"],
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request, conflict, form_class=PartyExpectForm, record_name=str(party), back_url=back
+            )
+        except ValidationError as error:
+            _mark(form, error, {"__all__": "expected_file_number"})
+        else:
+            number = party.expected_file_number
+            messages.success(
+                request,
+                f"{party.government}: {number} is expected to adopt version {version.number}; when the council "
+                "passes it, its adoption is proposed for a person to confirm."
+                if number
+                else f"{party.government}: the expected matter was removed.",
+            )
+            return redirect(back)
+    heading = f"Which matter adopts {version} for {party.government}?"
+    lede = (
+        "Name the council matter you expect to adopt this version. When it is imported or synced with a vote "
+        "that passed, the adoption is proposed to the council's clerk and to you; nothing is recorded until one "
+        "of you confirms it."
+    )
+    return _page(request, form, heading, "Save", back, lede=lede)

@@ -17,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
+from interlocal.agreements.queries import proposals_to_decide
 from interlocal.audit.models import AuditEvent
 from interlocal.audit.queries import public_changes
 from interlocal.collaboratives.actions import membership_accept, membership_decline
@@ -261,6 +262,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "digest": digest_for(request.user, today),
         "today": today,
         "proposals": proposals_for_user(request.user),
+        "adoption_proposals": proposals_to_decide(request.user),
     }
     return render(request, "portal/my_work.html", context)
 

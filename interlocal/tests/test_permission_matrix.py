@@ -674,6 +674,28 @@ PAGES: dict[str, Url] = {
         post=      ("login  403    write  403    403    403    write",
                     "login  404    404    404    404    404    write"),
     ),
+    # Adoptions found in council legislation (issue 10): Lee's Summit's, on a published agreement of ours (confirmed)
+    # and on the pilot's (dismissed). Its own editor and the coordinators decide; nobody else even finds them.
+    "portal:adoption_proposal_decide": Url(
+        args=lambda w: ((w.found.pk,), (w.hidden_found.pk,)),
+        payload=lambda w: ({"do": "confirm"}, {"do": "dismiss"}),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  404    write  404    404    write  write",
+                    "login  404    write  404    404    write  write"),
+    ),
+    # Blue Springs's party row of each: the coordinators name the matter expected to adopt it.
+    "portal:party_expect": Url(
+        args=lambda w: tuple((v.party_rows.get(government=w.blue_springs).pk,)
+                             for v in (w.found.version, w.hidden_found.version)),
+        payload=lambda w: {"expected_file_number": "R-2021-7"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
 }
 
 

@@ -24,6 +24,10 @@ PURE_MODULES = sorted(
         "interlocal.costshare.cli_core",
         "interlocal.importers.parsers",
         "interlocal.importers.legistar_client",
+        "interlocal.agreements.matching",
+        "interlocal.assessments.analysis",
+        "interlocal.assessments.confidentiality",
+        "interlocal.assessments.frameworks_data",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"

@@ -46,6 +46,7 @@ class LegistarApiSource(Source):
         "Legistar Web API JSON (matters, histories, sponsors, attachments, bodies, persons, events, votes...)"
     )
     extensions = (".json",)
+    proposes_adoptions = True
     options = (
         Option("--government", "slug of the government the client's records belong to", required=True),
         Option("--client", "Legistar client name, e.g. chicago, metro or nyc", required=True),

@@ -167,6 +167,7 @@ class LegistarDetailSource(Source):
     name = "legistar-detail"
     help = 'Legistar "Legislation Details (With Text)" text/PDF or LegislationDetail.aspx HTML'
     extensions = (".txt", ".pdf", ".html", ".htm")
+    proposes_adoptions = True
     options = (
         Option("--government", "slug of the government whose council considered it", required=True),
         Option(

@@ -465,3 +465,32 @@ def test_it_exports_meetings_items_votes_and_officials(world: World, tmp_path: P
     assert item["related_entities"] == [{"entity_type": "bill", "name": "Int 0001-2018"}]
     assert item["extras"]["votes"] == [{"voter_name": "Ydanis A. Rodriguez", "option": "Affirmative"}]
     assert [d["note"] for d in meeting["documents"]] == ["Agenda", "Minutes"]
+
+
+def test_it_previews_a_dry_run_without_writing(world: World, tmp_path: Path) -> None:
+    event = {**NYC_EVENT, "EventItems": [{**NYC_EVENT_ITEM, "EventItemVotes": [NYC_VOTE]}]}
+    before = fingerprint()
+    code, out = imp(world, write(tmp_path, "e.json", [event]), "--dry-run")
+    assert code == 0 and "Would import" in out and "3 new" in out, out
+    assert fingerprint() == before
+
+
+def test_it_keeps_a_hidden_meeting_hidden_when_the_client_changes_it(world: World, tmp_path: Path) -> None:
+    from interlocal.legislation.actions import council_record_publish
+
+    imp(world, write(tmp_path, "e.json", [NYC_EVENT]))
+    event = Event.objects.get(client="nyc", event_id=8801)
+    council_record_publish(acting_user=world.admin, record=event, is_published=False)
+    code, out = imp(world, write(tmp_path, "e.json", [{**NYC_EVENT, "EventTime": "2:00 PM"}]))
+    assert code == 0 and "1 changed" in out, out
+    event.refresh_from_db()
+    assert (event.time, event.is_published) == ("2:00 PM", False)
+
+
+def test_it_publishes_a_placeholder_meeting_when_its_record_comes(world: World, tmp_path: Path) -> None:
+    imp(world, write(tmp_path, "items.json", [NYC_EVENT_ITEM]))
+    placeholder = Event.objects.get(client="nyc", event_id=8801)
+    assert not placeholder.is_published and placeholder.date is None
+    imp(world, write(tmp_path, "e.json", [NYC_EVENT]))
+    placeholder.refresh_from_db()
+    assert placeholder.is_published and placeholder.date == dt.date(2018, 11, 14)
