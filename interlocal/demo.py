@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from interlocal.reports.demo import load_plans_demo
 from interlocal.agreements import actions as agreements
 from interlocal.agreements.models import AgreementVersion, LegislativeMatter
 from interlocal.assessments.demo import load_assessments_demo
@@ -251,6 +252,12 @@ def load_demo() -> dict[str, int]:
     )
     _st_louis(admin, govs, people)
     load_assessments_demo(coordinator=people["coordinator"], collaborative=collab)
+    load_plans_demo(
+        coordinator=people["coordinator"],
+        planner=people["stl-planner"],
+        collaborative=collab,
+        stl_collaborative=Collaborative.objects.get(slug="st-louis-county"),
+    )
     return {
         "governments": Government.objects.count(),
         "people": Person.objects.count(),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from interlocal.reports import queries as plan_queries
 from interlocal.agreements.models import AgreementParty
 from interlocal.agreements.queries import (
     get_agreement_for_user,
@@ -73,6 +74,8 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_see_costs": user.has_perm("costshare.view_scenario", collaborative),
         "can_rank": dashboard.has_criteria and user.has_perm("initiatives.view_ranking", collaborative),
         "can_import": user.has_perm("importers.import_records"),
+        # Action plans (issue 12): the published versions, newest first per plan.
+        "plan_versions": plan_queries.versions_for_user(user, collaborative),
     }
     return render(request, "portal/collaborative_detail.html", context)
 

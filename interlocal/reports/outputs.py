@@ -80,7 +80,8 @@ def plan_view_data(data: dict[str, Any]) -> dict[str, Any]:
     for i in data["initiatives"]:
         bands[i["timeline_label"]].append(i)
     per_year = {y: [i for i in data["initiatives"] if y in i["years"]] for y in data["plan"]["years"]}
-    unscheduled = [i for i in data["initiatives"] if not i["years"]]
+    unscheduled = [i for i in data["initiatives"] if not i["years"] and not i["after_plan"]]
+    after_plan = [i for i in data["initiatives"] if i["after_plan"]]
     funding: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for i in data["initiatives"]:
         for f in i["funding_sources"] or ["Not yet identified"]:
@@ -104,6 +105,8 @@ def plan_view_data(data: dict[str, Any]) -> dict[str, Any]:
         "bands": sorted(bands.items(), key=lambda kv: _band_order(kv[0])),
         "per_year": per_year,
         "unscheduled": unscheduled,
+        "after_plan": after_plan,
+        "notes": [i for i in data["initiatives"] if i["equity"] or i["sustainability"]],
         "funding": sorted(funding.items()),
         "cost_total": sum(estimates, Decimal(0)) if estimates else None,
         "with_estimate": len(estimates),
