@@ -350,7 +350,7 @@ def gantt(
         ax.xaxis.tick_top()
         ax.set_xlim(-0.5, len(ys) - 0.5)
         ax.set_yticks(range(len(rows)), labels)
-        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
         ax.grid(axis="x", color="#dfe1e2", linewidth=0.8)
         ax.set_axisbelow(True)
         ax.tick_params(length=0)
