@@ -269,8 +269,8 @@ def render_plan_docx(version: PlanVersion) -> bytes:
     doc.add_heading("Lead and supporting partners", level=1)
     _table(
         doc,
-        ["Partner", *(i["code"] or i["title"] for i in data["initiatives"])],
-        [[p["name"], *(p["roles"][i["id"]] for i in data["initiatives"])] for p in view["matrix"]],
+        ["Initiative", *(p["name"] for p in view["matrix"])],
+        [[i["label"], *(p["roles"][i["id"]] for p in view["matrix"])] for i in data["initiatives"]],
     )
     doc.add_heading("Funding sources", level=1)
     _table(doc, ["Funding source", "Initiatives"], [[f, ", ".join(i["label"] for i in rows)] for f, rows in view["funding"]])
