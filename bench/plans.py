@@ -28,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # BENCH_PLANS_DB keeps the database between runs (built once); by default a fresh temporary one.
-_DB = Path(os.environ.get("BENCH_PLANS_DB") or Path(tempfile.mkdtemp(prefix="bench-plans-")) / "bench.sqlite3")
+_DB = Path(
+    os.environ.get("BENCH_PLANS_DB") or Path(tempfile.mkdtemp(prefix="bench-plans-")) / "bench.sqlite3"
+)
 os.environ["DATABASE_URL"] = f"sqlite:///{_DB}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interlocal.settings")
 
@@ -92,7 +94,9 @@ def build(n: int) -> object:
             terms={TermKind.FUNDING_SOURCE: ["General operating revenue", f"Grant {i % 5}"]},
             partners={PartnerRole.LEAD: [world.lees_summit], PartnerRole.SUPPORTING: [world.blue_springs]},
         )
-        tracking.kpi_create(acting_user=world.coordinator, initiative=initiative, name=f"Unit cost {i}", unit="$")
+        tracking.kpi_create(
+            acting_user=world.coordinator, initiative=initiative, name=f"Unit cost {i}", unit="$"
+        )
         costshare.savings_entry_create(
             acting_user=world.coordinator, initiative=initiative, government=world.lees_summit,
             fiscal_year=2026 + i % 5, recurrence="recurring", baseline_cost=Decimal(5000),
@@ -109,7 +113,9 @@ def build(n: int) -> object:
     )
     actions.action_plan_update(acting_user=world.coordinator, plan=plan, initiatives=made)
     for s in range(4):
-        actions.plan_section_add(acting_user=world.coordinator, plan=plan, title=f"Section {s}", body="Text. " * 80)
+        actions.plan_section_add(
+            acting_user=world.coordinator, plan=plan, title=f"Section {s}", body="Text. " * 80
+        )
     return actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
 
 
@@ -143,12 +149,24 @@ def main() -> None:
         start = html.index('<link rel="stylesheet"')
         html = html[:start] + f"<style>{css}</style>" + html[html.index(">", start) + 1 :]
         peer_pdf = _chromium_pdf(html, a.repeats)
-        rows.append(("PDF", wall_pdf, ours_pdf, peer_pdf, "Chromium print-to-PDF", GOAL_PDF_S, f"{pages} pages"))
+        rows.append(
+            ("PDF", wall_pdf, ours_pdf, peer_pdf, "Chromium print-to-PDF", GOAL_PDF_S, f"{pages} pages")
+        )
     else:
         print(f"PDF skipped: {pdf.unavailable_reason()}")
     wall_docx, ours_docx, data = measure_cpu(lambda: outputs.render_plan_docx(version), a.repeats * 2)  # type: ignore[arg-type]
     peer_docx, _ = measure(page_html, a.repeats * 2)
-    rows.append(("Word", wall_docx, ours_docx, peer_docx, "page HTML saved as .doc", GOAL_DOCX_S, f"{len(data) // 1024} KiB"))  # type: ignore[arg-type]
+    rows.append(
+        (
+            "Word",
+            wall_docx,
+            ours_docx,
+            peer_docx,
+            "page HTML saved as .doc",
+            GOAL_DOCX_S,
+            f"{len(data) // 1024} KiB",
+        )
+    )  # type: ignore[arg-type]
 
     head = ["case", "ours wall s", "ours CPU s", "peer wall s", "peer", "ratio ours/peer (wall)", "goal s (CPU)",
             "met", "output"]  # fmt: skip
@@ -158,8 +176,12 @@ def main() -> None:
         for case, w, o, p, name, goal, note in rows
     ]  # fmt: skip
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(head)]
-    print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall times grow with it, CPU times hardly")
-    print(f"{a.initiatives}-initiative plan, {len(version.snapshot['plan']['years'])} years; median of repeats")  # type: ignore[attr-defined]
+    print(
+        f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall times grow with it, CPU times hardly"
+    )
+    print(
+        f"{a.initiatives}-initiative plan, {len(version.snapshot['plan']['years'])} years; median of repeats"
+    )  # type: ignore[attr-defined]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for r in table:

@@ -359,7 +359,7 @@ def gantt(
         per_year = [sum(1 for _, active in rows if y in set(active)) for y in ys]
         busiest = max(per_year, default=0)
         summary = (
-            f"{title}: {len(rows)} {row_label.lower()}{'' if len(rows) == 1 else 's'} over {ys[0]}–{ys[-1]}. "
+            f"{title}: {len(rows)} {row_label.lower()}{'' if len(rows) == 1 else 's'} over {ys[0]}\u2013{ys[-1]}. "
             + "; ".join(f"{y}: {n} active" for y, n in zip(ys, per_year, strict=True))
             + (
                 f". The busiest year is {ys[per_year.index(busiest)]} with {busiest}."
@@ -371,8 +371,6 @@ def gantt(
     table = Table(
         caption=title,
         header=(row_label, *(str(y) for y in ys)),
-        rows=tuple(
-            (label, *("Active" if y in set(active) else "" for y in ys)) for label, active in rows
-        ),
+        rows=tuple((label, *("Active" if y in set(active) else "" for y in ys)) for label, active in rows),
     )
     return Chart(svg=svg, title=title, summary=summary, table=table)

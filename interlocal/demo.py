@@ -9,7 +9,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from interlocal.reports.demo import load_plans_demo
 from interlocal.agreements import actions as agreements
 from interlocal.agreements.models import AgreementVersion, LegislativeMatter
 from interlocal.assessments.demo import load_assessments_demo
@@ -20,6 +19,7 @@ from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import actions as initiatives
 from interlocal.initiatives.models import Initiative
+from interlocal.reports.demo import load_plans_demo
 from interlocal.tracking import actions as tracking
 from interlocal.vocab import (
     AgreementKind,

@@ -511,12 +511,20 @@ def _matrix_plans(
     from interlocal.reports import actions as reports
 
     plan = reports.action_plan_create(
-        acting_user=coordinator, collaborative=ours, title="Ours plan 2026-2030", start_year=2026, end_year=2030
+        acting_user=coordinator,
+        collaborative=ours,
+        title="Ours plan 2026-2030",
+        start_year=2026,
+        end_year=2030,
     )
     reports.action_plan_update(acting_user=coordinator, plan=plan, initiatives=[published, hidden])
     version = reports.action_plan_publish(acting_user=coordinator, plan=plan)
     reports.plan_update_add(
-        acting_user=coordinator, version=version, on=dt.date(2026, 6, 1), title="Half-year update", changed="On track."
+        acting_user=coordinator,
+        version=version,
+        on=dt.date(2026, 6, 1),
+        title="Half-year update",
+        changed="On track.",
     )
     section = reports.plan_section_add(
         acting_user=coordinator, plan=plan, title="Draft section", body=f"Not yet public {HIDDEN_OURS}"
@@ -526,7 +534,9 @@ def _matrix_plans(
         end_year=2028,
     )  # fmt: skip
     reports.action_plan_update(
-        acting_user=coordinator, plan=pilot_plan, initiatives=list(pilot.initiatives.filter(is_published=True))
+        acting_user=coordinator,
+        plan=pilot_plan,
+        initiatives=list(pilot.initiatives.filter(is_published=True)),
     )
     pilot_section = reports.plan_section_add(acting_user=coordinator, plan=pilot_plan, title="Pilot section")
     reports.action_plan_publish(acting_user=coordinator, plan=pilot_plan)

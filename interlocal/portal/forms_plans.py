@@ -14,7 +14,9 @@ from interlocal.vocab import Stage, TimelineBand
 class PlanStartForm(forms.Form):
     """What a coordinator gives to start a plan."""
 
-    title = forms.CharField(label="Title", max_length=200, help_text="e.g. Shared Services Plan 2026–2030")
+    title = forms.CharField(
+        label="Title", max_length=200, help_text="e.g. Shared Services Plan 2026\u20132030"
+    )
     start_year = forms.IntegerField(label="First year", min_value=1900, max_value=2200)
     end_year = forms.IntegerField(label="Last year", min_value=1900, max_value=2200)
     source_plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
@@ -113,7 +115,10 @@ class UpdateForm(forms.Form):
     on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label="Headline", max_length=200)
     changed = forms.CharField(
-        label="What changed", max_length=20000, widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown."
+        label="What changed",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Markdown.",
     )
     learned = forms.CharField(
         label="What was learned",

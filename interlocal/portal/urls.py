@@ -109,10 +109,16 @@ urlpatterns = [
     path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
     path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/sections/new/", views_plans.plan_section_new, name="plan_section_new"),
-    path("plans/<int:pk>/sections/<int:section_pk>/", views_plans.plan_section_edit, name="plan_section_edit"),
+    path(
+        "plans/<int:pk>/sections/<int:section_pk>/", views_plans.plan_section_edit, name="plan_section_edit"
+    ),
     path("plans/<int:pk>/publish/", views_plans.plan_publish, name="plan_publish"),
     path("plans/<int:pk>/v<int:number>/", views_plans.plan_version, name="plan_version"),
-    path("plans/<int:pk>/v<int:number>.<str:fmt>", views_plans.plan_version_download, name="plan_version_download"),
+    path(
+        "plans/<int:pk>/v<int:number>.<str:fmt>",
+        views_plans.plan_version_download,
+        name="plan_version_download",
+    ),
     path("plans/<int:pk>/v<int:number>/updates/new/", views_plans.plan_update_new, name="plan_update_new"),
     path("collaboratives/<slug:slug>/reports/<int:year>/", views_plans.annual_report, name="annual_report"),
     path(

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from interlocal.reports import queries as plan_queries
 from interlocal.agreements.models import AgreementParty
 from interlocal.agreements.queries import (
     get_agreement_for_user,
@@ -44,6 +43,7 @@ from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
 from interlocal.portal.queries import collaborative_dashboard, event_urls
+from interlocal.reports import queries as plan_queries
 from interlocal.tracking.actions import can_measure
 from interlocal.tracking.queries import initiative_progress, kpi_rows
 from interlocal.vocab import PartnerRole, Stage, TermKind

@@ -62,16 +62,22 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a draft plan (coordinators)."""
     collaborative = get_collaborative_for_user(request.user, slug)
-    _need(request, "reports.add_actionplan", collaborative, "Only the collaborative's coordinators write plans.")
+    _need(
+        request, "reports.add_actionplan", collaborative, "Only the collaborative's coordinators write plans."
+    )
     form = PlanStartForm(request.POST or None, source_plans=Plan.objects.filter(collaborative=collaborative))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan = actions.action_plan_create(acting_user=signed_in(request), collaborative=collaborative, **data)
+            plan = actions.action_plan_create(
+                acting_user=signed_in(request), collaborative=collaborative, **data
+            )
         except ValidationError as error:
             form.add_error(None, _message(error))
         else:
-            messages.success(request, f"{plan.title} is started: choose its initiatives and write its sections.")
+            messages.success(
+                request, f"{plan.title} is started: choose its initiatives and write its sections."
+            )
             return redirect("portal:plan", pk=plan.pk)
     return render(request, T + "new.html", {"collaborative": collaborative, "form": form})
 
@@ -104,11 +110,14 @@ def _edit_form(plan: ActionPlan, data: Any = None) -> PlanEditForm:
     )
 
 
-def _detail(request: HttpRequest, plan: ActionPlan, *, form: PlanEditForm | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, plan: ActionPlan, *, form: PlanEditForm | None = None, status: int = 200
+) -> HttpResponse:
     data = build_snapshot(plan, published_only=False)
     can_edit = request.user.has_perm("reports.change_actionplan", plan)
     unpublished = [
-        i for i in Initiative.objects.filter(pk__in=[r["id"] for r in data["initiatives"]], is_published=False)
+        i
+        for i in Initiative.objects.filter(pk__in=[r["id"] for r in data["initiatives"]], is_published=False)
     ]
     context = {
         "plan": plan,
@@ -119,7 +128,16 @@ def _detail(request: HttpRequest, plan: ActionPlan, *, form: PlanEditForm | None
         "can_edit": can_edit,
         "can_publish": request.user.has_perm("reports.publish_actionplan", plan),
         "form": form or (_edit_form(plan) if can_edit else None),
-        "sections": [(s, SectionForm(initial={"title": s.title, "body": s.body, "lock_version": s.lock_version}, prefix=f"s{s.pk}")) for s in plan.sections.all()],
+        "sections": [
+            (
+                s,
+                SectionForm(
+                    initial={"title": s.title, "body": s.body, "lock_version": s.lock_version},
+                    prefix=f"s{s.pk}",
+                ),
+            )
+            for s in plan.sections.all()
+        ],
         "new_section": SectionForm(prefix="new"),
         "publish_form": PublishForm(),
         "unpublished": unpublished,
@@ -154,7 +172,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (ValidationError, EditConflict) as error:
         form.add_error(None, _message(error))
-        return _detail(request, queries.get_plan_for_user(request.user, pk), form=form, status=409 if isinstance(error, EditConflict) else 400)
+        return _detail(
+            request,
+            queries.get_plan_for_user(request.user, pk),
+            form=form,
+            status=409 if isinstance(error, EditConflict) else 400,
+        )
     messages.success(request, "The draft is saved.")
     return redirect("portal:plan", pk=plan.pk)
 
@@ -168,7 +191,10 @@ def plan_section_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = SectionForm(request.POST, prefix="new")
     if form.is_valid():
         actions.plan_section_add(
-            acting_user=signed_in(request), plan=plan, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            acting_user=signed_in(request),
+            plan=plan,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
         )
         messages.success(request, f"Section “{form.cleaned_data['title']}” added.")
     else:
@@ -232,7 +258,9 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_update_new(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Write a dated update on a published version (coordinators)."""
     version = queries.get_version_for_user(request.user, pk, number)
-    _need(request, "reports.add_planupdate", version, "Only the collaborative's coordinators post plan updates.")
+    _need(
+        request, "reports.add_planupdate", version, "Only the collaborative's coordinators post plan updates."
+    )
     form = UpdateForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +275,10 @@ def plan_update_new(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 def _version_context(request: HttpRequest, version: PlanVersion) -> dict[str, Any]:
     newer = (
-        PlanVersion.objects.filter(plan_id=version.plan_id, number__gt=version.number).defer("snapshot").order_by("-number").first()
+        PlanVersion.objects.filter(plan_id=version.plan_id, number__gt=version.number)
+        .defer("snapshot")
+        .order_by("-number")
+        .first()
     )
     return outputs.plan_context(version) | {
         "updates": list(version.updates.all()),
@@ -273,18 +304,26 @@ def plan_version_download(request: HttpRequest, pk: int, number: int, fmt: str) 
     version = queries.get_version_for_user(request.user, pk, number)
     name = _filename(version.title, f"v{version.number}.{fmt}")
     if fmt == "pdf":
-        return pdf.pdf_response(outputs.PLAN_TEMPLATE, _version_context(request, version), request=request, filename=name)
-    return _download(fmt, name, lambda: {
-        "docx": outputs.render_plan_docx,
-        "csv": outputs.render_plan_csv,
-        "json": outputs.render_plan_json,
-    }[fmt](version))
+        return pdf.pdf_response(
+            outputs.PLAN_TEMPLATE, _version_context(request, version), request=request, filename=name
+        )
+    return _download(
+        fmt,
+        name,
+        lambda: {
+            "docx": outputs.render_plan_docx,
+            "csv": outputs.render_plan_csv,
+            "json": outputs.render_plan_json,
+        }[fmt](version),
+    )
 
 
 def _download(fmt: str, name: str, make: Any) -> HttpResponse:
     body = make()
     if fmt == "json":
-        response = HttpResponse(json.dumps(body, indent=1, ensure_ascii=False), content_type="application/json")
+        response = HttpResponse(
+            json.dumps(body, indent=1, ensure_ascii=False), content_type="application/json"
+        )
     elif fmt == "csv":
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     else:
@@ -302,7 +341,9 @@ def _year(year: int) -> int:
 def annual_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The collaborative's progress report for a year (what the reader may see)."""
     collaborative = get_collaborative_for_user(request.user, slug)
-    return render(request, outputs.ANNUAL_TEMPLATE, outputs.annual_context(collaborative, _year(year), request.user))
+    return render(
+        request, outputs.ANNUAL_TEMPLATE, outputs.annual_context(collaborative, _year(year), request.user)
+    )
 
 
 def annual_report_download(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpResponse:
@@ -315,8 +356,12 @@ def annual_report_download(request: HttpRequest, slug: str, year: int, fmt: str)
     if fmt == "pdf":
         context = outputs.annual_context(collaborative, year, request.user)
         return pdf.pdf_response(outputs.ANNUAL_TEMPLATE, context, request=request, filename=name)
-    return _download(fmt, name, lambda: {
-        "docx": outputs.render_annual_report_docx,
-        "csv": outputs.render_annual_report_csv,
-        "json": outputs.render_annual_report_json,
-    }[fmt](collaborative, year, request.user))
+    return _download(
+        fmt,
+        name,
+        lambda: {
+            "docx": outputs.render_annual_report_docx,
+            "csv": outputs.render_annual_report_csv,
+            "json": outputs.render_annual_report_json,
+        }[fmt](collaborative, year, request.user),
+    )

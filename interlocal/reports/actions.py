@@ -73,7 +73,10 @@ def action_plan_create(
 ) -> ActionPlan:
     """Start a draft plan for a collaborative (its coordinators)."""
     access.require(
-        acting_user, "reports.add_actionplan", collaborative, "Only the collaborative's coordinators write plans."
+        acting_user,
+        "reports.add_actionplan",
+        collaborative,
+        "Only the collaborative's coordinators write plans.",
     )
     _check_years(start_year, end_year)
     _check_filter(filter_stages, filter_timeline_bands)
@@ -96,7 +99,10 @@ def action_plan_create(
         acting_user,
         "action_plan_create",
         plan,
-        snapshot(plan, ["title", "start_year", "end_year", "filter_stages", "filter_topics", "filter_timeline_bands"]),
+        snapshot(
+            plan,
+            ["title", "start_year", "end_year", "filter_stages", "filter_topics", "filter_timeline_bands"],
+        ),
     )
     return plan
 
@@ -111,7 +117,9 @@ def action_plan_update(
     **fields: Any,
 ) -> ActionPlan:
     """Change the draft's title, years, summary or filter, and optionally the initiatives chosen (in order)."""
-    access.require(acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans.")
+    access.require(
+        acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans."
+    )
     allowed = {
         "title",
         "start_year",
@@ -152,11 +160,11 @@ def action_plan_update(
 
 
 @transaction.atomic
-def plan_section_add(
-    *, acting_user: Person, plan: ActionPlan, title: str, body: str = ""
-) -> PlanSection:
+def plan_section_add(*, acting_user: Person, plan: ActionPlan, title: str, body: str = "") -> PlanSection:
     """Add a section at the end of the draft."""
-    access.require(acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans.")
+    access.require(
+        acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans."
+    )
     last = plan.sections.aggregate(m=Max("position"))["m"] or 0
     section = PlanSection(plan=plan, title=title.strip(), body=body, position=last + 1)
     section.full_clean()
@@ -176,9 +184,14 @@ def plan_section_update(
 ) -> PlanSection:
     """Change a section's heading and text."""
     access.require(
-        acting_user, "reports.change_actionplan", section.plan, "Only the collaborative's coordinators edit plans."
+        acting_user,
+        "reports.change_actionplan",
+        section.plan,
+        "Only the collaborative's coordinators edit plans.",
     )
-    changes = apply_versioned(section, {"title": title.strip(), "body": body}, expected_version=expected_version)
+    changes = apply_versioned(
+        section, {"title": title.strip(), "body": body}, expected_version=expected_version
+    )
     if changes:
         section.full_clean()
         section.save()
@@ -190,7 +203,9 @@ def plan_section_update(
 def plan_section_move(*, acting_user: Person, section: PlanSection, by: int) -> PlanSection:
     """Move a section up (by=-1) or down (by=1) among the draft's sections."""
     plan = section.plan
-    access.require(acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans.")
+    access.require(
+        acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans."
+    )
     sections = list(plan.sections.select_for_update().order_by("position", "id"))
     index = next(n for n, s in enumerate(sections) if s.pk == section.pk)
     target = min(max(index + by, 0), len(sections) - 1)
@@ -200,9 +215,7 @@ def plan_section_move(*, acting_user: Person, section: PlanSection, by: int) -> 
     for n, s in enumerate(sections, start=1):
         if s.position != n:
             PlanSection.objects.filter(pk=s.pk).update(position=n, lock_version=s.lock_version + 1)
-    _audit(
-        acting_user, "plan_section_move", plan, {"position": (index + 1, target + 1)}, obj=section
-    )
+    _audit(acting_user, "plan_section_move", plan, {"position": (index + 1, target + 1)}, obj=section)
     section.refresh_from_db()
     return section
 
@@ -211,7 +224,9 @@ def plan_section_move(*, acting_user: Person, section: PlanSection, by: int) -> 
 def plan_section_remove(*, acting_user: Person, section: PlanSection) -> None:
     """Remove a section from the draft (published versions keep their copy)."""
     plan = section.plan
-    access.require(acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans.")
+    access.require(
+        acting_user, "reports.change_actionplan", plan, "Only the collaborative's coordinators edit plans."
+    )
     _audit(acting_user, "plan_section_remove", plan, {"title": (section.title, None)}, obj=section)
     section.delete()
 
@@ -220,7 +235,10 @@ def plan_section_remove(*, acting_user: Person, section: PlanSection) -> None:
 def action_plan_publish(*, acting_user: Person, plan: ActionPlan, note: str = "") -> PlanVersion:
     """Freeze the draft into the next numbered version: only published initiatives and agreements appear."""
     access.require(
-        acting_user, "reports.publish_actionplan", plan, "Only the collaborative's coordinators publish plans."
+        acting_user,
+        "reports.publish_actionplan",
+        plan,
+        "Only the collaborative's coordinators publish plans.",
     )
     ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
     data = snapshots.build_snapshot(plan, published_only=True)
@@ -242,7 +260,10 @@ def action_plan_publish(*, acting_user: Person, plan: ActionPlan, note: str = ""
         acting_user,
         "action_plan_publish",
         plan,
-        {"version": (None, number), "initiatives": (None, [i["code"] or i["title"] for i in data["initiatives"]])},
+        {
+            "version": (None, number),
+            "initiatives": (None, [i["code"] or i["title"] for i in data["initiatives"]]),
+        },
         obj=version,
         is_public=plan.collaborative.is_published,
     )
@@ -261,12 +282,21 @@ def plan_update_add(
 ) -> PlanUpdate:
     """Attach a dated update (what changed, what was learned) to a published version."""
     access.require(
-        acting_user, "reports.add_planupdate", version, "Only the collaborative's coordinators post plan updates."
+        acting_user,
+        "reports.add_planupdate",
+        version,
+        "Only the collaborative's coordinators post plan updates.",
     )
     if not changed.strip():
         raise ValidationError("Say what changed.")
     update = PlanUpdate(
-        version=version, on=on, title=title.strip(), changed=changed, learned=learned, by=acting_user, at=timezone.now()
+        version=version,
+        on=on,
+        title=title.strip(),
+        changed=changed,
+        learned=learned,
+        by=acting_user,
+        at=timezone.now(),
     )
     update.full_clean()
     update.save()

@@ -51,7 +51,9 @@ def build_annual(collaborative: Collaborative, year: int, user: Any) -> dict[str
 
     kpi_list = list(Kpi.objects.filter(initiative_id__in=ids).order_by("initiative_id", "name", "id"))
     series: dict[int, list[Measurement]] = defaultdict(list)
-    for m in Measurement.objects.filter(kpi__in=kpi_list, measured_on__lte=last).order_by("measured_on", "id"):
+    for m in Measurement.objects.filter(kpi__in=kpi_list, measured_on__lte=last).order_by(
+        "measured_on", "id"
+    ):
         series[m.kpi_id].append(m)
     kpis = []
     for k in kpi_list:
@@ -68,7 +70,9 @@ def build_annual(collaborative: Collaborative, year: int, user: Any) -> dict[str
             "baseline": _money(k.baseline),
             "target": _money(k.target),
             "target_on": None if k.target_on is None else k.target_on.isoformat(),
-            "measurements_in_year": [{"on": m.measured_on.isoformat(), "value": _money(m.value)} for m in in_year],
+            "measurements_in_year": [
+                {"on": m.measured_on.isoformat(), "value": _money(m.value)} for m in in_year
+            ],
             "latest_on": None if latest is None else latest.measured_on.isoformat(),
             "latest": None if latest is None else _money(latest.value),
             "expected": None,
@@ -85,7 +89,12 @@ def build_annual(collaborative: Collaborative, year: int, user: Any) -> dict[str
             distance = abs(t.target - t.baseline)
             expected_share = None
             if distance and latest is not None:
-                expected_share = min(max(abs(trajectory.expected_on(t, latest.measured_on) - t.baseline) / distance, Decimal(0)), Decimal(1))
+                expected_share = min(
+                    max(
+                        abs(trajectory.expected_on(t, latest.measured_on) - t.baseline) / distance, Decimal(0)
+                    ),
+                    Decimal(1),
+                )
             row |= {
                 "status": a.status,
                 "expected": _money(a.expected),
@@ -108,17 +117,22 @@ def build_annual(collaborative: Collaborative, year: int, user: Any) -> dict[str
             "to": stage_labels.get(t.to_stage, t.to_stage),
             "reason": t.reason,
         }
-        for t in StageTransition.objects.filter(initiative_id__in=ids, at__date__gte=first, at__date__lte=last)
-        .order_by("at", "id")
+        for t in StageTransition.objects.filter(
+            initiative_id__in=ids, at__date__gte=first, at__date__lte=last
+        ).order_by("at", "id")
     ]
 
     savings_rows = list(SavingsEntry.objects.filter(initiative_id__in=ids).order_by("fiscal_year", "id"))
     by_year = planning.savings_by_year(
         (s.fiscal_year, s.projected_saving, s.actual_saving, s.certified_at is not None) for s in savings_rows
     )
-    this_year = next((y for y in by_year if y.year == year), planning.YearSavings(year, *(Decimal(0),) * 3, 0))
+    this_year = next(
+        (y for y in by_year if y.year == year), planning.YearSavings(year, *(Decimal(0),) * 3, 0)
+    )
 
-    agreement_ids = list(visible_agreements(user).filter(collaborative=collaborative).values_list("pk", flat=True))
+    agreement_ids = list(
+        visible_agreements(user).filter(collaborative=collaborative).values_list("pk", flat=True)
+    )
     versions = list(
         AgreementVersion.objects.filter(agreement_id__in=agreement_ids)
         .select_related("agreement")
@@ -132,19 +146,25 @@ def build_annual(collaborative: Collaborative, year: int, user: Any) -> dict[str
             "title": f"{v.agreement.title} (version {v.number})",
             "url": reverse("portal:agreement", args=[v.agreement_id]),
         }
-        in_year = [a for a in v.adoptions.all() if first <= a.adopted_on <= last]
-        if in_year:
+        adoptions = [a for a in v.adoptions.all() if first <= a.adopted_on <= last]
+        if adoptions:
             adopted.append(
                 base
                 | {
-                    "adoptions": [{"government": a.government.name, "on": a.adopted_on.isoformat()} for a in in_year],
+                    "adoptions": [
+                        {"government": a.government.name, "on": a.adopted_on.isoformat()} for a in adoptions
+                    ],
                     "in_force_from": None if v.in_force_from is None else v.in_force_from.isoformat(),
                 }
             )
         if v.renewal_on is not None and v.renewal_on.year in (year, year + 1) and v.superseded_by_id is None:
             notice = v.notice_opens_on
             renewing.append(
-                base | {"on": v.renewal_on.isoformat(), "notice_by": None if notice is None else notice.isoformat()}
+                base
+                | {
+                    "on": v.renewal_on.isoformat(),
+                    "notice_by": None if notice is None else notice.isoformat(),
+                }
             )
         ends = v.superseded_on
         if ends is None and v.effective_on and v.term_months and v.renewal_on is None:
@@ -152,7 +172,9 @@ def build_annual(collaborative: Collaborative, year: int, user: Any) -> dict[str
         if ends is not None and ends.year == year:
             expiring.append(base | {"on": ends.isoformat()})
 
-    status_counts = {label: sum(1 for k in kpis if k["status"] == value) for value, label in KpiStatus.choices}
+    status_counts = {
+        label: sum(1 for k in kpis if k["status"] == value) for value, label in KpiStatus.choices
+    }
     return {
         "schema": SCHEMA_VERSION,
         "engine": trajectory.ENGINE_VERSION,

@@ -20,8 +20,8 @@ from interlocal.reports.models import ActionPlan
 from interlocal.vocab import TimelineBand
 
 INVENTED = "Demonstration text: invented for the demo, not an official plan."
-EJC_TITLE = "Eastern Jackson County Shared Services Plan 2026–2030"
-STL_TITLE = "St. Louis County Shared Services Action Plan 2026–2030"
+EJC_TITLE = "Eastern Jackson County Shared Services Plan 2026\u20132030"
+STL_TITLE = "St. Louis County Shared Services Action Plan 2026\u20132030"
 
 EJC_SUMMARY = (
     "The five cities of Eastern Jackson County will share the services where working together lowers cost or "
@@ -32,7 +32,7 @@ EJC_SUMMARY = (
 EJC_SECTIONS = [
     (
         "Why a shared-services plan",
-        "The 2021 Statement of Common Purpose asked the cities to \"renew and expand\" their collaboration. "
+        'The 2021 Statement of Common Purpose asked the cities to "renew and expand" their collaboration. '
         "This plan turns that commitment into a schedule the councils can follow and the public can check.\n\n"
         + INVENTED,
     ),
@@ -50,9 +50,9 @@ EJC_SECTIONS = [
     ),
 ]
 STL_SUMMARY = (
-    "Recommendation LR.33 of the St. Louis County Comprehensive Plan asks the County to \"Develop a 5-year Action "
-    "Plan for shared services\", measured by \"Publish the Action Plan\" and, when it goes well, \"Publish updates "
-    "and educate\". This action plan schedules LR.33 with its neighbouring recommendations LR.32 and LR.34. "
+    'Recommendation LR.33 of the St. Louis County Comprehensive Plan asks the County to "Develop a 5-year Action '
+    'Plan for shared services", measured by "Publish the Action Plan" and, when it goes well, "Publish updates '
+    'and educate". This action plan schedules LR.33 with its neighbouring recommendations LR.32 and LR.34. '
     + INVENTED
 )
 
@@ -116,7 +116,10 @@ def _eastern_jackson(coordinator: Person, collaborative: Collaborative) -> Actio
 
 def _st_louis(planner: Person, collaborative: Collaborative) -> ActionPlan:
     source = Plan.objects.filter(collaborative=collaborative, slug="stl-county-plan").first()
-    recs = {i.code: i for i in Initiative.objects.filter(collaborative=collaborative, code__in=["LR.32", "LR.33", "LR.34"])}
+    recs = {
+        i.code: i
+        for i in Initiative.objects.filter(collaborative=collaborative, code__in=["LR.32", "LR.33", "LR.34"])
+    }
     lr33 = recs.get("LR.33")
     if lr33 is not None and not lr33.timeline_band:
         # A 5-year plan is near-term ("within 5 years"); seed 000's page does not mark the band it selected.
@@ -131,7 +134,9 @@ def _st_louis(planner: Person, collaborative: Collaborative) -> ActionPlan:
         source_plan=source,
     )
     actions.action_plan_update(
-        acting_user=planner, plan=plan, initiatives=[recs[c] for c in ("LR.32", "LR.33", "LR.34") if c in recs]
+        acting_user=planner,
+        plan=plan,
+        initiatives=[recs[c] for c in ("LR.32", "LR.33", "LR.34") if c in recs],
     )
     actions.plan_section_add(
         acting_user=planner,

@@ -39,7 +39,9 @@ class ActionPlan(Versioned):
         related_name="action_plans",
         help_text="The plan of recommendations this action plan carries out, if any (e.g. a county plan).",
     )
-    title = models.CharField(max_length=200, help_text="The plan's title, e.g. Shared Services Plan 2026–2030.")
+    title = models.CharField(
+        max_length=200, help_text="The plan's title, e.g. Shared Services Plan 2026\u20132030."
+    )
     start_year = models.PositiveSmallIntegerField(help_text="The first year the plan covers.")
     end_year = models.PositiveSmallIntegerField(help_text="The last year the plan covers.")
     summary = models.TextField(blank=True, help_text="The plan's summary, shown first (Markdown).")
@@ -47,7 +49,9 @@ class ActionPlan(Versioned):
         default=list, blank=True, help_text="Include every initiative in these stages (stage values)."
     )
     filter_topics = models.JSONField(
-        default=list, blank=True, help_text="Include every initiative with one of these topic areas (term slugs)."
+        default=list,
+        blank=True,
+        help_text="Include every initiative with one of these topic areas (term slugs).",
     )
     filter_timeline_bands = models.JSONField(
         default=list, blank=True, help_text="Include every initiative with one of these timeline bands."

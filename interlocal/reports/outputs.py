@@ -54,7 +54,7 @@ def plan_charts(data: dict[str, Any]) -> dict[str, charts.Chart]:
     years = plan["years"]
     out = {
         "gantt": charts.gantt(
-            title=f"Initiatives by year, {years[0]}–{years[-1]}",
+            title=f"Initiatives by year, {years[0]}\u2013{years[-1]}",
             years=years,
             rows=[(i["label"], i["years"]) for i in data["initiatives"]],
         )
@@ -111,10 +111,13 @@ def plan_view_data(data: dict[str, Any]) -> dict[str, Any]:
         "cost_total": sum(estimates, Decimal(0)) if estimates else None,
         "with_estimate": len(estimates),
         "in_force": [a for a in data["agreements"] if a["status"] == "in_force"],
-        "awaiting": [a for a in data["agreements"] if a["status"] in ("awaiting", "adopted_not_yet_effective")],
+        "awaiting": [
+            a for a in data["agreements"] if a["status"] in ("awaiting", "adopted_not_yet_effective")
+        ],
         "savings_totals": {k: str(v) for k, v in totals.items()},
         "matrix": [
-            {**p, "roles": {i["id"]: _role(p, i["id"]) for i in data["initiatives"]}} for p in data["partners"]
+            {**p, "roles": {i["id"]: _role(p, i["id"]) for i in data["initiatives"]}}
+            for p in data["partners"]
         ],
         "kpi_count": sum(len(i["kpis"]) for i in data["initiatives"]),
     }
@@ -238,7 +241,7 @@ def render_plan_docx(version: PlanVersion) -> bytes:
     doc.core_properties.title = f"{version.title} (version {version.number})"
     doc.add_heading(version.title, level=0)
     doc.add_paragraph(
-        f"{plan['collaborative']['name']} · {years[0]}–{years[-1]} · version {version.number}, "
+        f"{plan['collaborative']['name']} · {years[0]}\u2013{years[-1]} · version {version.number}, "
         f"published {version.published_at:%B %-d, %Y}"
     )
     if plan["summary"]:
@@ -273,7 +276,11 @@ def render_plan_docx(version: PlanVersion) -> bytes:
         [[i["label"], *(p["roles"][i["id"]] for p in view["matrix"])] for i in data["initiatives"]],
     )
     doc.add_heading("Funding sources", level=1)
-    _table(doc, ["Funding source", "Initiatives"], [[f, ", ".join(i["label"] for i in rows)] for f, rows in view["funding"]])
+    _table(
+        doc,
+        ["Funding source", "Initiatives"],
+        [[f, ", ".join(i["label"] for i in rows)] for f, rows in view["funding"]],
+    )
 
     doc.add_heading("Tracking measures", level=1)
     for i in data["initiatives"]:
@@ -444,7 +451,18 @@ def render_annual_report_csv(collaborative: Collaborative, year: int, user: Any 
              k["expected"] or "", k["explanation"], k["url"]]
         )  # fmt: skip
     for m in data["stage_moves"]:
-        writer.writerow(["stage_move", m["initiative"], m["on"], f"{m['from']} -> {m['to']}", "", "", m["reason"], m["url"]])
+        writer.writerow(
+            [
+                "stage_move",
+                m["initiative"],
+                m["on"],
+                f"{m['from']} -> {m['to']}",
+                "",
+                "",
+                m["reason"],
+                m["url"],
+            ]
+        )
     for key, label in (
         ("agreements_adopted", "agreement_adopted"),
         ("agreements_renewing", "agreement_renewing"),
@@ -455,7 +473,16 @@ def render_annual_report_csv(collaborative: Collaborative, year: int, user: Any 
             writer.writerow([label, a["title"], date, "", "", "", "", a["url"]])
     for s in data["savings_by_year"]:
         writer.writerow(
-            ["savings", str(s["year"]), "", "", s["projected"], "", f"certified {s['certified']}", data["collaborative"]["url"]]
+            [
+                "savings",
+                str(s["year"]),
+                "",
+                "",
+                s["projected"],
+                "",
+                f"certified {s['certified']}",
+                data["collaborative"]["url"],
+            ]
         )
     return out.getvalue()
 
@@ -473,7 +500,13 @@ def render_annual_report_docx(collaborative: Collaborative, year: int, user: Any
         doc,
         ["KPI", "Initiative", "Latest", "Expected", "Status"],
         [
-            [k["name"], k["initiative"], f"{k['latest'] or '—'} {k['unit']}", k["expected"] or "—", k["status_label"]]
+            [
+                k["name"],
+                k["initiative"],
+                f"{k['latest'] or '—'} {k['unit']}",
+                k["expected"] or "—",
+                k["status_label"],
+            ]
             for k in data["kpis"]
         ],
     )

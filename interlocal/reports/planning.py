@@ -106,6 +106,4 @@ def savings_by_year(
         if actual is not None:
             row[1 if certified else 2] += actual
         row[3] += 1
-    return [
-        YearSavings(year, row[0], row[1], row[2], int(row[3])) for year, row in sorted(sums.items())
-    ]
+    return [YearSavings(year, row[0], row[1], row[2], int(row[3])) for year, row in sorted(sums.items())]

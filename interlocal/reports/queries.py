@@ -25,7 +25,9 @@ def drafts_for_user(user: Any, collaborative: Collaborative) -> list[ActionPlan]
 
 def versions_for_user(user: Any, collaborative: Collaborative) -> list[PlanVersion]:
     """The collaborative's published versions, newest first per plan, when the user may read them."""
-    if not user.has_perm("reports.view_planversion", PlanVersion(plan=ActionPlan(collaborative=collaborative))):
+    if not user.has_perm(
+        "reports.view_planversion", PlanVersion(plan=ActionPlan(collaborative=collaborative))
+    ):
         return []
     return list(
         PlanVersion.objects.filter(plan__collaborative=collaborative)
@@ -41,7 +43,8 @@ def get_plan_for_user(user: Any, pk: int) -> ActionPlan:
     plan = (
         ActionPlan.objects.select_related("collaborative", "source_plan")
         .prefetch_related(
-            "sections", Prefetch("versions", queryset=PlanVersion.objects.defer("snapshot").order_by("-number"))
+            "sections",
+            Prefetch("versions", queryset=PlanVersion.objects.defer("snapshot").order_by("-number")),
         )
         .filter(pk=pk)
         .first()

@@ -156,7 +156,9 @@ def build_snapshot(plan: ActionPlan, *, published_only: bool = True) -> dict[str
                 "measures_of_success": list(i.tracking_success or []),
                 "if_overperforming": i.if_overperforming,
                 "if_underperforming": i.if_underperforming,
-                "kpis": [_kpi(k, latest.get(k.pk), triggers.get(k.pk, []), status_labels) for k in kpis[i.pk]],
+                "kpis": [
+                    _kpi(k, latest.get(k.pk), triggers.get(k.pk, []), status_labels) for k in kpis[i.pk]
+                ],
                 "equity": i.equity_considerations,
                 "sustainability": i.sustainability_considerations,
             }
@@ -213,7 +215,10 @@ def build_snapshot(plan: ActionPlan, *, published_only: bool = True) -> dict[str
         for s in savings_rows
     ]
     by_year = planning.savings_by_year(
-        ((s.fiscal_year, s.projected_saving, s.actual_saving, s.certified_at is not None) for s in savings_rows),
+        (
+            (s.fiscal_year, s.projected_saving, s.actual_saving, s.certified_at is not None)
+            for s in savings_rows
+        ),
         years,
     )
     return {
@@ -258,7 +263,9 @@ def build_snapshot(plan: ActionPlan, *, published_only: bool = True) -> dict[str
     }
 
 
-def _kpi(kpi: Kpi, last: Measurement | None, fired: list[ResponseTrigger], labels: dict[str, str]) -> dict[str, Any]:
+def _kpi(
+    kpi: Kpi, last: Measurement | None, fired: list[ResponseTrigger], labels: dict[str, str]
+) -> dict[str, Any]:
     return {
         "id": kpi.pk,
         "name": kpi.name,

@@ -16,12 +16,12 @@ from interlocal import pdf
 from interlocal.costshare import actions as costshare
 from interlocal.initiatives import actions as initiatives
 from interlocal.reports import actions, outputs
-from interlocal.reports.models import PlanVersion
+from interlocal.reports.models import ActionPlan, PlanVersion
 from interlocal.testkit import World
 from interlocal.vocab import PartnerRole, Stage, TimelineBand
 
 
-def _plan(world: World) -> tuple[object, PlanVersion]:
+def _plan(world: World) -> tuple[ActionPlan, PlanVersion]:
     initiatives.initiative_update(
         acting_user=world.coordinator,
         initiative=world.initiative,
@@ -51,15 +51,22 @@ def _plan(world: World) -> tuple[object, PlanVersion]:
     plan = actions.action_plan_create(
         acting_user=world.coordinator,
         collaborative=world.collaborative,
-        title="Shared Services Plan 2026–2030",
+        title="Shared Services Plan 2026\u20132030",
         start_year=2026,
         end_year=2030,
         summary="Five years of **shared services**.",
     )
     actions.action_plan_update(
-        acting_user=world.coordinator, plan=plan, initiatives=[second, world.initiative, world.hidden_initiative]
+        acting_user=world.coordinator,
+        plan=plan,
+        initiatives=[second, world.initiative, world.hidden_initiative],
     )
-    actions.plan_section_add(acting_user=world.coordinator, plan=plan, title="Governance", body="The steering committee meets monthly.")
+    actions.plan_section_add(
+        acting_user=world.coordinator,
+        plan=plan,
+        title="Governance",
+        body="The steering committee meets monthly.",
+    )
     version = actions.action_plan_publish(acting_user=world.coordinator, plan=plan, note="First edition.")
     return plan, version
 
@@ -69,15 +76,33 @@ def test_it_freezes_a_published_version_when_its_initiatives_change_later(world:
     before = json.dumps(version.snapshot, sort_keys=True)
     codes = [i["code"] for i in version.snapshot["initiatives"]]
     assert codes == ["EJC-3", "EJC-1"]  # chosen order; the unpublished EJC-2 is left out
-    initiatives.initiative_update(acting_user=world.coordinator, initiative=world.initiative, title="Renamed radio shop", cost_estimate=Decimal(1))
-    initiatives.initiative_advance(acting_user=world.coordinator, initiative=world.initiative, to_stage=Stage.EXPLORING, reason="Go")
+    initiatives.initiative_update(
+        acting_user=world.coordinator,
+        initiative=world.initiative,
+        title="Renamed radio shop",
+        cost_estimate=Decimal(1),
+    )
+    initiatives.initiative_advance(
+        acting_user=world.coordinator, initiative=world.initiative, to_stage=Stage.EXPLORING, reason="Go"
+    )
     actions.plan_section_add(acting_user=world.coordinator, plan=plan, title="Later section")
     version.refresh_from_db()
     assert json.dumps(version.snapshot, sort_keys=True) == before
     page = Client().get(f"/plans/{plan.pk}/v1/").content.decode()
-    assert "Radio equipment maintenance" in page and "Renamed radio shop" not in page and "Later section" not in page
+    assert (
+        "Radio equipment maintenance" in page
+        and "Renamed radio shop" not in page
+        and "Later section" not in page
+    )
     # An update does add to the published version; a second publication is a new number.
-    actions.plan_update_add(acting_user=world.coordinator, version=version, on=dt.date(2027, 1, 15), title="Shop opened", changed="The shop opened in January.", learned="Start smaller.")
+    actions.plan_update_add(
+        acting_user=world.coordinator,
+        version=version,
+        on=dt.date(2027, 1, 15),
+        title="Shop opened",
+        changed="The shop opened in January.",
+        learned="Start smaller.",
+    )
     page = Client().get(f"/plans/{plan.pk}/v1/").content.decode()
     assert "Shop opened" in page and "Start smaller." in page
     v2 = actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
@@ -85,7 +110,13 @@ def test_it_freezes_a_published_version_when_its_initiatives_change_later(world:
 
 
 def test_it_lets_only_the_coordinator_publish_and_refuses_an_empty_plan(world: World) -> None:
-    plan = actions.action_plan_create(acting_user=world.coordinator, collaborative=world.collaborative, title="Empty", start_year=2026, end_year=2030)
+    plan = actions.action_plan_create(
+        acting_user=world.coordinator,
+        collaborative=world.collaborative,
+        title="Empty",
+        start_year=2026,
+        end_year=2030,
+    )
     with pytest.raises(PermissionDenied):
         actions.action_plan_publish(acting_user=world.clerk, plan=plan)
     with pytest.raises(ValidationError, match="no published initiative"):
@@ -103,9 +134,13 @@ def test_it_writes_a_csv_row_per_initiative_year_with_formulas_neutralised(world
     radio_2027 = next(r for r in rows if r["code"] == "EJC-1" and r["year"] == "2027")
     assert radio_2027["projected_saving"] == "300.00" and radio_2027["certified_actual_saving"] == "0.00"
     assert radio_2027["source_path"] == f"/initiatives/{world.initiative.pk}/"
-    initiatives.initiative_update(acting_user=world.coordinator, initiative=world.initiative, title="=HYPERLINK(1)")
+    initiatives.initiative_update(
+        acting_user=world.coordinator, initiative=world.initiative, title="=HYPERLINK(1)"
+    )
     v2 = actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
-    assert all(not r["initiative"].startswith("=") for r in csv.DictReader(io.StringIO(outputs.render_plan_csv(v2))))
+    assert all(
+        not r["initiative"].startswith("=") for r in csv.DictReader(io.StringIO(outputs.render_plan_csv(v2)))
+    )
 
 
 def test_it_gives_every_chart_a_table_alternative(world: World) -> None:
@@ -115,10 +150,12 @@ def test_it_gives_every_chart_a_table_alternative(world: World) -> None:
     gantt = charts["gantt"]
     assert gantt.table.header == ("Initiative", "2026", "2027", "2028", "2029", "2030")
     assert gantt.table.rows[1] == ("EJC-1 Radio equipment maintenance", "Active", "Active", "Active", "", "")
-    assert "<desc" in gantt.svg and "role=\"img\"" in gantt.svg
+    assert "<desc" in gantt.svg and 'role="img"' in gantt.svg
     page = Client().get(f"/plans/{version.plan_id}/v1/").content.decode()
     for chart in charts.values():
-        assert f'alt="{chart.summary}"' in page.replace("&#x27;", "'") and f"Data table: {chart.title}" in page
+        assert (
+            f'alt="{chart.summary}"' in page.replace("&#x27;", "'") and f"Data table: {chart.title}" in page
+        )
 
 
 def test_it_writes_a_word_file_with_the_initiatives_partners_and_gantt_years(world: World) -> None:
@@ -128,7 +165,7 @@ def test_it_writes_a_word_file_with_the_initiatives_partners_and_gantt_years(wor
     doc = Document(io.BytesIO(outputs.render_plan_docx(version)))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    assert "Shared Services Plan 2026–2030" in text and "Governance" in text
+    assert "Shared Services Plan 2026\u20132030" in text and "Governance" in text
     assert {"EJC-1 Radio equipment maintenance", "EJC-3 Joint cybersecurity assessment"} <= cells
     assert {"Lee's Summit", "Blue Springs", "Lead", "Supporting"} <= cells
     assert {"2026", "2027", "2028", "2029", "2030"} <= cells
@@ -141,7 +178,15 @@ def test_it_renders_a_pdf_with_the_initiatives_partners_and_gantt_years(world: W
     _, version = _plan(world)
     reader = PdfReader(io.BytesIO(outputs.render_plan_pdf(version)))
     text = " ".join(page.extract_text() for page in reader.pages)
-    for expected in ("Radio equipment maintenance", "Joint cybersecurity assessment", "Lee's Summit", "Blue Springs", "2026", "2030", "Governance"):
+    for expected in (
+        "Radio equipment maintenance",
+        "Joint cybersecurity assessment",
+        "Lee's Summit",
+        "Blue Springs",
+        "2026",
+        "2030",
+        "Governance",
+    ):
         assert expected in text, expected
 
 
@@ -149,7 +194,10 @@ def test_it_serves_every_download_of_a_version_and_404s_an_unknown_format(world:
     plan, _ = _plan(world)
     client = Client()
     assert client.get(f"/plans/{plan.pk}/v1.docx")["Content-Type"] == outputs.DOCX_MIME
-    assert client.get(f"/plans/{plan.pk}/v1.json").json()["snapshot"]["plan"]["title"] == "Shared Services Plan 2026–2030"
+    assert (
+        client.get(f"/plans/{plan.pk}/v1.json").json()["snapshot"]["plan"]["title"]
+        == "Shared Services Plan 2026\u20132030"
+    )
     assert client.get(f"/plans/{plan.pk}/v1.csv").status_code == 200
     assert client.get(f"/plans/{plan.pk}/v1.exe").status_code == 404
     assert client.get(f"/plans/{plan.pk}/v2/").status_code == 404
@@ -161,9 +209,17 @@ def test_it_reports_a_year_of_progress(world: World) -> None:
     year = dt.date.today().year
     client = Client()
     page = client.get(f"/collaboratives/{world.collaborative.slug}/reports/{year}/").content.decode()
-    assert "Stage moves in" in page and "Draft recycling idea" not in page  # the public reads published records
+    assert (
+        "Stage moves in" in page and "Draft recycling idea" not in page
+    )  # the public reads published records
     client.force_login(world.clerk)
     data = client.get(f"/collaboratives/{world.collaborative.slug}/reports/2021.json").json()
     assert [a["title"] for a in data["agreements_adopted"]] == ["Statement of Common Purpose (version 1)"]
-    rows = list(csv.reader(io.StringIO(client.get(f"/collaboratives/{world.collaborative.slug}/reports/2027.csv").content.decode())))
-    assert ["savings", "2027"] == rows[-1][:2] and rows[-1][4] == "300.00"
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/collaboratives/{world.collaborative.slug}/reports/2027.csv").content.decode()
+            )
+        )
+    )
+    assert rows[-1][:2] == ["savings", "2027"] and rows[-1][4] == "300.00"

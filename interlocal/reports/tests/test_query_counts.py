@@ -36,7 +36,9 @@ def _grow(world: World, n: int) -> None:
             baseline=Decimal(1), baseline_on=today - dt.timedelta(days=100), target=Decimal(10),
             target_on=today + dt.timedelta(days=200),
         )  # fmt: skip
-        tracking.measurement_record(acting_user=world.coordinator, kpi=kpi, measured_on=today, value=Decimal(4))
+        tracking.measurement_record(
+            acting_user=world.coordinator, kpi=kpi, measured_on=today, value=Decimal(4)
+        )
         costshare.savings_entry_create(
             acting_user=world.coordinator, initiative=initiative, government=world.lees_summit,
             fiscal_year=today.year, recurrence="recurring", baseline_cost=Decimal(100),
@@ -69,7 +71,11 @@ def test_it_runs_the_same_few_queries_as_initiatives_grow(world: World, role: st
     )  # fmt: skip
     _grow(world, 2)
     v1 = actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
-    few = {k: _count(client, p) for k, p in _pages(world, plan.pk, v1.number).items() if role != "public" or k != "draft page"}
+    few = {
+        k: _count(client, p)
+        for k, p in _pages(world, plan.pk, v1.number).items()
+        if role != "public" or k != "draft page"
+    }
     _grow(world, 12)
     v2 = actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
     assert len(v2.snapshot["initiatives"]) == 14
