@@ -244,7 +244,12 @@ def action_plan_publish(*, acting_user: Person, plan: ActionPlan, note: str = ""
     data = snapshots.build_snapshot(plan, published_only=True)
     if not data["initiatives"]:
         raise ValidationError("The plan includes no published initiative yet; there is nothing to publish.")
-    number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    last = plan.versions.order_by("-number").first()
+    if last is not None and _same(last.snapshot, data):
+        raise ValidationError(
+            f"Nothing changed since version {last.number}; there is nothing new to publish."
+        )
+    number = (last.number if last else 0) + 1
     version = PlanVersion.objects.create(
         plan=plan,
         number=number,
@@ -268,6 +273,11 @@ def action_plan_publish(*, acting_user: Person, plan: ActionPlan, note: str = ""
         is_public=plan.collaborative.is_published,
     )
     return version
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two snapshots show the same rows (the day they were built aside)."""
+    return {k: v for k, v in a.items() if k != "built_on"} == {k: v for k, v in b.items() if k != "built_on"}
 
 
 @transaction.atomic

@@ -803,6 +803,7 @@ PAGES: dict[str, Url] = {
         post=      ("login  403    403    404    404    write  write",
                     "login  403    403    404    404    write  write"),
     ),
+    # Ours's draft changed since v1 (a new section): published as v2. The pilot's did not: refused, unwritten.
     "portal:plan_publish": Url(
         args=_pub("action_plan"),
         payload=lambda w: {"note": "Matrix version"},
@@ -810,7 +811,7 @@ PAGES: dict[str, Url] = {
         get=       ("login  405    405    405    405    405    405",
                     "login  405    405    405    405    405    405"),
         post=      ("login  403    403    404    404    write  write",
-                    "login  403    403    404    404    write  write"),
+                    "login  403    403    404    404    ok     ok"),
     ),
     "portal:plan_version": Url(
         args=lambda w: ((w.action_plan.pk, 1), (w.hidden_action_plan.pk, 1)),

@@ -121,6 +121,10 @@ def test_it_lets_only_the_coordinator_publish_and_refuses_an_empty_plan(world: W
         actions.action_plan_publish(acting_user=world.clerk, plan=plan)
     with pytest.raises(ValidationError, match="no published initiative"):
         actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
+    actions.action_plan_update(acting_user=world.coordinator, plan=plan, initiatives=[world.initiative])
+    actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
+    with pytest.raises(ValidationError, match="Nothing changed since version 1"):
+        actions.action_plan_publish(acting_user=world.coordinator, plan=plan)
     with pytest.raises(ValidationError, match="before the first"):
         actions.action_plan_update(acting_user=world.coordinator, plan=plan, end_year=2020)
 
