@@ -21,6 +21,7 @@ urlpatterns = [
     path("agreements/", views_index.agreement_list, name="agreements"),
     path("legislation/", views_index.matter_list, name="matters"),
     path("collaboratives/<slug:slug>/", views.collaborative_detail, name="collaborative"),
+    path("collaboratives/<slug:slug>/map/", views.collaborative_map, name="collaborative_map"),
     path("initiatives/", views.initiative_list, name="initiatives"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
     path("initiatives/new/", views_initiative.initiative_new, name="initiative_new"),

@@ -25,6 +25,7 @@ from interlocal.agreements.queries import (
 from interlocal.audit.queries import activity_for_user
 from interlocal.collaboratives.queries import get_collaborative_for_user, visible_collaboratives
 from interlocal.conflicts import EditConflict
+from interlocal.costshare.queries import savings_by_year
 from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
 from interlocal.initiatives.queries import (
@@ -39,6 +40,7 @@ from interlocal.initiatives.queries import (
     visible_initiatives,
 )
 from interlocal.pagecache import GenerationPaginator
+from interlocal.portal import visuals
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
@@ -74,7 +76,22 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_rank": dashboard.has_criteria and user.has_perm("initiatives.view_ranking", collaborative),
         "can_import": user.has_perm("importers.import_records"),
     }
+    savings = savings_by_year(user, collaborative) if context["can_see_costs"] else []
+    context["charts"] = visuals.dashboard_charts(dashboard, savings)
     return render(request, "portal/collaborative_detail.html", context)
+
+
+def collaborative_map(request: HttpRequest, slug: str) -> HttpResponse:
+    """A map of the collaborative's current members, coloured by the year they joined, and their neighbours."""
+    collaborative = get_collaborative_for_user(request.user, slug)
+    areas, places = visuals.members_map_areas(collaborative, timezone.localdate())
+    context = {
+        "collaborative": collaborative,
+        "map": visuals.members_map(collaborative, areas),
+        "places": places,
+        "missing": [g for g, _, _, has in places if not has],
+    }
+    return render(request, "portal/collaborative_map.html", context)
 
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
@@ -148,6 +165,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     )
     return {
         "kpi_rows": rows,
+        "kpi_charts": visuals.kpi_charts(rows),
         "can_measure": _can_measure_each(request.user, rows) if request.user.is_authenticated else {},
         "progress": progress,
         "progress_explanation": explanation,
