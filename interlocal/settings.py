@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     # Serves the API docs' Swagger UI from static files instead of a CDN, so the CSP can stay 'self'.
     "ninja",
     "interlocal.assessments",
+    # Background work (issue 12): django-tasks with its database backend, so no extra server is needed.
+    "django_tasks",
+    "django_tasks_db",
+    "interlocal.jobs",
 ]
 
 MIDDLEWARE = [
@@ -245,3 +249,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (issue 12): tasks wait in the database until `interlocal worker` runs them
+# (`make run` starts one beside the server). TASKS_BACKEND=immediate runs them inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_str("TASKS_BACKEND", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# An upload larger than this is checked and applied by the worker, with a progress bar.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
