@@ -224,6 +224,8 @@ class MatrixWorld:
     hidden_round_ls: Any = None  # Lee's Summit in the pilot's round, a draft
     hidden_round_marc: Any = None  # MARC in the pilot's round, submitted
     assessment_items: Any = None  # the small framework's item codes -> pk
+    # Background jobs (issue 12), see _matrix_jobs: the member's finished job with a result to download.
+    job: Any = None
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -427,7 +429,19 @@ def build_matrix_world() -> MatrixWorld:
         hidden_savings=hidden_savings, plan=plan, hidden_plan=hidden_plan, gate=gate, hidden_gate=hidden_gate,
         criteria=criteria, hidden_criteria=hidden_criteria, term=term, event=event, hidden_event=hidden_event,
         **_matrix_assessments(admin, coordinator, users, ours, pilot, marc, ls, bs),
+        **_matrix_jobs(users),
     )  # fmt: skip
+
+
+def _matrix_jobs(users: dict[str, Any]) -> dict[str, Any]:
+    # Finished without a worker: the test transaction never commits, so nothing is enqueued.
+    from interlocal.jobs.actions import job_create, job_finish
+    from interlocal.jobs.runners import Result
+
+    member = users["member"]
+    job = job_create(acting_user=member, kind="selftest", title="Matrix job")
+    job_finish(acting_user=member, job=job, result=Result(b"done", "done.txt", "text/plain"))
+    return {"job": job}
 
 
 def _matrix_assessments(

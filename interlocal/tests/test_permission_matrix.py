@@ -751,6 +751,29 @@ PAGES: dict[str, Url] = {
         post=      ("login  404    404    404    404    write  write",
                     "login  404    403    404    404    ok     ok"),
     ),
+    # Issue 12, charts and map: the members map reads like the collaborative page it comes from.
+    "portal:collaborative_map": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    # Background jobs: a job, its progress and its result are its owner's (the member's) alone.
+    "jobs:job": Url(
+        args=lambda w: ((w.job.pk,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  404    ok     404    404    404    404",
+    ),
+    "jobs:progress": Url(
+        args=lambda w: ((w.job.pk,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  404    ok     404    404    404    404",
+    ),
+    "jobs:download": Url(
+        args=lambda w: ((w.job.pk,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  404    ok     404    404    404    404",
+    ),
 }
 
 
