@@ -358,14 +358,21 @@ def kpi_line(
         if trajectory:
             assert baseline is not None and target is not None
             ax.plot(
-                [baseline[0], target[0]],
+                [mdates.date2num(baseline[0]), mdates.date2num(target[0])],
                 [baseline[1], target[1]],
                 color=GREY,
                 linestyle="--",
                 linewidth=1.2,
                 label="Trajectory to target",
             )
-            ax.plot([target[0]], [target[1]], marker="*", markersize=12, color=GOLD, linestyle="none")
+            ax.plot(
+                [mdates.date2num(target[0])],
+                [target[1]],
+                marker="*",
+                markersize=12,
+                color=GOLD,
+                linestyle="none",
+            )
             ax.annotate(
                 f"Target {_fmt(target[1], 2)}",
                 (mdates.date2num(target[0]), target[1]),
@@ -376,7 +383,7 @@ def kpi_line(
             )
         if points:
             ax.plot(
-                [d for d, _ in points],
+                [mdates.date2num(d) for d, _ in points],
                 [v for _, v in points],
                 color=BLUE,
                 marker="o",
@@ -514,7 +521,7 @@ def members_map(*, title: str, areas: Sequence[MapArea]) -> Chart:
         ax = fig.add_subplot()
         for a in sorted(areas, key=lambda a: (a.status != CANDIDATE, a.geoid)):
             member = a.status == MEMBER
-            face = shade.get(a.since, cmap(0.6)) if member else "#f0f0f0"
+            face = shade[a.since] if member and a.since is not None else cmap(0.6) if member else "#f0f0f0"
             # One compound path per place (all its polygons and holes), so one element carries its id.
             patch = PathPatch(
                 _ring_path([ring for poly in a.polygons for ring in poly]),
@@ -576,7 +583,7 @@ def members_map(*, title: str, areas: Sequence[MapArea]) -> Chart:
 def _ring_path(rings: Sequence[Sequence[tuple[float, float]]]) -> Path:
     # Holes are wound against their exterior in TIGER files, so the nonzero fill leaves them empty.
     verts: list[tuple[float, float]] = []
-    codes: list[int] = []
+    codes: list[Any] = []
     for ring in rings:
         pts = list(ring)
         if len(pts) < 3:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 import numpy as np
 
@@ -49,7 +50,9 @@ INITIATIVE_ITEMS = ["PR.AT-01", "PR.AT-02"]
 def _editor(gov: Government, admin: Person) -> Person:
     """The city's own editor, or the site administrator where the demo gives the city no editor."""
     staff = Person.objects.filter(government=gov, is_active=True).order_by("pk")
-    return next((p for p in staff if p.has_perm("assessments.change_roundmember", _Probe(gov.pk))), admin)
+    return next(
+        (p for p in staff if p.has_perm("assessments.change_roundmember", cast(Any, _Probe(gov.pk)))), admin
+    )
 
 
 class _Probe:

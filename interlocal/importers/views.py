@@ -101,7 +101,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         options=options,
         label=upload_file.name or "upload",
     )
-    if upload_file.size > settings.IMPORT_BACKGROUND_BYTES:
+    if (upload_file.size or 0) > settings.IMPORT_BACKGROUND_BYTES:
         return _in_background(request, pending, dry_run=True)
     report = _preview(request, pending)
     if not (report.ok and report.changes):

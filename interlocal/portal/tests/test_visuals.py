@@ -49,7 +49,7 @@ def test_it_marks_every_member_and_neighbour_by_geoid_on_the_jackson_county_map(
     body = Client().get(f"/collaboratives/{world.collaborative.slug}/map/").content.decode()
     (svg,) = _svgs(body)
     drawn = set(re.findall(r'id="geoid-(\d+)"', svg))
-    assert drawn == members | neighbours
+    assert drawn == members | neighbours == {a.geoid for a in areas}
     tabled = dict(re.findall(r'<tr data-geoid="(\d+)">.*?<td data-label="Status">([^<]+)</td>', body, re.S))
     assert {g for g, s in tabled.items() if s == "Member"} == members
     assert {g for g, s in tabled.items() if s.startswith("Neighbour")} == neighbours
