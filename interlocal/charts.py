@@ -60,6 +60,12 @@ _RC: Any = {
 }
 
 
+# Issue 12's charts are drawn 5 inches wide with 10-point text: on a phone (about 360 px) they show at their
+# natural size, and the page caps them at 36rem on wider screens (class il-chart--compact).
+_RC_COMPACT: Any = {**_RC, "font.size": 10}
+COMPACT_WIDTH = 5.0
+
+
 @dataclass(frozen=True)
 class Table:
     """The chart's numbers as a table: caption, column headers, and rows of cells (already text)."""
@@ -352,8 +358,8 @@ def kpi_line(
         share = (day - baseline[0]).days / (target[0] - baseline[0]).days
         return baseline[1] + (target[1] - baseline[1]) * share
 
-    with matplotlib.rc_context(_RC):
-        fig = _figure(6.0, 2.8)
+    with matplotlib.rc_context(_RC_COMPACT):
+        fig = _figure(COMPACT_WIDTH, 2.8)
         ax = fig.add_subplot()
         if trajectory:
             assert baseline is not None and target is not None
@@ -441,12 +447,12 @@ def money_bars(
     if not series or any(len(vals) != len(groups) for _, vals in series):
         raise ValueError("money_bars: every series needs one value per group")
     colours = [GREY, BLUE, GOLD, INK, "#538200", "#8168b3"]
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC_COMPACT):
         n = len(series)
         if horizontal:
-            fig = _figure(6.5, max(2.0, 1.0 + 0.16 * len(groups) * n + 0.1 * len(groups)))
+            fig = _figure(COMPACT_WIDTH, max(2.0, 1.0 + 0.16 * len(groups) * n + 0.1 * len(groups)))
         else:
-            fig = _figure(6.0, 2.8)
+            fig = _figure(COMPACT_WIDTH, 2.8)
         ax = fig.add_subplot()
         width = 0.8 / n
         for s, (name, vals) in enumerate(series):
@@ -462,13 +468,14 @@ def money_bars(
             ax.set_yticks(range(len(groups)), list(groups))
             ax.set_ylim(len(groups) - 0.5, -0.5)
             ax.xaxis.set_major_formatter(money)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
             ax.tick_params(axis="x", labelrotation=30)
         else:
             ax.set_xticks(range(len(groups)), list(groups))
             ax.yaxis.set_major_formatter(money)
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(n, 3), frameon=False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=n if n <= 2 else 2, frameon=False)
         totals = [(name, sum(v or 0 for v in vals)) for name, vals in series]
         summary = f"{title}: " + "; ".join(f"{name} {_money(t)} in all" for name, t in totals) + "."
         svg = _render(fig, title, summary)
@@ -539,7 +546,7 @@ def members_map(*, title: str, areas: Sequence[MapArea]) -> Chart:
                 a.name,
                 ha="center",
                 va="center",
-                fontsize=8 if member else 7,
+                fontsize=9 if member else 8,
                 color=INK,
                 fontweight="bold" if member else "normal",
                 path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
@@ -609,8 +616,8 @@ def count_bars(
     if len(counts) != len(labels) or (colours is not None and len(colours) != len(labels)):
         raise ValueError("count_bars: labels, counts and colours must have the same length")
     top = max([*counts, 1])
-    with matplotlib.rc_context(_RC):
-        fig = _figure(6.0, 0.7 + 0.26 * len(labels))
+    with matplotlib.rc_context(_RC_COMPACT):
+        fig = _figure(COMPACT_WIDTH, 0.7 + 0.28 * len(labels))
         ax = fig.add_subplot()
         ys = list(range(len(labels)))
         ax.barh(ys, list(counts), color=list(colours) if colours else BLUE, height=0.65)
