@@ -76,3 +76,26 @@ def import_file(owner: Any, params: dict[str, Any], report: Report) -> Result:
         link=link,
         message=message[:500],
     )
+
+
+@runner("plan")
+def plan_file(owner: Any, params: dict[str, Any], report: Report) -> Result:
+    """A published plan version as PDF or Word, by the reports app's renderers (the same as the download)."""
+    from django.utils.text import slugify
+
+    from interlocal.reports import outputs, queries
+
+    fmt = params["fmt"]
+    if fmt not in ("pdf", "docx"):
+        raise ValueError(f"a plan job makes pdf or docx, not {fmt!r}")
+    version = queries.get_version_for_user(owner, int(params["plan"]), int(params["number"]))
+    report(10, f"Gathering version {version.number} of {version.title}")
+    if fmt == "pdf":
+        report(30, "Laying out the pages and charts (WeasyPrint)")
+        data, content_type = outputs.render_plan_pdf(version), "application/pdf"
+    else:
+        report(30, "Writing the Word document")
+        data, content_type = outputs.render_plan_docx(version), outputs.DOCX_MIME
+    name = f"{slugify(version.title) or 'plan'}-v{version.number}.{fmt}"
+    size = f"{len(data) / 1024:,.0f} KB"
+    return Result(data, name, content_type, message=f"{name} is ready ({size}).")

@@ -114,6 +114,11 @@ urlpatterns = [
     path("plans/<int:pk>/publish/", views_plans.plan_publish, name="plan_publish"),
     path("plans/<int:pk>/v<int:number>/", views_plans.plan_version, name="plan_version"),
     path("plans/<int:pk>/v<int:number>.<str:fmt>", views_plans.plan_version_download, name="plan_version_download"),
+    path(
+        "plans/<int:pk>/v<int:number>/prepare/<str:fmt>/",
+        views_plans.plan_version_prepare,
+        name="plan_version_prepare",
+    ),
     path("plans/<int:pk>/v<int:number>/updates/new/", views_plans.plan_update_new, name="plan_update_new"),
     path("collaboratives/<slug:slug>/reports/<int:year>/", views_plans.annual_report, name="annual_report"),
     path(

@@ -868,6 +868,16 @@ PAGES: dict[str, Url] = {
         #            public viewer member outsdr o-crd  coord  admin
         get=        "login  404    ok     404    404    404    404",
     ),
+    # A published plan version made into a file in the background: anyone signed in who may read the version.
+    "portal:plan_version_prepare": Url(
+        args=lambda w: ((w.action_plan.pk, 1, "docx"), (w.hidden_action_plan.pk, 1, "docx")),
+        payload=lambda w: {},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  write  write  write  write  write  write",
+                    "login  write  write  404    404    write  write"),
+    ),
 }
 
 

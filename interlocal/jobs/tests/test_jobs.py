@@ -139,3 +139,34 @@ def test_it_keeps_a_small_import_synchronous(world: World, settings: object, tmp
     response = client_for(world.coordinator).post("/import/", _census_upload())
     assert response.status_code == 200 and "Preview of places.geojson" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_it_makes_a_plan_pdf_and_word_file_in_the_background(
+    world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    from pypdf import PdfReader
+
+    from interlocal.reports.models import PlanVersion
+    from interlocal.reports.tests.test_plans import _plan
+
+    _, version = _plan(world)
+    assert isinstance(version, PlanVersion)
+    client = client_for(world.clerk)
+    page = client.get(f"/plans/{version.plan_id}/v{version.number}/").content.decode()
+    assert 'id="prepare-pdf"' in page
+    jobs = []
+    for fmt in ("pdf", "docx"):
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            response = client.post(f"/plans/{version.plan_id}/v{version.number}/prepare/{fmt}/")
+        assert response.status_code == 302
+        jobs.append(int(re.findall(r"/jobs/(\d+)/", response["Location"])[0]))
+    _work()
+    pdf_job, docx_job = (Job.objects.get(pk=pk) for pk in jobs)
+    assert pdf_job.status == docx_job.status == JobStatus.DONE, (pdf_job.message, docx_job.message)
+    download = client.get(f"/jobs/{pdf_job.pk}/download/")
+    assert download["Content-Type"] == "application/pdf"
+    import io
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.content)).pages)
+    assert "Shared Services Plan" in text and "Joint cybersecurity assessment" in text
+    assert docx_job.result_name.endswith(".docx") and bytes(docx_job.result or b"")[:2] == b"PK"
