@@ -96,6 +96,8 @@ def plan_file(owner: Any, params: dict[str, Any], report: Report) -> Result:
     else:
         report(30, "Writing the Word document")
         data, content_type = outputs.render_plan_docx(version), outputs.DOCX_MIME
-    name = f"{slugify(version.title) or 'plan'}-v{version.number}.{fmt}"
+    # "2026\N{EN DASH}2030" would slugify to "20262030": keep the years apart.
+    stem = slugify(version.title.replace("\N{EN DASH}", "-")) or "plan"
+    name = f"{stem}-v{version.number}.{fmt}"
     size = f"{len(data) / 1024:,.0f} KB"
     return Result(data, name, content_type, message=f"{name} is ready ({size}).")
