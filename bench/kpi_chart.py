@@ -34,14 +34,12 @@ from django.test import Client  # noqa: E402
 GOAL_MS = 50.0
 
 
-def _median_ms(client: Client, url: str, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    return statistics.median(times)
+def _time_ms(client: Client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200
+    return elapsed
 
 
 def main() -> int:
@@ -83,15 +81,20 @@ def main() -> int:
     first = client.get(url)
     first_ms = (time.perf_counter() - t0) * 1000
     assert f'id="kpi-chart-{kpi.pk}"' in first.content.decode()
-    with_chart = _median_ms(client, url, a.runs)
-
+    # Interleaved, so a busy machine slows both alike: chart, peer, chart, peer...
     real = views.visuals.kpi_charts
-    views.visuals.kpi_charts = lambda rows: {}  # type: ignore[assignment]
+    ours: list[float] = []
+    peers: list[float] = []
     try:
+        for _ in range(a.runs):
+            views.visuals.kpi_charts = real  # type: ignore[assignment]
+            ours.append(_time_ms(client, url))
+            views.visuals.kpi_charts = lambda rows: {}  # type: ignore[assignment]
+            peers.append(_time_ms(client, url))
         assert 'id="kpi-chart-' not in client.get(url).content.decode()
-        peer = _median_ms(client, url, a.runs)
     finally:
         views.visuals.kpi_charts = real  # type: ignore[assignment]
+    with_chart, peer = statistics.median(ours), statistics.median(peers)
     visuals._kpi_line.cache_clear()
     from interlocal.tracking.queries import kpi_rows
 
@@ -107,6 +110,9 @@ def main() -> int:
     print(f"  with its chart (cached by its numbers) {with_chart:7.1f} ms   goal <= {GOAL_MS:.0f} ms")
     print(f"  peer: the same page without the chart  {peer:7.1f} ms")
     print(f"  ratio chart/peer                       {with_chart / peer:7.2f}x")
+    print(
+        f"  best of each: chart {min(ours):.1f} ms, peer {min(peers):.1f} ms; load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"  first render (imports matplotlib)      {first_ms:7.1f} ms")
     print(f"  drawing the chart afresh (a new value)  {statistics.median(draws):6.1f} ms")
     ok = with_chart <= GOAL_MS
