@@ -634,6 +634,8 @@ def count_bars(
         svg = _render(fig, title, summary)
     rows = tuple((lab, str(c)) for lab, c in zip(labels, counts, strict=True))
     return Chart(svg=svg, title=title, summary=summary, table=Table(title, ("", value_label), rows))
+
+
 def gantt(
     *,
     title: str,
