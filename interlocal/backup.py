@@ -220,6 +220,9 @@ def _read_header(path: Path, stream: gzip.GzipFile) -> Header:
     except ValueError:
         head = None
     if not isinstance(head, dict) or head.get("format") != FORMAT:
+        # A damaged gzip stream can decode into garbage before zlib notices; read on so the error says so.
+        while stream.read(1 << 20):
+            pass
         raise BackupError(f"{path}: not an Interlocal backup (its first line is no {FORMAT} header)")
     if head.get("format_version") != FORMAT_VERSION:
         raise BackupError(
