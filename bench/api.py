@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pages  # noqa: E402  (bench/pages.py: its database, wrk and process helpers)
+import pages
 
 GOAL_RPS = 300.0
 # (name, address, is an API list held to the goal)
@@ -31,7 +31,8 @@ ADDRESSES = [
     ("matters API", "/api/v1/matters?page_size=100", True),
     ("governments HTML", "/governments/", False),
     ("governments API", "/api/v1/governments?page_size=100", True),
-    ("agreements API", "/api/v1/agreements?page_size=100", True),
+    ("adoptions API", "/api/v1/adoptions?page_size=100", True),
+    ("measurements API", "/api/v1/measurements?page_size=100", True),
     ("memberships API", "/api/v1/memberships?page_size=100", True),
     ("kpis API", "/api/v1/kpis?page_size=100", True),
     ("matter history API", "/api/v1/matter-actions?page_size=100", True),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,8 +20,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
+from ninja.responses import NinjaJSONEncoder
 
-from interlocal.pagecache import GenerationPaginator
+from interlocal.pagecache import GenerationPaginator, remember
 
 MAX_PAGE_SIZE = 100
 
@@ -48,6 +51,7 @@ class InvalidOut(Schema):
 ERRORS: dict[int, Any] = {304: None, 400: InvalidOut, 404: ErrorOut}
 
 
+@functools.cache
 def page_of(item: type[Schema]) -> type[Schema]:
     """The page envelope for a list of `item`: count, next, previous and results."""
     fields = {
@@ -82,30 +86,64 @@ def paginate(
     to_dict: Callable[[Any], dict[str, Any]],
     page: int,
     page_size: int,
+    item: type[Schema],
     prepare: Callable[[list[Any]], None] | None = None,
-) -> dict[str, Any]:
-    """One page of an ordered queryset as the envelope; the total and page keys are remembered per write.
+) -> HttpResponse:
+    """One page of an ordered queryset as the envelope, rendered once per write for everyone with the same scope.
 
+    The queryset's SQL (filters and the caller's scope included) and the full address are the cache key, as
+    for the portal's lists (pagecache.GenerationPaginator): a signed-in reader pays for the session, not the page.
     `prepare` gets the page's rows before they are turned into dicts, to fetch what they share in one query.
     """
     try:
-        paginator = GenerationPaginator(qs, page_size)
-        found = paginator.page(page)
+        sql = str(qs.query)
     except EmptyResultSet:  # a scope that can match nothing (no collaboratives, say) has no SQL at all
-        return {"count": 0, "next": None, "previous": None, "results": []}
-    except (EmptyPage, PageNotAnInteger):
-        if page == 1:  # an empty list is a list, not a missing page
-            return {"count": 0, "next": None, "previous": None, "results": []}
-        raise Http404("No such page.") from None
-    rows = list(found.object_list)
-    if prepare is not None:
-        prepare(rows)
-    return {
-        "count": paginator.count,
-        "next": _page_url(request, page + 1) if found.has_next() else None,
-        "previous": _page_url(request, page - 1) if found.has_previous() else None,
-        "results": [to_dict(r) for r in rows],
-    }
+        sql = ""
+    key = f"api-page:{request.build_absolute_uri()}:{sql}"
+    body = remember(
+        key, lambda: _render(request, qs if sql else None, to_dict, page, page_size, item, prepare)
+    )
+    if body is None:
+        raise Http404("No such page.")
+    return conditional(request, HttpResponse(body, content_type="application/json; charset=utf-8"))
+
+
+def _render(
+    request: HttpRequest,
+    qs: QuerySet[Any] | None,
+    to_dict: Callable[[Any], dict[str, Any]],
+    page: int,
+    page_size: int,
+    item: type[Schema],
+    prepare: Callable[[list[Any]], None] | None,
+) -> bytes | None:
+    empty = {"count": 0, "next": None, "previous": None, "results": []}
+    data: dict[str, Any]
+    if qs is None:
+        data = empty
+    else:
+        paginator = GenerationPaginator(qs, page_size)
+        try:
+            found = paginator.page(page)
+        except (EmptyPage, PageNotAnInteger):
+            if page != 1:
+                return None
+            found = None
+        if found is None:
+            data = empty
+        else:
+            rows = list(found.object_list)
+            if prepare is not None:
+                prepare(rows)
+            data = {
+                "count": paginator.count,
+                "next": _page_url(request, page + 1) if found.has_next() else None,
+                "previous": _page_url(request, page - 1) if found.has_previous() else None,
+                "results": [to_dict(r) for r in rows],
+            }
+    # Validated against the documented schema, exactly as ninja renders a returned dict.
+    checked = page_of(item).model_validate(data).model_dump(by_alias=True)
+    return json.dumps(checked, cls=NinjaJSONEncoder).encode()
 
 
 def audited_since(label: str, since: dt.datetime) -> QuerySet[Any]:
@@ -135,24 +173,28 @@ def last_write() -> int | None:
         return None
 
 
+def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Give a GET's 200 answer its ETag and Last-Modified, and answer 304 when the caller's copy is current."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    # Strong: the body's digest, so two equal bodies share it whoever asked.
+    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    response["ETag"] = etag
+    modified = last_write()
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified)
+    # Each reader's answer depends on who they are; other caches must ask again before reusing it (the
+    # anonymous page cache still keeps it, until the next write).
+    response["Cache-Control"] = "max-age=0, must-revalidate"
+    response.headers.setdefault("Vary", "Cookie")
+    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+
+
 class ReadAPI(NinjaAPI):
     """NinjaAPI whose GET answers carry an ETag and Last-Modified and honour If-None-Match / If-Modified-Since."""
 
     def create_response(self, request: HttpRequest, data: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().create_response(request, data, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
-            return response
-        # Strong: the body's digest, so two equal bodies share it whoever asked.
-        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-        response["ETag"] = etag
-        modified = last_write()
-        if modified is not None:
-            response["Last-Modified"] = http_date(modified)
-        # Each reader's answer depends on who they are; other caches must ask again before reusing it (the
-        # anonymous page cache still keeps it, until the next write).
-        response["Cache-Control"] = "max-age=0, must-revalidate"
-        response.headers.setdefault("Vary", "Cookie")
-        return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+        return conditional(request, super().create_response(request, data, *args, **kwargs))
 
 
 def install_errors(api: NinjaAPI) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Schema
@@ -155,7 +155,7 @@ def governments(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Governments the caller may see, by name; `collaborative` keeps its facilitator and members."""
     qs = _governments_scope(request)
     for word in q_.split():
@@ -174,7 +174,7 @@ def governments(
             | Q(facilitated_collaboratives__slug=collaborative)
         ).distinct()
     qs = changed_since(qs, updated_since).order_by("name", "pk")
-    return paginate(request, qs, _government, page, page_size)
+    return paginate(request, qs, _government, page, page_size, GovernmentOut)
 
 
 @router.get("/governments/{slug}", response={200: GovernmentOut, **ERRORS}, summary="One government")
@@ -217,7 +217,7 @@ def collaboratives(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Collaboratives the caller may see, by name."""
     qs = visible_collaboratives(request.user)
     if government:
@@ -225,7 +225,7 @@ def collaboratives(
             Q(facilitator__slug=government) | Q(memberships__government__slug=government)
         ).distinct()
     qs = changed_since(qs, updated_since).order_by("name", "pk")
-    return paginate(request, qs, _collaborative, page, page_size)
+    return paginate(request, qs, _collaborative, page, page_size, CollaborativeOut)
 
 
 @router.get("/collaboratives/{slug}", response={200: CollaborativeOut, **ERRORS}, summary="One collaborative")
@@ -278,7 +278,7 @@ def memberships(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Memberships of the collaboratives the caller may see; the dates filter the day of joining."""
     qs = _memberships(request)
     if collaborative:
@@ -291,7 +291,7 @@ def memberships(
     qs = changed_since(qs, updated_since).order_by(
         "collaborative__name", "joined_on", "government__name", "pk"
     )
-    return paginate(request, qs, _membership, page, page_size)
+    return paginate(request, qs, _membership, page, page_size, MembershipOut)
 
 
 @router.get("/memberships/{membership_id}", response={200: MembershipOut, **ERRORS}, summary="One membership")
@@ -382,7 +382,7 @@ def initiative_list(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Initiatives the caller may see, filtered as on the portal's list, with partners and terms."""
     filters = InitiativeFilters(
         q=q_, topic=topic, timeline=timeline, cost=cost, type=type, status=status, stage=stage,
@@ -398,7 +398,7 @@ def initiative_list(
     qs = changed_since(
         qs, updated_since, also=None if updated_since is None else Q(updated_at__gte=updated_since)
     )
-    return paginate(request, qs, _initiative_row, page, page_size)
+    return paginate(request, qs, _initiative_row, page, page_size, InitiativeRowOut)
 
 
 @router.get("/terms", response={200: page_of(TermOut), **ERRORS}, summary="Vocabulary terms")
@@ -407,12 +407,12 @@ def terms(
     kind: str = Query("", description="One vocabulary.", examples=["topic_area"]),
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """The controlled vocabularies initiatives are tagged with (public)."""
     qs = Term.objects.all()
     if kind:
         qs = qs.filter(kind=kind)
-    return paginate(request, qs.order_by("kind", "name", "pk"), _term, page, page_size)
+    return paginate(request, qs.order_by("kind", "name", "pk"), _term, page, page_size, TermOut)
 
 
 @router.get("/terms/{term_id}", response={200: TermOut, **ERRORS}, summary="One vocabulary term")
@@ -456,13 +456,13 @@ def plans(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Plans of the collaboratives the caller may see."""
     qs = q.visible_plans(request.user)
     if collaborative:
         qs = qs.filter(collaborative__slug=collaborative)
     qs = changed_since(qs, updated_since).order_by("collaborative__name", "name", "pk")
-    return paginate(request, qs, _plan, page, page_size)
+    return paginate(request, qs, _plan, page, page_size, PlanOut)
 
 
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS}, summary="One plan")
@@ -507,7 +507,7 @@ def agreements(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Agreements the caller may see; `/agreements/{id}` gives versions and parties."""
     from interlocal.agreements.models import AgreementParty
 
@@ -520,7 +520,7 @@ def agreements(
     if kind:
         qs = qs.filter(kind=kind)
     qs = changed_since(qs, updated_since).order_by("collaborative__name", "title", "pk")
-    return paginate(request, qs, _agreement_row, page, page_size)
+    return paginate(request, qs, _agreement_row, page, page_size, AgreementRowOut)
 
 
 class PartyOut(Schema):
@@ -590,7 +590,7 @@ def versions(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Versions of the agreements the caller may see; the dates filter the effective day."""
     qs = q.visible_versions(request.user)
     if agreement is not None:
@@ -601,7 +601,7 @@ def versions(
         qs = qs.filter(in_force_at__isnull=not in_force)
     qs = _dates(qs, "effective_on", date_from, date_to)
     qs = changed_since(qs, updated_since).order_by("agreement_id", "number", "pk")
-    return paginate(request, qs, _version_row, page, page_size)
+    return paginate(request, qs, _version_row, page, page_size, VersionRowOut)
 
 
 def _party(p: Any, adoption: Any) -> dict[str, Any]:
@@ -653,7 +653,7 @@ def parties(
     government: str = GOVERNMENT,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Parties to the agreement versions the caller may see, with their adoptions."""
     qs = q.visible_parties(request.user)
     if agreement is not None:
@@ -663,7 +663,9 @@ def parties(
     if government:
         qs = qs.filter(government__slug=government)
     qs = qs.order_by("version_id", "government__name", "pk")
-    return paginate(request, qs, lambda p: _party(p, p.api_adoption), page, page_size, prepare=_adoptions_for)
+    return paginate(
+        request, qs, lambda p: _party(p, p.api_adoption), page, page_size, PartyOut, prepare=_adoptions_for
+    )
 
 
 @router.get("/parties/{party_id}", response={200: PartyOut, **ERRORS}, summary="One agreement party")
@@ -718,7 +720,7 @@ def adoptions(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Adoptions of the agreement versions the caller may see; the dates filter the day of adoption."""
     qs = q.visible_adoptions(request.user)
     if agreement is not None:
@@ -729,7 +731,7 @@ def adoptions(
         qs = qs.filter(government__slug=government)
     qs = _dates(qs, "adopted_on", date_from, date_to)
     qs = changed_since(qs, updated_since).order_by("-adopted_on", "pk")
-    return paginate(request, qs, _adoption, page, page_size)
+    return paginate(request, qs, _adoption, page, page_size, AdoptionOut)
 
 
 @router.get("/adoptions/{adoption_id}", response={200: AdoptionOut, **ERRORS}, summary="One adoption")
@@ -876,7 +878,7 @@ def matters(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Council matters the caller may see, newest first; the dates filter the day of introduction."""
     qs = visible_matters(request.user).only(*_MATTER_ROW, *(f"government__{f}" for f in _GOV_FIELDS))
     if government:
@@ -889,7 +891,7 @@ def matters(
         qs = qs.filter(type_name=type_name)
     qs = _dates(qs, "intro_date", date_from, date_to)
     qs = changed_since(qs, updated_since).order_by("-intro_date", "-pk")
-    return paginate(request, qs, _matter_row, page, page_size)
+    return paginate(request, qs, _matter_row, page, page_size, MatterRowOut)
 
 
 _GOV_FIELDS = ("id", "slug", "name", "ocd_division_id", "geoid")
@@ -919,7 +921,7 @@ def matter_actions(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """History rows of the matters the caller may see; the dates filter the day of the action."""
     qs = q.visible_actions(request.user)
     if matter is not None:
@@ -928,7 +930,7 @@ def matter_actions(
         qs = qs.filter(matter__government__slug=government)
     qs = _dates(qs, "action_date", date_from, date_to)
     qs = changed_since(qs, updated_since).order_by("matter_id", "sequence", "pk")
-    return paginate(request, qs, _action, page, page_size)
+    return paginate(request, qs, _action, page, page_size, MatterActionOut)
 
 
 @router.get(
@@ -947,7 +949,7 @@ def attachments(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Attachments of the matters the caller may see: metadata and a download address."""
     qs = q.visible_attachments(request.user)
     if matter is not None:
@@ -955,7 +957,7 @@ def attachments(
     if government:
         qs = qs.filter(matter__government__slug=government)
     qs = changed_since(qs, updated_since).order_by("matter_id", "position", "pk")
-    return paginate(request, qs, _attachment, page, page_size)
+    return paginate(request, qs, _attachment, page, page_size, AttachmentOut)
 
 
 @router.get("/attachments/{attachment_id}", response={200: AttachmentOut, **ERRORS}, summary="One attachment")
@@ -1040,7 +1042,7 @@ def kpis(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """KPIs of the initiatives the caller may see."""
     qs = q.visible_kpis(request.user)
     if initiative is not None:
@@ -1050,7 +1052,7 @@ def kpis(
     if status:
         qs = qs.filter(status=status)
     qs = changed_since(qs, updated_since).order_by("initiative_id", "name", "pk")
-    return paginate(request, qs, _kpi, page, page_size)
+    return paginate(request, qs, _kpi, page, page_size, KpiOut)
 
 
 @router.get("/kpis/{kpi_id}", response={200: KpiDetailOut, **ERRORS}, summary="One KPI")
@@ -1074,7 +1076,7 @@ def measurements(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Measurements of the KPIs the caller may see; the dates filter the day measured."""
     qs = q.visible_measurements(request.user)
     if kpi is not None:
@@ -1086,7 +1088,7 @@ def measurements(
     qs = _dates(qs, "measured_on", date_from, date_to)
     also = None if updated_since is None else Q(entered_at__gte=updated_since)
     qs = changed_since(qs, updated_since, also=also).order_by("kpi_id", "measured_on", "pk")
-    return paginate(request, qs, _measurement, page, page_size)
+    return paginate(request, qs, _measurement, page, page_size, MeasurementOut)
 
 
 @router.get(
@@ -1184,7 +1186,7 @@ def scenarios(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Scenarios of the collaboratives the caller belongs to (members only, as on the portal)."""
     qs = q.scenarios_with_partners(request.user)
     if collaborative:
@@ -1194,7 +1196,7 @@ def scenarios(
     if fiscal_year is not None:
         qs = qs.filter(fiscal_year=fiscal_year)
     qs = changed_since(qs, updated_since).order_by("-fiscal_year", "name", "pk")
-    return paginate(request, qs, _scenario, page, page_size)
+    return paginate(request, qs, _scenario, page, page_size, ScenarioOut)
 
 
 @router.get("/scenarios/{scenario_id}", response={200: ScenarioOut, **ERRORS}, summary="One scenario")
@@ -1250,7 +1252,7 @@ def savings(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Savings entries of the collaboratives the caller belongs to (members only, as on the portal)."""
     qs = q.visible_savings(request.user)
     if collaborative:
@@ -1264,7 +1266,7 @@ def savings(
     if certified is not None:
         qs = qs.filter(certified_at__isnull=not certified)
     qs = changed_since(qs, updated_since).order_by("-fiscal_year", "government__name", "pk")
-    return paginate(request, qs, _savings, page, page_size)
+    return paginate(request, qs, _savings, page, page_size, SavingsOut)
 
 
 @router.get("/savings/{entry_id}", response={200: SavingsOut, **ERRORS}, summary="One savings entry")
@@ -1313,13 +1315,15 @@ def bodies(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Bodies of the governments whose council records the caller may see."""
     qs = q.visible_bodies(request.user)
     if government:
         qs = qs.filter(government__slug=government)
     qs = changed_since(qs, updated_since, also=_legistar_since(updated_since))
-    return paginate(request, qs.order_by("government__name", "sort", "name", "pk"), _body, page, page_size)
+    return paginate(
+        request, qs.order_by("government__name", "sort", "name", "pk"), _body, page, page_size, BodyOut
+    )
 
 
 @router.get("/bodies/{body_id}", response={200: BodyOut, **ERRORS}, summary="One council or committee")
@@ -1398,7 +1402,7 @@ def officials(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Officials the caller may see."""
     qs = visible_officials(request.user)
     if government:
@@ -1407,7 +1411,12 @@ def officials(
         qs = qs.filter(full_name__icontains=word)
     qs = changed_since(qs, updated_since, also=_legistar_since(updated_since))
     return paginate(
-        request, qs.order_by("government__name", "last_name", "first_name", "pk"), _official, page, page_size
+        request,
+        qs.order_by("government__name", "last_name", "first_name", "pk"),
+        _official,
+        page,
+        page_size,
+        OfficialOut,
     )
 
 
@@ -1429,7 +1438,7 @@ def office_records(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Offices held by the officials the caller may see; the dates filter the first day in office."""
     qs = q.visible_office_records(request.user)
     if official is not None:
@@ -1440,7 +1449,9 @@ def office_records(
         qs = qs.filter(government__slug=government)
     qs = _dates(qs, "start_date", date_from, date_to)
     qs = changed_since(qs, updated_since, also=_legistar_since(updated_since))
-    return paginate(request, qs.order_by("person_id", "-start_date", "pk"), _office, page, page_size)
+    return paginate(
+        request, qs.order_by("person_id", "-start_date", "pk"), _office, page, page_size, OfficeOut
+    )
 
 
 @router.get("/office-records/{record_id}", response={200: OfficeOut, **ERRORS}, summary="One office held")
@@ -1565,7 +1576,7 @@ def events(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Meetings the caller may see, newest first; the dates filter the meeting's day."""
     qs = visible_events(request.user)
     if government:
@@ -1574,7 +1585,7 @@ def events(
         qs = qs.filter(body_id=body)
     qs = _dates(qs, "date", date_from, date_to)
     qs = changed_since(qs, updated_since, also=_legistar_since(updated_since))
-    return paginate(request, qs.order_by("-date", "body_name", "pk"), _event, page, page_size)
+    return paginate(request, qs.order_by("-date", "body_name", "pk"), _event, page, page_size, EventOut)
 
 
 @router.get("/events/{event_id}", response={200: EventDetailOut, **ERRORS}, summary="One meeting")
@@ -1597,7 +1608,7 @@ def event_items(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Agenda items of the meetings the caller may see."""
     qs = q.visible_event_items(request.user)
     if event is not None:
@@ -1607,7 +1618,9 @@ def event_items(
     if government:
         qs = qs.filter(government__slug=government)
     qs = changed_since(qs, updated_since, also=_legistar_since(updated_since))
-    return paginate(request, qs.order_by("event_id", "agenda_sequence", "pk"), _item, page, page_size)
+    return paginate(
+        request, qs.order_by("event_id", "agenda_sequence", "pk"), _item, page, page_size, EventItemOut
+    )
 
 
 @router.get("/event-items/{item_id}", response={200: EventItemDetailOut, **ERRORS}, summary="One agenda item")
@@ -1627,7 +1640,7 @@ def votes(
     updated_since: dt.datetime | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Votes on items of meetings the caller may see, by officials the caller may see."""
     qs = q.visible_votes(request.user)
     if event_item is not None:
@@ -1637,7 +1650,7 @@ def votes(
     if government:
         qs = qs.filter(government__slug=government)
     qs = changed_since(qs, updated_since, also=_legistar_since(updated_since))
-    return paginate(request, qs.order_by("event_item_id", "sort", "pk"), _vote, page, page_size)
+    return paginate(request, qs.order_by("event_item_id", "sort", "pk"), _vote, page, page_size, VoteOut)
 
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, **ERRORS}, summary="One vote")
