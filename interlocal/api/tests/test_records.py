@@ -48,7 +48,9 @@ def test_it_pages_with_count_next_and_previous(world: World, client: Client) -> 
         government_create(acting_user=world.admin, kind="city", name=f"Paged Town {n}", state="MO")
     first = client.get("/api/v1/governments?q=paged&page_size=2").json()
     assert first["count"] == 3 and [g["name"] for g in first["results"]] == ["Paged Town 0", "Paged Town 1"]
-    assert first["previous"] is None and first["next"].endswith("/api/v1/governments?q=paged&page_size=2&page=2")
+    assert first["previous"] is None and first["next"].endswith(
+        "/api/v1/governments?q=paged&page_size=2&page=2"
+    )
     second = client.get(first["next"]).json()
     assert [g["name"] for g in second["results"]] == ["Paged Town 2"] and second["next"] is None
     assert second["previous"].endswith("page=1")
