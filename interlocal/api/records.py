@@ -664,7 +664,13 @@ def parties(
         qs = qs.filter(government__slug=government)
     qs = qs.order_by("version_id", "government__name", "pk")
     return paginate(
-        request, qs, lambda p: _party(p, p.api_adoption), page, page_size, PartyOut, prepare=_adoptions_for
+        request,
+        qs,
+        lambda p: _party(p, getattr(p, "api_adoption", None)),
+        page,
+        page_size,
+        PartyOut,
+        prepare=_adoptions_for,
     )
 
 
@@ -673,7 +679,7 @@ def party(request: HttpRequest, party_id: int) -> dict[str, Any]:
     """One party row; 404 whether missing or hidden."""
     p = get_object_or_404(q.visible_parties(request.user), pk=party_id)
     _adoptions_for([p])
-    return _party(p, p.api_adoption)
+    return _party(p, getattr(p, "api_adoption", None))
 
 
 class AdoptionOut(Schema):

@@ -155,7 +155,7 @@ def _measurements(w: W) -> tuple[tuple[Any, ...], ...]:
 
     def one(kpi: Any) -> Any:
         return kpi.measurements.first() or measurement_record(
-            acting_user=w.users["admin"],
+            acting_user=w.users["admin"],  # type: ignore[arg-type]
             kpi=kpi,
             measured_on=dt.date(2024, 1, 1),
             value=15,  # type: ignore[arg-type]
@@ -188,7 +188,7 @@ def _council_item(w: W) -> Any:
         records = parse_legistar_json([row], session.client)
         ingest_batch(
             government=session.government, client=session.client, batch=records.value.records,
-            acting_user=w.users["member"],
+            acting_user=w.users["member"],  # type: ignore[arg-type]
         )  # fmt: skip
     return session.items.get()
 

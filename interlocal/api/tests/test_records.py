@@ -106,7 +106,7 @@ def test_it_filters_like_the_portal(matrix: MatrixWorld) -> None:
     led = client.get("/api/v1/initiatives/list", {"government": "blue-springs"}).json()["results"]
     assert [i["id"] for i in led] == [matrix.hidden_initiative.pk]
     day = matrix.meeting.date
-    assert client.get("/api/v1/events", {"date_from": day, "date_to": day}).json()["count"] == 1
+    assert client.get("/api/v1/events", {"date_from": str(day), "date_to": str(day)}).json()["count"] == 1
     statuses = client.get("/api/v1/memberships", {"status": "proposed"}).json()["results"]
     assert [m["id"] for m in statuses] == [matrix.proposal.pk]
 
