@@ -200,6 +200,16 @@ def _items(w: W) -> tuple[tuple[Any, ...], ...]:
     return ((w.meeting.items.get().pk,), (_council_item(w).pk,))
 
 
+def _plan_versions(w: W) -> tuple[tuple[Any, ...], ...]:
+    """Version 1 of ours's action plan, then of the pilot's."""
+    return tuple((p.versions.get(number=1).pk,) for p in (w.action_plan, w.hidden_action_plan))
+
+
+def _plan_update(w: W) -> tuple[tuple[Any, ...], ...]:
+    """The update on ours's version 1 (the pilot's has none)."""
+    return ((w.action_plan.versions.get(number=1).updates.get().pk,),)
+
+
 def _votes(w: W) -> tuple[tuple[Any, ...], ...]:
     """The published meeting's vote, then one on the unpublished session's item."""
     return ((w.meeting.items.get().votes.get().pk,), (_council_item(w).votes.get().pk,))
@@ -826,6 +836,13 @@ PAGES: dict[str, Url] = {
     "GET /api/v1/event-items/{item_id}":               Url(args=_items, get=(API_ALL, API_LS)),
     "GET /api/v1/votes":                               Url(get=API_ALL),
     "GET /api/v1/votes/{vote_id}":                     Url(args=_votes, get=(API_ALL, API_LS)),
+    # Action plans (issue 12): published versions are public once their collaborative is; drafts are members'.
+    "GET /api/v1/plan-versions":                       Url(get=API_ALL),
+    "GET /api/v1/plan-versions/{version_id}":          Url(args=_plan_versions, get=(API_ALL, API_OURS)),
+    "GET /api/v1/plan-updates":                        Url(get=API_ALL),
+    "GET /api/v1/plan-updates/{update_id}":            Url(args=_plan_update, get=API_ALL),
+    "GET /api/v1/action-plans":                        Url(get=API_ALL),
+    "GET /api/v1/action-plans/{plan_id}":              Url(args=_pub("action_plan"), get=(API_MEMBERS, API_MEMBERS)),
     # Self-assessments (issue 11). A member's answers (evidence markers HIDDEN_ANSWER_*) are its own staff's and
     # the coordinators'; rounds and their k-guarded results are the collaborative's members'. Columns of rounds:
     # ours (closed, three members submitted) and the pilot's (open). Columns of members: Lee's Summit and Blue
