@@ -10,6 +10,7 @@ admin.site.index_title = "Records"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("me/tokens/", include("interlocal.api.urls_tokens")),
     path("import/", include("interlocal.importers.urls")),
     path("costshare/", include("interlocal.costshare.urls")),
     path("", include("interlocal.portal.urls")),

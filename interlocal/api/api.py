@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
 
 from interlocal.agreements.queries import get_agreement_for_user, party_statuses
+from interlocal.api.auth import READ_AUTH
 from interlocal.api.docs import LocalSwagger
 from interlocal.initiatives.queries import (
     InitiativeFilters,
@@ -17,7 +18,8 @@ from interlocal.initiatives.queries import (
 )
 from interlocal.vocab import PartnerRole
 
-api = NinjaAPI(title="Interlocal API", version="1", urls_namespace="api", docs=LocalSwagger())
+# Reads allow anonymous callers; a bearer token (interlocal/api/auth.py) acts as its owner on every operation.
+api = NinjaAPI(title="Interlocal API", version="1", urls_namespace="api", docs=LocalSwagger(), auth=READ_AUTH)
 
 
 class PartnerOut(Schema):
@@ -160,3 +162,7 @@ def agreement(request: HttpRequest, agreement_id: int) -> dict:
         "collaborative": a.collaborative.slug,
         "versions": versions,
     }
+
+
+# Writes for programs (issue 13), on the same API: imported last, they register their operations on `api`.
+from interlocal.api import writes  # noqa: E402, F401
