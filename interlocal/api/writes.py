@@ -13,8 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema, Status
 from pydantic import model_validator
 
 from interlocal.agreements.actions import adoption_proposal_confirm
@@ -201,7 +201,7 @@ class MeasurementOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
 )
-def measurement_create(request: HttpRequest, kpi_id: int, payload: MeasurementIn) -> tuple[int, dict]:
+def measurement_create(request: HttpRequest, kpi_id: int, payload: MeasurementIn) -> Status:
     """Enter a value for a KPI, as the portal's "Enter measurement" page does (action `measurement_record`):
     the KPI's owner, the initiative's editors and partner editors may. The KPI's status is recomputed and an
     over- or underperformance triggers the plan's response."""
@@ -218,7 +218,7 @@ def measurement_create(request: HttpRequest, kpi_id: int, payload: MeasurementIn
         "kpi_status": kpi.status,
         "kpi_lock_version": kpi.lock_version,
     }
-    return 201, out
+    return Status(201, out)
 
 
 # --- Progress notes -----------------------------------------------------------------------------------------
@@ -248,13 +248,13 @@ class ProgressOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
 )
-def progress_note_create(request: HttpRequest, initiative_id: int, payload: ProgressIn) -> tuple[int, dict]:
+def progress_note_create(request: HttpRequest, initiative_id: int, payload: ProgressIn) -> Status:
     """Add a progress report, which resets the initiative's update clock (action `initiative_report_progress`,
     as the portal's progress form): the collaborative's coordinators and the lead government's editors may."""
     with transaction.atomic():
         initiative = get_initiative_for_user(request.user, initiative_id)
         note = initiative_report_progress(acting_user=request.user, initiative=initiative, text=payload.text)  # type: ignore[arg-type]
-    return 201, {"id": note.pk, "initiative": initiative.pk, "at": note.at, "text": note.text}
+    return Status(201, {"id": note.pk, "initiative": initiative.pk, "at": note.at, "text": note.text})
 
 
 # --- Initiatives --------------------------------------------------------------------------------------------
@@ -448,22 +448,22 @@ def _initiative_arguments(
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
 )
-def initiative_create_endpoint(request: HttpRequest, payload: InitiativeCreateIn) -> tuple[int, dict]:
+def initiative_create_endpoint(request: HttpRequest, payload: InitiativeCreateIn) -> Status:
     """Create an initiative with the portal form's fields, terms and partners (action `initiative_create`):
-    coordinators, and member editors proposing for their own government. 404 when the collaborative is not one
-    the caller may add to."""
+    coordinators, and member editors proposing for their own government. 403 when the caller may add to no
+    collaborative, 404 when the one named is not among those they may add to."""
     with transaction.atomic():
         choices = {c.slug: c for c in collaboratives_to_add_to(request.user)}
+        if not choices:
+            raise PermissionDenied("You may not add initiatives to any collaborative.")
         collaborative = choices.get(payload.collaborative)
         if collaborative is None:
-            from django.http import Http404
-
             raise Http404("No collaborative you may add initiatives to has that slug.")
         data = payload.dict()
         data.pop("collaborative")
         args = _initiative_arguments(collaborative, data, None)
         initiative = initiative_create(acting_user=request.user, collaborative=collaborative, **args)  # type: ignore[arg-type]
-    return 201, _initiative_out(initiative)
+    return Status(201, _initiative_out(initiative))
 
 
 @api.patch(
@@ -552,7 +552,7 @@ class SavingsOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
 )
-def savings_create(request: HttpRequest, initiative_id: int, payload: SavingsIn) -> tuple[int, dict]:
+def savings_create(request: HttpRequest, initiative_id: int, payload: SavingsIn) -> Status:
     """Record a member government's baseline cost and projected (and actual) saving for a fiscal year (action
     `savings_entry_create`, as the cost-sharing pages): the government's own editors or the coordinators."""
     with transaction.atomic():
@@ -563,16 +563,19 @@ def savings_create(request: HttpRequest, initiative_id: int, payload: SavingsIn)
         entry = savings_entry_create(
             acting_user=request.user, initiative=initiative, government=government, **data
         )  # type: ignore[arg-type]
-    return 201, {
-        "id": entry.pk,
-        "initiative": initiative.pk,
-        "government": government.slug,
-        "fiscal_year": entry.fiscal_year,
-        "recurrence": entry.recurrence,
-        "baseline_cost": entry.baseline_cost,
-        "projected_saving": entry.projected_saving,
-        "actual_saving": entry.actual_saving,
-    }
+    return Status(
+        201,
+        {
+            "id": entry.pk,
+            "initiative": initiative.pk,
+            "government": government.slug,
+            "fiscal_year": entry.fiscal_year,
+            "recurrence": entry.recurrence,
+            "baseline_cost": entry.baseline_cost,
+            "projected_saving": entry.projected_saving,
+            "actual_saving": entry.actual_saving,
+        },
+    )
 
 
 # --- Adoptions found in council legislation -------------------------------------------------------------------
@@ -602,9 +605,7 @@ class AdoptionOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items()}},
 )
-def adoption_proposal_confirm_endpoint(
-    request: HttpRequest, proposal_id: int, payload: ConfirmIn
-) -> tuple[int, dict]:
+def adoption_proposal_confirm_endpoint(request: HttpRequest, proposal_id: int, payload: ConfirmIn) -> Status:
     """Confirm a proposed adoption, recording it as the party's adoption dated by the vote (action
     `adoption_proposal_confirm`, as on "My work"): the party's own editors or the collaborative's coordinators.
     The version comes into force once the last party's adoption is recorded."""
@@ -615,10 +616,13 @@ def adoption_proposal_confirm_endpoint(
             proposal=proposal,
             expected_version=payload.lock_version,
         )
-    return 201, {
-        "id": adoption.pk,
-        "government": adoption.government.slug,
-        "version": adoption.version_id,
-        "matter": adoption.matter.file_number,
-        "adopted_on": adoption.adopted_on,
-    }
+    return Status(
+        201,
+        {
+            "id": adoption.pk,
+            "government": adoption.government.slug,
+            "version": adoption.version_id,
+            "matter": adoption.matter.file_number,
+            "adopted_on": adoption.adopted_on,
+        },
+    )
