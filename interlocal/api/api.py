@@ -165,4 +165,6 @@ def agreement(request: HttpRequest, agreement_id: int) -> dict:
 
 
 # Writes for programs (issue 13), on the same API: imported last, they register their operations on `api`.
-from interlocal.api import writes  # noqa: E402, F401
+from interlocal.api import openapi, writes  # noqa: E402, F401
+
+openapi.install(api)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Path, Schema, Status
 from pydantic import model_validator
 
 from interlocal.agreements.actions import adoption_proposal_confirm
@@ -37,6 +37,8 @@ from interlocal.initiatives.queries import (
 from interlocal.tracking.actions import measurement_record
 from interlocal.tracking.queries import get_kpi_for_user
 from interlocal.vocab import CostBand, InitiativeStatus, InitiativeType, PartnerRole, TermKind, TimelineBand
+
+MAX_ID = 2**31 - 1  # ids are 32-bit or 64-bit integers; no record has a larger one
 
 # --- Errors: every write answers these, documented once ------------------------------------------------------
 
@@ -201,7 +203,11 @@ class MeasurementOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
 )
-def measurement_create(request: HttpRequest, kpi_id: int, payload: MeasurementIn) -> Status:
+def measurement_create(
+    request: HttpRequest,
+    kpi_id: Annotated[int, Path(description="The KPI's id.", examples=[17], ge=1, le=MAX_ID)],
+    payload: MeasurementIn,
+) -> Status:
     """Enter a value for a KPI, as the portal's "Enter measurement" page does (action `measurement_record`):
     the KPI's owner, the initiative's editors and partner editors may. The KPI's status is recomputed and an
     over- or underperformance triggers the plan's response."""
@@ -248,7 +254,11 @@ class ProgressOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
 )
-def progress_note_create(request: HttpRequest, initiative_id: int, payload: ProgressIn) -> Status:
+def progress_note_create(
+    request: HttpRequest,
+    initiative_id: Annotated[int, Path(description="The initiative's id.", examples=[42], ge=1, le=MAX_ID)],
+    payload: ProgressIn,
+) -> Status:
     """Add a progress report, which resets the initiative's update clock (action `initiative_report_progress`,
     as the portal's progress form): the collaborative's coordinators and the lead government's editors may."""
     with transaction.atomic():
@@ -347,7 +357,9 @@ class InitiativeFieldsIn(In):
         examples=[{"topic_area": ["Public safety"]}],
     )
     partners: PartnersIn | None = Field(
-        None, description="Partner governments by role; replaces them all when sent."
+        None,
+        description="Partner governments by role; replaces them all when sent.",
+        examples=[{"lead": ["lees-summit"], "supporting": ["blue-springs"], "participating": []}],
     )
 
 
@@ -474,7 +486,11 @@ def initiative_create_endpoint(request: HttpRequest, payload: InitiativeCreateIn
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items()}},
 )
-def initiative_update_endpoint(request: HttpRequest, initiative_id: int, payload: InitiativeUpdateIn) -> dict:
+def initiative_update_endpoint(
+    request: HttpRequest,
+    initiative_id: Annotated[int, Path(description="The initiative's id.", examples=[42], ge=1, le=MAX_ID)],
+    payload: InitiativeUpdateIn,
+) -> dict:
     """Change the fields sent (with the lock_version read), as the portal's edit form (action
     `initiative_update`): one new version, audited; a stale lock_version is refused with 409."""
     with transaction.atomic():
@@ -552,7 +568,11 @@ class SavingsOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
 )
-def savings_create(request: HttpRequest, initiative_id: int, payload: SavingsIn) -> Status:
+def savings_create(
+    request: HttpRequest,
+    initiative_id: Annotated[int, Path(description="The initiative's id.", examples=[42], ge=1, le=MAX_ID)],
+    payload: SavingsIn,
+) -> Status:
     """Record a member government's baseline cost and projected (and actual) saving for a fiscal year (action
     `savings_entry_create`, as the cost-sharing pages): the government's own editors or the coordinators."""
     with transaction.atomic():
@@ -605,7 +625,13 @@ class AdoptionOut(Schema):
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items()}},
 )
-def adoption_proposal_confirm_endpoint(request: HttpRequest, proposal_id: int, payload: ConfirmIn) -> Status:
+def adoption_proposal_confirm_endpoint(
+    request: HttpRequest,
+    proposal_id: Annotated[
+        int, Path(description='The adoption proposal\'s id (see "My work").', examples=[5], ge=1, le=MAX_ID)
+    ],
+    payload: ConfirmIn,
+) -> Status:
     """Confirm a proposed adoption, recording it as the party's adoption dated by the vote (action
     `adoption_proposal_confirm`, as on "My work"): the party's own editors or the collaborative's coordinators.
     The version comes into force once the last party's adoption is recorded."""
