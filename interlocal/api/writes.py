@@ -53,7 +53,9 @@ class FieldErrorsOut(ErrorOut):
     """A refused write: the action's checks failed; nothing was written."""
 
     errors: dict[str, list[str]] = Field(
-        description="The messages by field name ('__all__' for the record as a whole).",
+        default_factory=dict,
+        description="The messages by field name ('__all__' for the record as a whole); absent when the body is "
+        "not JSON at all.",
         examples=[{"measured_on": ["A measurement cannot be dated in the future (2031-01-01)."]}],
     )
 
@@ -89,7 +91,8 @@ ERRORS: dict[int, Any] = {
     422: InputErrorOut,
 }
 ERROR_DESCRIPTIONS = {
-    400: "The action refused the values (e.g. a date in the future); `errors` says which field. Nothing written.",
+    400: "The action refused the values (e.g. a date in the future; `errors` says which field), or the body is "
+    "not JSON. Nothing written.",
     401: "No valid credentials: no token, an unknown or revoked token, or a malformed Authorization header.",
     403: "The token's owner may see the record but not make this change (the same rule as on the portal).",
     404: "No such record, or the token's owner may not see it (the two are not told apart).",
