@@ -297,6 +297,15 @@ def is_self(user: Any, person: Any) -> bool:
 # An adoption found in a council's legislation: that government's own editors, or the collaborative's coordinators.
 may_decide_adoption = coordinates | (is_editor & own_government)
 
+
+# Self-assessments: a member's answers are its own staff's and its collaborative's coordinators' (issue 11).
+@rules.predicate
+def answers_of_own_government(user: Any, obj: Any) -> bool:
+    """The round member (or answer) is the user's own government's."""
+    gov = _government_id(user)
+    return gov is not None and obj is not None and getattr(obj, "government_id", None) == gov
+
+
 # Coordinators of its collaborative; member editors of a current member that leads it.
 may_change_initiative = coordinates | (is_member_editor & belongs_to & leads)
 
@@ -396,6 +405,18 @@ PERMISSIONS: dict[str, Any] = {
     "agreements.view_adoptionproposal": may_decide_adoption,
     "agreements.confirm_adoptionproposal": may_decide_adoption,
     "agreements.dismiss_adoptionproposal": may_decide_adoption,
+    # self-assessments (issue 11): answers are seen by their member's staff and the coordinators only;
+    # everyone else in the collaborative reads k-guarded aggregates (assessments/queries.py).
+    "assessments.add_framework": is_coordinator,
+    "assessments.change_framework": is_coordinator,
+    "assessments.add_round": is_coordinator & (no_object | coordinates),
+    "assessments.view_round": belongs_to | coordinates,
+    "assessments.change_round": coordinates,
+    "assessments.view_aggregates": belongs_to | coordinates,
+    "assessments.view_roundmember": coordinates | answers_of_own_government,
+    "assessments.change_roundmember": is_editor & answers_of_own_government,
+    "assessments.reopen_roundmember": coordinates,
+    "assessments.add_initiative_from_gap": coordinates,
     # API tokens (issue 13): every signed-in person makes their own; a token acts with its owner's permissions.
     "api.add_apitoken": is_signed_in,
     "api.change_apitoken": is_signed_in & owns_token,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interlocal.agreements import actions as agreements
 from interlocal.agreements.models import AgreementVersion, LegislativeMatter
+from interlocal.assessments.demo import load_assessments_demo
 from interlocal.collaboratives import actions as collaboratives
 from interlocal.collaboratives.models import Collaborative
 from interlocal.costshare.demo import load_costshare_demo
@@ -254,6 +255,7 @@ def load_demo() -> dict[str, int]:
 
     legistar_sync_configure(acting_user=admin, government=govs["lees-summit"], client="leessummit")
     _lees_summit_council(admin, govs)
+    load_assessments_demo(coordinator=people["coordinator"], collaborative=collab)
     return {
         "governments": Government.objects.count(),
         "people": Person.objects.count(),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # Serves the API docs' Swagger UI from static files instead of a CDN, so the CSP can stay 'self'.
     "ninja",
     "interlocal.legislation",
+    "interlocal.assessments",
 ]
 
 MIDDLEWARE = [

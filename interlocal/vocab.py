@@ -132,3 +132,38 @@ class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     CONFIRMED = "confirmed", "Confirmed"
     DISMISSED = "dismissed", "Dismissed"
+
+
+# --- self-assessments (issue 11) ---
+
+
+class FrameworkKind(models.TextChoices):
+    CYBER = "cyber", "Cybersecurity review"
+    TRAINING = "training", "Training and safety needs"
+
+
+class NodeKind(models.TextChoices):
+    # Cybersecurity frameworks: function -> category -> item; questionnaires: section -> item (a question).
+    FUNCTION = "function", "Function"
+    CATEGORY = "category", "Category"
+    SECTION = "section", "Section"
+    ITEM = "item", "Item"
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class RoundMemberStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    REOPENED = "reopened", "Reopened"
+
+
+class DeliveryMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online, live"
+    SELF_PACED = "self_paced", "Online, self-paced"
+    ON_SITE = "on_site", "On site at our government"

@@ -27,6 +27,7 @@ class Writer(Protocol):
 EXCLUDED_FIELDS = {
     "governments.person": {"password", "last_login"},
     "agreements.matterattachment": {"content"},
+    "assessments.answer": {"content"},
 }
 
 

@@ -25,6 +25,9 @@ PURE_MODULES = sorted(
         "interlocal.importers.parsers",
         "interlocal.importers.legistar_client",
         "interlocal.agreements.matching",
+        "interlocal.assessments.analysis",
+        "interlocal.assessments.confidentiality",
+        "interlocal.assessments.frameworks_data",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"

@@ -33,4 +33,11 @@ def render_digest(person: object, digest: Digest, today: dt.date) -> tuple[str, 
         lines.append("Agreement deadlines:")
         lines += [f"  - {day:%m/%d/%Y}: {what}: {version}" for day, what, version in digest.deadlines]
         lines.append("")
+    if digest.assessments:
+        lines.append("Self-assessments to submit:")
+        lines += [
+            f"  - {member.round}: {member.government} ({member.get_status_display().lower()}, due {due:%m/%d/%Y})"
+            for member, due in digest.assessments
+        ]
+        lines.append("")
     return subject, "\n".join(lines)

@@ -87,9 +87,11 @@ class Digest:
     overdue_kpis: list[tuple[Kpi, dt.date]] = field(default_factory=list)
     overdue_initiatives: list[tuple[Initiative, dt.date]] = field(default_factory=list)
     deadlines: list[tuple[dt.date, str, AgreementVersion]] = field(default_factory=list)
+    # Self-assessment answers not yet submitted, due within 30 days or overdue (RoundMember, deadline).
+    assessments: list[tuple[Any, dt.date]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.overdue_kpis or self.overdue_initiatives or self.deadlines)
+        return bool(self.overdue_kpis or self.overdue_initiatives or self.deadlines or self.assessments)
 
 
 LIVE_STAGES = [Stage.EXPLORING, Stage.PROPOSED, Stage.APPROVED, Stage.IMPLEMENTING, Stage.OPERATING]
@@ -146,6 +148,8 @@ def deadlines(
 
 def digest_for(person: Any, today: dt.date) -> Digest:
     """What one person must act on: their own items, their government's (liaisons), their collaboratives' (coordinators)."""
+    from interlocal.assessments.queries import assessment_reminders
+
     if not person.is_active or person.government_id is None:
         return Digest()
     kpi_scope = Q(owner=person)
@@ -165,4 +169,5 @@ def digest_for(person: Any, today: dt.date) -> Digest:
         overdue_kpis=overdue_kpis(kpi_scope, today),
         overdue_initiatives=overdue_initiatives(initiative_scope, today),
         deadlines=deadlines(AgreementVersion.objects.filter(version_scope).distinct(), today),
+        assessments=assessment_reminders(person, today),
     )

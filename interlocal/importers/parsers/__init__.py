@@ -24,6 +24,7 @@ from .legistar_api import (
     parse_legistar_json,
 )
 from .legistar_detail import parse_legislation_detail_html, parse_legislation_text
+from .oscal import parse_catalog, parse_catalog_json, parse_catalog_xml
 from .plan_page import parse_plan_page
 from .records import Parsed, ParseProblem
 from .statement import parse_statement
@@ -44,6 +45,9 @@ __all__ = [
     "matter_outcome",
     "matters_page_url",
     "next_skip",
+    "parse_catalog",
+    "parse_catalog_json",
+    "parse_catalog_xml",
     "parse_legislation_detail_html",
     "parse_legislation_text",
     "parse_legistar_json",

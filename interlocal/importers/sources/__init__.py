@@ -7,6 +7,7 @@ from interlocal.importers.sources.census import CensusBoundariesSource, CensusPo
 from interlocal.importers.sources.legistar_api import LegistarApiSource
 from interlocal.importers.sources.legistar_detail import LegistarDetailSource
 from interlocal.importers.sources.legistar_web import LegistarWebSource
+from interlocal.importers.sources.oscal import OscalCatalogSource
 from interlocal.importers.sources.plan_page import PlanPageSource
 from interlocal.importers.sources.spreadsheet import SpreadsheetSource
 from interlocal.importers.sources.statement import StatementSource
@@ -19,6 +20,7 @@ SOURCES: dict[str, type[Source]] = {
         LegistarApiSource,
         LegistarDetailSource,
         LegistarWebSource,
+        OscalCatalogSource,
         PlanPageSource,
         SpreadsheetSource,
         StatementSource,
