@@ -6,11 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import Query, Schema
 
 from interlocal.agreements.queries import get_agreement_for_user, party_statuses
 from interlocal.api.auth import READ_AUTH
+from interlocal.api.common import ERRORS, ReadAPI, install_errors
 from interlocal.api.docs import LocalSwagger
+from interlocal.api.records import router as records
 from interlocal.initiatives.queries import (
     InitiativeFilters,
     get_initiative_for_user,
@@ -19,7 +21,8 @@ from interlocal.initiatives.queries import (
 from interlocal.vocab import PartnerRole
 
 # Reads allow anonymous callers; a bearer token (interlocal/api/auth.py) acts as its owner on every operation.
-api = NinjaAPI(title="Interlocal API", version="1", urls_namespace="api", docs=LocalSwagger(), auth=READ_AUTH)
+api = ReadAPI(title="Interlocal API", version="1", urls_namespace="api", docs=LocalSwagger(), auth=READ_AUTH)
+install_errors(api)
 
 
 class PartnerOut(Schema):
@@ -70,7 +73,12 @@ def _initiative(i) -> dict:  # type: ignore[no-untyped-def]
 MAX_LIMIT = 1000
 
 
-@api.get("/initiatives", response=list[InitiativeOut], summary="Initiatives the caller may see")
+@api.get(
+    "/initiatives",
+    response={200: list[InitiativeOut], **ERRORS},
+    summary="Initiatives the caller may see (first version; see /initiatives/list)",
+    deprecated=True,
+)
 def initiatives(
     request: HttpRequest,
     q: str = "",
@@ -79,12 +87,20 @@ def initiatives(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ) -> list[dict]:
-    """List initiatives, searched and filtered, a page at a time (limit, offset; at most 1,000 per call)."""
+    """List initiatives, searched and filtered, a page at a time (limit, offset; at most 1,000 per call).
+
+    Kept for the clients of the first version; /initiatives/list pages with count, next and previous and takes
+    every filter of the portal's list.
+    """
     filters = InitiativeFilters(q=q, status=status, collaborative=collaborative)
     return [_initiative(i) for i in list_initiatives_for_user(request.user, filters)[offset : offset + limit]]
 
 
-@api.get("/initiatives/{initiative_id}", response=InitiativeDetailOut, summary="One initiative")
+@api.get(
+    "/initiatives/{int:initiative_id}",
+    response={200: InitiativeDetailOut, **ERRORS},
+    summary="One initiative",
+)
 def initiative(request: HttpRequest, initiative_id: int) -> dict:
     """Return one initiative; 404 whether missing or not visible."""
     i = get_initiative_for_user(request.user, initiative_id)
@@ -127,7 +143,11 @@ class AgreementOut(Schema):
     versions: list[VersionOut]
 
 
-@api.get("/agreements/{agreement_id}", response=AgreementOut, summary="One agreement with adoption status")
+@api.get(
+    "/agreements/{agreement_id}",
+    response={200: AgreementOut, **ERRORS},
+    summary="One agreement with adoption status",
+)
 def agreement(request: HttpRequest, agreement_id: int) -> dict:
     """Return an agreement, its versions and which parties have adopted each."""
     a = get_agreement_for_user(request.user, agreement_id)
@@ -163,6 +183,9 @@ def agreement(request: HttpRequest, agreement_id: int) -> dict:
         "versions": versions,
     }
 
+
+# Every other record type: list and detail endpoints (interlocal/api/records.py).
+api.add_router("", records)
 
 # Writes for programs (issue 13), on the same API: imported last, they register their operations on `api`.
 from interlocal.api import openapi, writes  # noqa: E402, F401

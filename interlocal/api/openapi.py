@@ -3,7 +3,7 @@
 - Reads may be called anonymously: their security lists the bearer token and `{}` (no credentials).
 - Every operation answers 401 to a wrong, malformed or revoked token (never the public's view instead).
 - An operation with path parameters answers 404 (missing, or hidden from the caller), one with parameters or a
-  body answers 422 when they do not match the schema.
+  body answers 400 when they do not match the schema (interlocal/api/common.py, install_errors).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from interlocal.api.writes import ERROR_DESCRIPTIONS, ErrorOut, InputErrorOut
+from interlocal.api.common import ErrorOut, InvalidOut
+from interlocal.api.writes import ERROR_DESCRIPTIONS
 
 WRITE_TAG = "writes"
 READ_401 = "A token was sent but is unknown, revoked or malformed (reads need no token at all)."
@@ -28,7 +29,7 @@ def _error(code: int, schema: type, description: str) -> dict[str, Any]:
 def complete(document: dict[str, Any]) -> dict[str, Any]:
     """Add the shared security alternatives and error responses to every operation of the document."""
     components = document.setdefault("components", {}).setdefault("schemas", {})
-    for schema in (ErrorOut, InputErrorOut):
+    for schema in (ErrorOut, InvalidOut):
         components.setdefault(
             schema.__name__, schema.model_json_schema(ref_template="#/components/schemas/{model}")
         )
@@ -47,7 +48,7 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             if "{" in path:
                 responses.setdefault(404, _error(404, ErrorOut, ERROR_DESCRIPTIONS[404]))
             if operation.get("parameters") or operation.get("requestBody"):
-                responses.setdefault(422, _error(422, InputErrorOut, ERROR_DESCRIPTIONS[422]))
+                responses.setdefault(400, _error(400, InvalidOut, ERROR_DESCRIPTIONS[400]))
     return document
 
 

@@ -21,6 +21,7 @@ from interlocal.agreements.actions import adoption_proposal_confirm
 from interlocal.agreements.queries import get_adoption_proposal_for_user
 from interlocal.api.api import api
 from interlocal.api.auth import WRITE_AUTH
+from interlocal.api.common import ErrorOut, InvalidOut
 from interlocal.audit.actions import _plain
 from interlocal.conflicts import EditConflict
 from interlocal.costshare.actions import savings_entry_create
@@ -43,14 +44,13 @@ MAX_ID = 2**31 - 1  # ids are 32-bit or 64-bit integers; no record has a larger 
 # --- Errors: every write answers these, documented once ------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    """Why the request was refused."""
-
-    detail: str = Field(description="What went wrong, in words a person can act on.", examples=["Not Found"])
-
-
-class FieldErrorsOut(ErrorOut):
+class FieldErrorsOut(Schema):
     """A refused write: the action's checks failed; nothing was written."""
+
+    detail: str = Field(
+        description="What went wrong, in words a person can act on.",
+        examples=["A measurement cannot be dated in the future (2031-01-01)."],
+    )
 
     errors: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -60,8 +60,15 @@ class FieldErrorsOut(ErrorOut):
     )
 
 
-class ConflictOut(ErrorOut):
+class ConflictOut(Schema):
     """The record changed since the caller read it; nothing was written. Read it again and reapply the change."""
+
+    detail: str = Field(
+        description="What happened, with both versions.",
+        examples=[
+            "This initiative was changed by someone else (version 3 was edited, version 4 is stored); nothing was saved."
+        ],
+    )
 
     expected_version: int | None = Field(
         description="The lock_version the request was based on.", examples=[3]
@@ -73,31 +80,20 @@ class ConflictOut(ErrorOut):
     )
 
 
-class InputErrorOut(Schema):
-    """The request body or parameters do not match the schema; nothing was written."""
-
-    detail: list[dict[str, Any]] = Field(
-        description="One entry per problem: its location, message and type (pydantic's format).",
-        examples=[[{"type": "missing", "loc": ["body", "payload", "value"], "msg": "Field required"}]],
-    )
-
-
-ERRORS: dict[int, Any] = {
-    400: FieldErrorsOut,
+WRITE_ERRORS: dict[int, Any] = {
+    400: FieldErrorsOut | InvalidOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
     409: ConflictOut,
-    422: InputErrorOut,
 }
 ERROR_DESCRIPTIONS = {
-    400: "The action refused the values (e.g. a date in the future; `errors` says which field), or the body is "
-    "not JSON. Nothing written.",
+    400: "The action refused the values (e.g. a date in the future; `errors` says which field), or the body or a "
+    "parameter does not match the schema (`detail` lists the problems), or is not JSON. Nothing written.",
     401: "No valid credentials: no token, an unknown or revoked token, or a malformed Authorization header.",
     403: "The token's owner may see the record but not make this change (the same rule as on the portal).",
     404: "No such record, or the token's owner may not see it (the two are not told apart).",
     409: "Optimistic locking: the record changed since lock_version was read. Nothing written.",
-    422: "The body or a parameter does not match the schema. Nothing written.",
 }
 
 
@@ -143,7 +139,7 @@ install_error_handlers(api)
 
 
 def _responses(ok: int, schema: Any, *errors: int) -> dict[int, Any]:
-    return {ok: schema, **{code: ERRORS[code] for code in errors}}
+    return {ok: schema, **{code: WRITE_ERRORS[code] for code in errors}}
 
 
 class In(Schema):
@@ -185,7 +181,7 @@ class MeasurementIn(In):
     )
 
 
-class MeasurementOut(Schema):
+class MeasurementWriteOut(Schema):
     id: int = Field(description="The measurement's id.", examples=[812])
     kpi: int = Field(description="The KPI's id.", examples=[17])
     measured_on: dt.date = Field(description="The date the value refers to.", examples=["2025-06-30"])
@@ -199,9 +195,9 @@ class MeasurementOut(Schema):
 
 
 @api.post(
-    "/kpis/{kpi_id}/measurements",
+    "/kpis/{int:kpi_id}/measurements",
     auth=WRITE_AUTH,
-    response=_responses(201, MeasurementOut, 400, 401, 403, 404, 422),
+    response=_responses(201, MeasurementWriteOut, 400, 401, 403, 404),
     summary="Record a KPI measurement",
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
@@ -242,7 +238,7 @@ class ProgressIn(In):
     )
 
 
-class ProgressOut(Schema):
+class ProgressNoteOut(Schema):
     id: int = Field(description="The progress note's id.", examples=[301])
     initiative: int = Field(description="The initiative's id.", examples=[42])
     at: dt.datetime = Field(description="When it was recorded.", examples=["2025-07-01T14:03:00Z"])
@@ -250,9 +246,9 @@ class ProgressOut(Schema):
 
 
 @api.post(
-    "/initiatives/{initiative_id}/progress-notes",
+    "/initiatives/{int:initiative_id}/progress-notes",
     auth=WRITE_AUTH,
-    response=_responses(201, ProgressOut, 400, 401, 403, 404, 422),
+    response=_responses(201, ProgressNoteOut, 400, 401, 403, 404),
     summary="Report progress on an initiative",
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
@@ -458,7 +454,7 @@ def _initiative_arguments(
 @api.post(
     "/initiatives",
     auth=WRITE_AUTH,
-    response=_responses(201, InitiativeWriteOut, 400, 401, 403, 404, 422),
+    response=_responses(201, InitiativeWriteOut, 400, 401, 403, 404),
     summary="Create an initiative",
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
@@ -482,9 +478,9 @@ def initiative_create_endpoint(request: HttpRequest, payload: InitiativeCreateIn
 
 
 @api.patch(
-    "/initiatives/{initiative_id}",
+    "/initiatives/{int:initiative_id}",
     auth=WRITE_AUTH,
-    response=_responses(200, InitiativeWriteOut, 400, 401, 403, 404, 409, 422),
+    response=_responses(200, InitiativeWriteOut, 400, 401, 403, 404, 409),
     summary="Update an initiative",
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items()}},
@@ -552,7 +548,7 @@ class SavingsIn(In):
     )
 
 
-class SavingsOut(Schema):
+class SavingsWriteOut(Schema):
     id: int = Field(description="The savings entry's id.", examples=[77])
     initiative: int = Field(description="The initiative's id.", examples=[42])
     government: str = Field(description="The government's slug.", examples=["lees-summit"])
@@ -564,9 +560,9 @@ class SavingsOut(Schema):
 
 
 @api.post(
-    "/initiatives/{initiative_id}/savings",
+    "/initiatives/{int:initiative_id}/savings",
     auth=WRITE_AUTH,
-    response=_responses(201, SavingsOut, 400, 401, 403, 404, 422),
+    response=_responses(201, SavingsWriteOut, 400, 401, 403, 404),
     summary="Record a savings entry",
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items() if c != 409}},
@@ -612,7 +608,7 @@ class ConfirmIn(In):
     )
 
 
-class AdoptionOut(Schema):
+class AdoptionWriteOut(Schema):
     id: int = Field(description="The adoption's id.", examples=[9])
     government: str = Field(description="The adopting government's slug.", examples=["lees-summit"])
     version: int = Field(description="The agreement version's id.", examples=[12])
@@ -621,9 +617,9 @@ class AdoptionOut(Schema):
 
 
 @api.post(
-    "/adoption-proposals/{proposal_id}/confirm",
+    "/adoption-proposals/{int:proposal_id}/confirm",
     auth=WRITE_AUTH,
-    response=_responses(201, AdoptionOut, 400, 401, 403, 404, 409, 422),
+    response=_responses(201, AdoptionWriteOut, 400, 401, 403, 404, 409),
     summary="Confirm an adoption found in council legislation",
     tags=["writes"],
     openapi_extra={"responses": {c: {"description": d} for c, d in ERROR_DESCRIPTIONS.items()}},

@@ -124,6 +124,86 @@ def _kansas_city() -> Any:
     return Government.objects.get(name="Kansas City")
 
 
+# The read API's outcomes by role, one column each (public viewer member outsider other_coordinator coordinator
+# admin): what every role reads; an unpublished record of ours (MARC's collaboratives, of which the viewer's and
+# the member's governments are members); Lee's Summit's own unpublished council record; a record of ours that only
+# members read, published or not; a record no one but the administrator reads.
+API_ALL = "ok ok ok ok ok ok ok"
+API_OURS = "404 ok ok 404 404 ok ok"
+API_LS = "404 404 ok 404 404 404 ok"
+API_MEMBERS = "404 ok ok 404 404 ok ok"
+API_ADMIN_ONLY = "404 404 404 404 404 404 ok"
+
+
+def _memberships(w: W) -> tuple[tuple[Any, ...], ...]:
+    """Lee's Summit's membership of ours, then of the unpublished pilot."""
+    return tuple((w.lees_summit.memberships.get(collaborative=c).pk,) for c in (w.ours, w.pilot))
+
+
+def _parties(w: W) -> tuple[tuple[Any, ...], ...]:
+    """Lee's Summit as party to the published version, then to the unpublished one."""
+    return tuple((v.party_rows.get(government=w.lees_summit).pk,) for v in (w.version, w.hidden_version))
+
+
+def _actions(w: W) -> tuple[tuple[Any, ...], ...]:
+    """A history row of the published matter, then of the unpublished one."""
+    return tuple((_history_row(w, m).pk,) for m in (w.matter, w.hidden_matter))
+
+
+def _measurements(w: W) -> tuple[tuple[Any, ...], ...]:
+    """A measurement of the published KPI, then of the unpublished initiative's, entered through the action."""
+    from interlocal.tracking.actions import measurement_record
+
+    def one(kpi: Any) -> Any:
+        return kpi.measurements.first() or measurement_record(
+            acting_user=w.users["admin"],
+            kpi=kpi,
+            measured_on=dt.date(2024, 1, 1),
+            value=15,  # type: ignore[arg-type]
+        )
+
+    return tuple((one(k).pk,) for k in (w.kpi, w.hidden_kpi))
+
+
+def _offices(w: W) -> tuple[tuple[Any, ...], ...]:
+    """An office of the published official, then of the unpublished one."""
+    return tuple((o.offices.get().pk,) for o in (w.official, w.hidden_official))
+
+
+def _council_item(w: W) -> Any:
+    """An agenda item of the unpublished session with Dana Whitfield's vote, synced once as Legistar sends it."""
+    from interlocal.importers.parsers.legistar_api import parse_legistar_json
+    from interlocal.legislation.ingest import ingest_batch
+
+    session = w.hidden_meeting
+    if not session.items.exists():
+        row = {
+            "EventId": session.event_id, "EventBodyId": 1, "EventBodyName": "City Council",
+            "EventDate": f"{session.date}T00:00:00", "EventTime": session.time, "EventLocation": session.location,
+            "EventAgendaStatusName": "Draft",
+            "EventItems": [{"EventItemId": 9002, "EventItemAgendaSequence": 1, "EventItemTitle": "Closed item",
+                            "EventItemRollCallFlag": 1,
+                            "EventItemVotes": [{"VoteId": 79999, "VotePersonId": 101, "VoteSort": 0,
+                                                "VotePersonName": "Dana Whitfield", "VoteValueName": "Aye"}]}],
+        }  # fmt: skip
+        records = parse_legistar_json([row], session.client)
+        ingest_batch(
+            government=session.government, client=session.client, batch=records.value.records,
+            acting_user=w.users["member"],
+        )  # fmt: skip
+    return session.items.get()
+
+
+def _items(w: W) -> tuple[tuple[Any, ...], ...]:
+    """The published meeting's agenda item, then one of the unpublished session."""
+    return ((w.meeting.items.get().pk,), (_council_item(w).pk,))
+
+
+def _votes(w: W) -> tuple[tuple[Any, ...], ...]:
+    """The published meeting's vote, then one on the unpublished session's item."""
+    return ((w.meeting.items.get().votes.get().pk,), (_council_item(w).votes.get().pk,))
+
+
 # fmt: off
 # Role columns: public, viewer, member, outsdr = outsider, o-crd = other_coordinator, coord = coordinator, admin.
 PAGES: dict[str, Url] = {
@@ -697,6 +777,54 @@ PAGES: dict[str, Url] = {
         post=      ("login  403    403    403    403    write  write",
                     "login  403    403    404    404    write  write"),
     ),
+    # The read API for every public record type (issue 13): each list shows only what the role may see (the
+    # hidden markers check every row); each detail is a 404 for a record the role may not see. Columns as on the
+    # portal's pages for the same records.
+    "GET /api/v1/governments":                         Url(get=API_ALL),
+    "GET /api/v1/governments/{slug}":                  Url(args=_government, get=(API_ALL, API_ADMIN_ONLY)),
+    "GET /api/v1/collaboratives":                      Url(get=API_ALL),
+    "GET /api/v1/collaboratives/{slug}":               Url(args=_collab, get=(API_ALL, API_OURS)),
+    "GET /api/v1/memberships":                         Url(get=API_ALL),
+    "GET /api/v1/memberships/{membership_id}":         Url(args=_memberships, get=(API_ALL, API_OURS)),
+    "GET /api/v1/initiatives/list":                    Url(get=API_ALL),
+    "GET /api/v1/terms":                               Url(get=API_ALL),
+    "GET /api/v1/terms/{term_id}":                     Url(args=lambda w: ((w.term.pk,),), get=API_ALL),
+    "GET /api/v1/plans":                               Url(get=API_ALL),
+    "GET /api/v1/plans/{plan_id}":                     Url(args=_pub("plan"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/agreements":                          Url(get=API_ALL),
+    "GET /api/v1/versions":                            Url(get=API_ALL),
+    "GET /api/v1/versions/{version_id}":               Url(args=_pub("version"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/parties":                             Url(get=API_ALL),
+    "GET /api/v1/parties/{party_id}":                  Url(args=_parties, get=(API_ALL, API_OURS)),
+    "GET /api/v1/adoptions":                           Url(get=API_ALL),
+    "GET /api/v1/adoptions/{adoption_id}":             Url(args=_pub("adoption"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/matters":                             Url(get=API_ALL),
+    "GET /api/v1/matters/{matter_id}":                 Url(args=_pub("matter"), get=(API_ALL, API_LS)),
+    "GET /api/v1/matter-actions":                      Url(get=API_ALL),
+    "GET /api/v1/matter-actions/{action_id}":          Url(args=_actions, get=(API_ALL, API_LS)),
+    "GET /api/v1/attachments":                         Url(get=API_ALL),
+    "GET /api/v1/attachments/{attachment_id}":         Url(args=_pub("attachment"), get=(API_ALL, API_LS)),
+    "GET /api/v1/kpis":                                Url(get=API_ALL),
+    "GET /api/v1/kpis/{kpi_id}":                       Url(args=_pub("kpi"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/measurements":                        Url(get=API_ALL),
+    "GET /api/v1/measurements/{measurement_id}":       Url(args=_measurements, get=(API_ALL, API_OURS)),
+    # Cost sharing is for the collaborative's members, published or not (as its portal pages).
+    "GET /api/v1/scenarios":                           Url(get=API_ALL),
+    "GET /api/v1/scenarios/{scenario_id}":             Url(args=_pub("scenario"), get=(API_MEMBERS, API_MEMBERS)),
+    "GET /api/v1/savings":                             Url(get=API_ALL),
+    "GET /api/v1/savings/{entry_id}":                  Url(args=_pub("savings"), get=(API_MEMBERS, API_MEMBERS)),
+    "GET /api/v1/bodies":                              Url(get=API_ALL),
+    "GET /api/v1/bodies/{body_id}":                    Url(args=lambda w: ((w.meeting.body_id,),), get=API_ALL),
+    "GET /api/v1/officials":                           Url(get=API_ALL),
+    "GET /api/v1/officials/{official_id}":             Url(args=_pub("official"), get=(API_ALL, API_LS)),
+    "GET /api/v1/office-records":                      Url(get=API_ALL),
+    "GET /api/v1/office-records/{record_id}":          Url(args=_offices, get=(API_ALL, API_LS)),
+    "GET /api/v1/events":                              Url(get=API_ALL),
+    "GET /api/v1/events/{event_id}":                   Url(args=_pub("meeting"), get=(API_ALL, API_LS)),
+    "GET /api/v1/event-items":                         Url(get=API_ALL),
+    "GET /api/v1/event-items/{item_id}":               Url(args=_items, get=(API_ALL, API_LS)),
+    "GET /api/v1/votes":                               Url(get=API_ALL),
+    "GET /api/v1/votes/{vote_id}":                     Url(args=_votes, get=(API_ALL, API_LS)),
     # Writes for programs (issue 13): the portal's actions, so the portal's outcomes, with 401 for "login" (no
     # token and no session) and JSON bodies; 201 counts as a write.
     "api_tokens:list": Url(
