@@ -827,6 +827,12 @@ PAGES: dict[str, Url] = {
     "GET /api/v1/votes/{vote_id}":                     Url(args=_votes, get=(API_ALL, API_LS)),
     # Writes for programs (issue 13): the portal's actions, so the portal's outcomes, with 401 for "login" (no
     # token and no session) and JSON bodies; 201 counts as a write.
+    "api_not_found": Url(
+        args=lambda w: (("v1/initiatives/-1",),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "404    404    404    404    404    404    404",
+        post=       "404    404    404    404    404    404    404",
+    ),
     "api_tokens:list": Url(
         payload=lambda w: {"name": "Matrix token"},
         #            public viewer member outsdr o-crd  coord  admin

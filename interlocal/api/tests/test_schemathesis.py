@@ -2,7 +2,7 @@
 
 Each operation gets a fixed number of generated requests (valid ones, then ones that break the schema), with a
 fixed seed, sent through the WSGI app as an administrator's API token (so writes run their actions, not only
-the 401), and once more anonymously. No response may be a server error or differ from what the document says.
+the 401), and valid ones once more anonymously. No response may be a server error or differ from what the document says.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
+from hypothesis.errors import Unsatisfiable
 
 from interlocal.api.actions import api_token_create
 from interlocal.testkit import World
@@ -19,7 +20,7 @@ schemathesis = pytest.importorskip(
     "schemathesis", reason="schemathesis is a dev dependency (pip install -e '.[dev]')"
 )
 
-EXAMPLES = 12  # per operation and generation mode
+EXAMPLES = 8  # per operation, generation mode and caller: about a minute for the whole API
 
 
 def _checks() -> list[Any]:
@@ -69,13 +70,18 @@ def test_it_answers_every_generated_request_as_documented(world: World, capsys: 
             sent[0] += 1
             case.call_and_validate(headers=headers, checks=checks)
 
-        send()
+        try:
+            send()
+        except Unsatisfiable:
+            # Nothing of the operation can be made invalid (say, a list with only optional strings): no negative cases.
+            assert mode != GenerationMode.POSITIVE, f"{operation.label}: no valid request could be generated"
 
     try:
         for operation in operations:
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                for headers in ({"Authorization": f"Bearer {secret}"}, {}):
-                    run(operation, mode, headers)
+            token = {"Authorization": f"Bearer {secret}"}
+            run(operation, GenerationMode.POSITIVE, token)
+            run(operation, GenerationMode.NEGATIVE, token)
+            run(operation, GenerationMode.POSITIVE, {})  # anonymous: reads as the public, writes refused
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
