@@ -4,11 +4,13 @@ from django.urls import path
 from interlocal.portal import (
     views,
     views_agreements,
+    views_assessments,
     views_gates,
     views_index,
     views_initiative,
     views_legislation,
     views_legistar,
+    views_plans,
     views_work,
 )
 
@@ -72,6 +74,39 @@ urlpatterns = [
     path("meetings/<int:pk>/", views_legislation.meeting_detail, name="meeting"),
     path("governments/<slug:slug>/meetings/", views_legislation.meeting_list, name="meetings"),
     path("officials/<int:pk>/", views_legislation.official_detail, name="official"),
+    # Self-assessments (issue 11).
+    path("collaboratives/<slug:slug>/assessments/", views_assessments.round_list, name="assessment_rounds"),
+    path(
+        "collaboratives/<slug:slug>/assessments/new/",
+        views_assessments.round_new,
+        name="assessment_round_new",
+    ),
+    path("assessments/<int:pk>/", views_assessments.round_detail, name="assessment_round"),
+    path("assessments/<int:pk>/results/", views_assessments.results, name="assessment_results"),
+    path("assessments/<int:pk>/results.pdf", views_assessments.results_pdf, name="assessment_results_pdf"),
+    path(
+        "assessments/<int:pk>/gap-initiative/",
+        views_assessments.gap_initiative,
+        name="assessment_gap_initiative",
+    ),
+    path("assessments/members/<int:pk>/", views_assessments.answer, name="assessment_answer"),
+    path("assessments/members/<int:pk>/reopen/", views_assessments.reopen, name="assessment_reopen"),
+    path(
+        "assessments/members/<int:pk>/report/",
+        views_assessments.member_report,
+        name="assessment_member_report",
+    ),
+    path(
+        "assessments/members/<int:pk>/report.pdf",
+        views_assessments.member_report_pdf,
+        name="assessment_member_report_pdf",
+    ),
+    path(
+        "assessments/members/<int:pk>/files/<int:item_pk>/",
+        views_assessments.attachment,
+        name="assessment_attachment",
+    ),
+    path("assessments/<int:pk>/close/", views_assessments.close, name="assessment_close"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Adoptions found in council legislation (issue 10).
@@ -81,4 +116,27 @@ urlpatterns = [
         name="adoption_proposal_decide",
     ),
     path("agreements/parties/<int:pk>/expect/", views_agreements.party_expect, name="party_expect"),
+    # action plans and progress reports (issue 12)
+    path("collaboratives/<slug:slug>/plans/", views_plans.plan_list, name="plans"),
+    path("collaboratives/<slug:slug>/plans/new/", views_plans.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/sections/new/", views_plans.plan_section_new, name="plan_section_new"),
+    path(
+        "plans/<int:pk>/sections/<int:section_pk>/", views_plans.plan_section_edit, name="plan_section_edit"
+    ),
+    path("plans/<int:pk>/publish/", views_plans.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/v<int:number>/", views_plans.plan_version, name="plan_version"),
+    path(
+        "plans/<int:pk>/v<int:number>.<str:fmt>",
+        views_plans.plan_version_download,
+        name="plan_version_download",
+    ),
+    path("plans/<int:pk>/v<int:number>/updates/new/", views_plans.plan_update_new, name="plan_update_new"),
+    path("collaboratives/<slug:slug>/reports/<int:year>/", views_plans.annual_report, name="annual_report"),
+    path(
+        "collaboratives/<slug:slug>/reports/<int:year>.<str:fmt>",
+        views_plans.annual_report_download,
+        name="annual_report_download",
+    ),
 ]

@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 PURE_MODULES = sorted(
     {
         "interlocal.assets",
+        "interlocal.charts",
         "interlocal.csvsafe",
         "interlocal.vocab_core",
         "interlocal.initiatives.gates",
@@ -28,6 +29,7 @@ PURE_MODULES = sorted(
         "interlocal.assessments.analysis",
         "interlocal.assessments.confidentiality",
         "interlocal.assessments.frameworks_data",
+        "interlocal.reports.planning",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"
