@@ -42,7 +42,9 @@ ADDRESSES = [
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3-second runs")
-    parser.add_argument("--database", default="interlocal_bench", help="PostgreSQL database (created if missing)")
+    parser.add_argument(
+        "--database", default="interlocal_bench", help="PostgreSQL database (created if missing)"
+    )
     parser.add_argument("--governments", type=int, default=1000)
     parser.add_argument("--initiatives", type=int, default=10000)
     parser.add_argument("--matters", type=int, default=100000)
@@ -99,7 +101,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
     try:
         pages.ensure_database(args.database, env, args)
-        setup = json.loads(pages.run([sys.executable, "-c", pages.CHILD], env).stdout.strip().splitlines()[-1])
+        setup = json.loads(
+            pages.run([sys.executable, "-c", pages.CHILD], env).stdout.strip().splitlines()[-1]
+        )
         cookie = f"sessionid={setup['session']}"
         command = [
             str(pages.BIN / "gunicorn"), "interlocal.wsgi:application", "--workers", str(args.workers),

@@ -117,7 +117,7 @@ def _render(
     item: type[Schema],
     prepare: Callable[[list[Any]], None] | None,
 ) -> bytes | None:
-    empty = {"count": 0, "next": None, "previous": None, "results": []}
+    empty: dict[str, Any] = {"count": 0, "next": None, "previous": None, "results": []}
     data: dict[str, Any]
     if qs is None:
         data = empty
@@ -187,7 +187,7 @@ def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     # anonymous page cache still keeps it, until the next write).
     response["Cache-Control"] = "max-age=0, must-revalidate"
     response.headers.setdefault("Vary", "Cookie")
-    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+    return get_conditional_response(request, etag=etag, last_modified=modified, response=response) or response
 
 
 class ReadAPI(NinjaAPI):

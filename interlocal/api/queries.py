@@ -143,3 +143,32 @@ def visible_votes(user: Any) -> QuerySet[Vote]:
         .filter(Q(person__isnull=True) | Q(person__in=visible_officials(user)))
         .select_related("event_item", "government")
     )
+
+
+def visible_plan_versions(user: Any) -> QuerySet[Any]:
+    """Published action plan versions the user may read (reports.view_planversion): those of the collaboratives
+    the user may see, without their frozen snapshots."""
+    from interlocal.reports.models import PlanVersion
+
+    return (
+        PlanVersion.objects.filter(plan__collaborative__in=visible_collaboratives(user))
+        .defer("snapshot")
+        .select_related("plan__collaborative")
+    )
+
+
+def visible_plan_updates(user: Any) -> QuerySet[Any]:
+    """Updates on the published versions the user may read."""
+    from interlocal.reports.models import PlanUpdate
+
+    return PlanUpdate.objects.filter(version__in=visible_plan_versions(user)).select_related("version")
+
+
+def visible_action_plans(user: Any) -> QuerySet[Any]:
+    """Action plan drafts (reports.view_actionplan): the collaborative's members' only, published or not."""
+    from interlocal.reports.models import ActionPlan
+
+    qs = ActionPlan.objects.select_related("collaborative")
+    if access.is_admin(user):
+        return qs
+    return qs.filter(collaborative_id__in=access.member_collaborative_ids(user))

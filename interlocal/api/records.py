@@ -664,7 +664,13 @@ def parties(
         qs = qs.filter(government__slug=government)
     qs = qs.order_by("version_id", "government__name", "pk")
     return paginate(
-        request, qs, lambda p: _party(p, p.api_adoption), page, page_size, PartyOut, prepare=_adoptions_for
+        request,
+        qs,
+        lambda p: _party(p, getattr(p, "api_adoption", None)),
+        page,
+        page_size,
+        PartyOut,
+        prepare=_adoptions_for,
     )
 
 
@@ -673,7 +679,7 @@ def party(request: HttpRequest, party_id: int) -> dict[str, Any]:
     """One party row; 404 whether missing or hidden."""
     p = get_object_or_404(q.visible_parties(request.user), pk=party_id)
     _adoptions_for([p])
-    return _party(p, p.api_adoption)
+    return _party(p, getattr(p, "api_adoption", None))
 
 
 class AdoptionOut(Schema):
@@ -1657,3 +1663,180 @@ def votes(
 def vote(request: HttpRequest, vote_id: int) -> dict[str, Any]:
     """One vote; 404 whether missing or hidden."""
     return _vote(get_object_or_404(q.visible_votes(request.user), pk=vote_id))
+
+
+# --- action plans (issue 12): published versions and their updates; drafts for members ----------------
+
+
+class PlanUpdateOut(Schema):
+    """A dated note on a published action plan version."""
+
+    id: int = F("The update's id.", 3)
+    version: int = F("The published version's id.", 11)
+    action_plan: int = F("The action plan's id.", 4)
+    on: dt.date = F("The date of the update.", "2026-06-01")
+    title: str = F("A short headline.", "Half-year update")
+    changed: str = F("What changed since publication (Markdown).", "On track.")
+    learned: str = F("What was learned (Markdown), or empty.", "")
+    at: dt.datetime = F("When it was written.", "2026-06-02T09:00:00Z")
+
+
+class PlanVersionOut(Schema):
+    """A published, numbered, immutable version of a collaborative's action plan."""
+
+    id: int = F("The version's id.", 11)
+    action_plan: int = F("The action plan's id.", 4)
+    collaborative: str = F("The collaborative's slug.", "eastern-jackson-county")
+    number: int = F("1 for the first publication, then 2, 3...", 1)
+    title: str = F("The plan's title when published.", "Shared Services Plan 2026-2030")
+    published_at: dt.datetime = F("When it was published.", "2026-01-15T12:00:00Z")
+    note: str = F("What is new in this version, or empty.", "First publication.")
+    url: str = F("Its page on the portal (with PDF, Word, CSV and JSON downloads).", "/plans/4/v1/")
+
+
+class PlanVersionDetailOut(PlanVersionOut):
+    """A published version with its updates, newest first."""
+
+    updates: list[PlanUpdateOut] = F("Its updates.", [])
+
+
+class ActionPlanOut(Schema):
+    """A collaborative's action plan as drafted (members only, as on the portal)."""
+
+    id: int = F("The action plan's id.", 4)
+    collaborative: str = F("The collaborative's slug.", "eastern-jackson-county")
+    title: str = F("Its title.", "Shared Services Plan 2026-2030")
+    start_year: int = F("The first year it covers.", 2026)
+    end_year: int = F("The last year it covers.", 2030)
+    source_plan: int | None = F("The plan of recommendations it carries out (see /plans), or null.", 2)
+    published_versions: list[int] = F("The numbers of its published versions.", [1])
+
+
+def _plan_update(u: Any) -> dict[str, Any]:
+    return {
+        "id": u.pk,
+        "version": u.version_id,
+        "action_plan": u.version.plan_id,
+        "on": u.on,
+        "title": u.title,
+        "changed": u.changed,
+        "learned": u.learned,
+        "at": u.at,
+    }
+
+
+def _plan_version(v: Any) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "action_plan": v.plan_id,
+        "collaborative": v.plan.collaborative.slug,
+        "number": v.number,
+        "title": v.title,
+        "published_at": v.published_at,
+        "note": v.note,
+        "url": reverse("portal:plan_version", args=[v.plan_id, v.number]),
+    }
+
+
+def _action_plan(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "collaborative": p.collaborative.slug,
+        "title": p.title,
+        "start_year": p.start_year,
+        "end_year": p.end_year,
+        "source_plan": p.source_plan_id,
+        "published_versions": sorted(v.number for v in p.versions.all()),
+    }
+
+
+@router.get(
+    "/plan-versions", response={200: page_of(PlanVersionOut), **ERRORS}, summary="Published action plans"
+)
+def plan_versions(
+    request: HttpRequest,
+    collaborative: str = COLLABORATIVE,
+    action_plan: int | None = Query(None, description="An action plan's id.", examples=[4]),
+    date_from: dt.date | None = DATE_FROM,
+    date_to: dt.date | None = DATE_TO,
+    page: int = PAGE,
+    page_size: int = PAGE_SIZE,
+) -> HttpResponse:
+    """Published versions of the action plans the caller may read; the dates filter the day of publication."""
+    qs = q.visible_plan_versions(request.user)
+    if collaborative:
+        qs = qs.filter(plan__collaborative__slug=collaborative)
+    if action_plan is not None:
+        qs = qs.filter(plan_id=action_plan)
+    qs = _dates(qs, "published_at__date", date_from, date_to).order_by("plan_id", "-number", "pk")
+    return paginate(request, qs, _plan_version, page, page_size, PlanVersionOut)
+
+
+@router.get(
+    "/plan-versions/{version_id}",
+    response={200: PlanVersionDetailOut, **ERRORS},
+    summary="One published plan",
+)
+def plan_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
+    """One published version with its updates; 404 whether missing or hidden."""
+    from interlocal.reports.models import PlanUpdate
+
+    updates = PlanUpdate.objects.select_related("version").order_by("-on", "-id")
+    v = get_object_or_404(
+        q.visible_plan_versions(request.user).prefetch_related(Prefetch("updates", queryset=updates)),
+        pk=version_id,
+    )
+    return {**_plan_version(v), "updates": [_plan_update(u) for u in v.updates.all()]}
+
+
+@router.get("/plan-updates", response={200: page_of(PlanUpdateOut), **ERRORS}, summary="Action plan updates")
+def plan_updates(
+    request: HttpRequest,
+    version: int | None = Query(None, description="A published version's id.", examples=[11]),
+    collaborative: str = COLLABORATIVE,
+    date_from: dt.date | None = DATE_FROM,
+    date_to: dt.date | None = DATE_TO,
+    page: int = PAGE,
+    page_size: int = PAGE_SIZE,
+) -> HttpResponse:
+    """Updates on the published versions the caller may read; the dates filter the update's date."""
+    qs = q.visible_plan_updates(request.user)
+    if version is not None:
+        qs = qs.filter(version_id=version)
+    if collaborative:
+        qs = qs.filter(version__plan__collaborative__slug=collaborative)
+    qs = _dates(qs, "on", date_from, date_to).order_by("-on", "-pk")
+    return paginate(request, qs, _plan_update, page, page_size, PlanUpdateOut)
+
+
+@router.get("/plan-updates/{update_id}", response={200: PlanUpdateOut, **ERRORS}, summary="One plan update")
+def plan_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
+    """One update; 404 whether missing or hidden."""
+    return _plan_update(get_object_or_404(q.visible_plan_updates(request.user), pk=update_id))
+
+
+@router.get("/action-plans", response={200: page_of(ActionPlanOut), **ERRORS}, summary="Action plan drafts")
+def action_plans(
+    request: HttpRequest,
+    collaborative: str = COLLABORATIVE,
+    updated_since: dt.datetime | None = SINCE,
+    page: int = PAGE,
+    page_size: int = PAGE_SIZE,
+) -> HttpResponse:
+    """Action plans as drafted, for the collaborative's members (published versions: /plan-versions)."""
+    from interlocal.reports.models import PlanVersion
+
+    versions = PlanVersion.objects.defer("snapshot").only("id", "plan_id", "number")
+    qs = q.visible_action_plans(request.user).prefetch_related(Prefetch("versions", queryset=versions))
+    if collaborative:
+        qs = qs.filter(collaborative__slug=collaborative)
+    qs = changed_since(qs, updated_since).order_by("collaborative__name", "-start_year", "title", "pk")
+    return paginate(request, qs, _action_plan, page, page_size, ActionPlanOut)
+
+
+@router.get(
+    "/action-plans/{plan_id}", response={200: ActionPlanOut, **ERRORS}, summary="One action plan draft"
+)
+def action_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    """One action plan draft; 404 whether missing or not the caller's to read."""
+    return _action_plan(get_object_or_404(q.visible_action_plans(request.user), pk=plan_id))

@@ -158,7 +158,7 @@ def _measurements(w: W) -> tuple[tuple[Any, ...], ...]:
 
     def one(kpi: Any) -> Any:
         return kpi.measurements.first() or measurement_record(
-            acting_user=w.users["admin"],
+            acting_user=w.users["admin"],  # type: ignore[arg-type]
             kpi=kpi,
             measured_on=dt.date(2024, 1, 1),
             value=15,  # type: ignore[arg-type]
@@ -191,7 +191,7 @@ def _council_item(w: W) -> Any:
         records = parse_legistar_json([row], session.client)
         ingest_batch(
             government=session.government, client=session.client, batch=records.value.records,
-            acting_user=w.users["member"],
+            acting_user=w.users["member"],  # type: ignore[arg-type]
         )  # fmt: skip
     return session.items.get()
 
@@ -199,6 +199,16 @@ def _council_item(w: W) -> Any:
 def _items(w: W) -> tuple[tuple[Any, ...], ...]:
     """The published meeting's agenda item, then one of the unpublished session."""
     return ((w.meeting.items.get().pk,), (_council_item(w).pk,))
+
+
+def _plan_versions(w: W) -> tuple[tuple[Any, ...], ...]:
+    """Version 1 of ours's action plan, then of the pilot's."""
+    return tuple((p.versions.get(number=1).pk,) for p in (w.action_plan, w.hidden_action_plan))
+
+
+def _plan_update(w: W) -> tuple[tuple[Any, ...], ...]:
+    """The update on ours's version 1 (the pilot's has none)."""
+    return ((w.action_plan.versions.get(number=1).updates.get().pk,),)
 
 
 def _votes(w: W) -> tuple[tuple[Any, ...], ...]:
@@ -779,6 +789,61 @@ PAGES: dict[str, Url] = {
         post=      ("login  403    403    403    403    write  write",
                     "login  403    403    404    404    write  write"),
     ),
+    # The read API for every public record type (issue 13): each list shows only what the role may see (the
+    # hidden markers check every row); each detail is a 404 for a record the role may not see. Columns as on the
+    # portal's pages for the same records.
+    "GET /api/v1/governments":                         Url(get=API_ALL),
+    "GET /api/v1/governments/{slug}":                  Url(args=_government, get=(API_ALL, API_ADMIN_ONLY)),
+    "GET /api/v1/collaboratives":                      Url(get=API_ALL),
+    "GET /api/v1/collaboratives/{slug}":               Url(args=_collab, get=(API_ALL, API_OURS)),
+    "GET /api/v1/memberships":                         Url(get=API_ALL),
+    "GET /api/v1/memberships/{membership_id}":         Url(args=_memberships, get=(API_ALL, API_OURS)),
+    "GET /api/v1/initiatives/list":                    Url(get=API_ALL),
+    "GET /api/v1/terms":                               Url(get=API_ALL),
+    "GET /api/v1/terms/{term_id}":                     Url(args=lambda w: ((w.term.pk,),), get=API_ALL),
+    "GET /api/v1/plans":                               Url(get=API_ALL),
+    "GET /api/v1/plans/{plan_id}":                     Url(args=_pub("plan"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/agreements":                          Url(get=API_ALL),
+    "GET /api/v1/versions":                            Url(get=API_ALL),
+    "GET /api/v1/versions/{version_id}":               Url(args=_pub("version"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/parties":                             Url(get=API_ALL),
+    "GET /api/v1/parties/{party_id}":                  Url(args=_parties, get=(API_ALL, API_OURS)),
+    "GET /api/v1/adoptions":                           Url(get=API_ALL),
+    "GET /api/v1/adoptions/{adoption_id}":             Url(args=_pub("adoption"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/matters":                             Url(get=API_ALL),
+    "GET /api/v1/matters/{matter_id}":                 Url(args=_pub("matter"), get=(API_ALL, API_LS)),
+    "GET /api/v1/matter-actions":                      Url(get=API_ALL),
+    "GET /api/v1/matter-actions/{action_id}":          Url(args=_actions, get=(API_ALL, API_LS)),
+    "GET /api/v1/attachments":                         Url(get=API_ALL),
+    "GET /api/v1/attachments/{attachment_id}":         Url(args=_pub("attachment"), get=(API_ALL, API_LS)),
+    "GET /api/v1/kpis":                                Url(get=API_ALL),
+    "GET /api/v1/kpis/{kpi_id}":                       Url(args=_pub("kpi"), get=(API_ALL, API_OURS)),
+    "GET /api/v1/measurements":                        Url(get=API_ALL),
+    "GET /api/v1/measurements/{measurement_id}":       Url(args=_measurements, get=(API_ALL, API_OURS)),
+    # Cost sharing is for the collaborative's members, published or not (as its portal pages).
+    "GET /api/v1/scenarios":                           Url(get=API_ALL),
+    "GET /api/v1/scenarios/{scenario_id}":             Url(args=_pub("scenario"), get=(API_MEMBERS, API_MEMBERS)),
+    "GET /api/v1/savings":                             Url(get=API_ALL),
+    "GET /api/v1/savings/{entry_id}":                  Url(args=_pub("savings"), get=(API_MEMBERS, API_MEMBERS)),
+    "GET /api/v1/bodies":                              Url(get=API_ALL),
+    "GET /api/v1/bodies/{body_id}":                    Url(args=lambda w: ((w.meeting.body_id,),), get=API_ALL),
+    "GET /api/v1/officials":                           Url(get=API_ALL),
+    "GET /api/v1/officials/{official_id}":             Url(args=_pub("official"), get=(API_ALL, API_LS)),
+    "GET /api/v1/office-records":                      Url(get=API_ALL),
+    "GET /api/v1/office-records/{record_id}":          Url(args=_offices, get=(API_ALL, API_LS)),
+    "GET /api/v1/events":                              Url(get=API_ALL),
+    "GET /api/v1/events/{event_id}":                   Url(args=_pub("meeting"), get=(API_ALL, API_LS)),
+    "GET /api/v1/event-items":                         Url(get=API_ALL),
+    "GET /api/v1/event-items/{item_id}":               Url(args=_items, get=(API_ALL, API_LS)),
+    "GET /api/v1/votes":                               Url(get=API_ALL),
+    "GET /api/v1/votes/{vote_id}":                     Url(args=_votes, get=(API_ALL, API_LS)),
+    # Action plans (issue 12): published versions are public once their collaborative is; drafts are members'.
+    "GET /api/v1/plan-versions":                       Url(get=API_ALL),
+    "GET /api/v1/plan-versions/{version_id}":          Url(args=_plan_versions, get=(API_ALL, API_OURS)),
+    "GET /api/v1/plan-updates":                        Url(get=API_ALL),
+    "GET /api/v1/plan-updates/{update_id}":            Url(args=_plan_update, get=API_ALL),
+    "GET /api/v1/action-plans":                        Url(get=API_ALL),
+    "GET /api/v1/action-plans/{plan_id}":              Url(args=_pub("action_plan"), get=(API_MEMBERS, API_MEMBERS)),
     # Self-assessments (issue 11). A member's answers (evidence markers HIDDEN_ANSWER_*) are its own staff's and
     # the coordinators'; rounds and their k-guarded results are the collaborative's members'. Columns of rounds:
     # ours (closed, three members submitted) and the pilot's (open). Columns of members: Lee's Summit and Blue
@@ -978,54 +1043,6 @@ PAGES: dict[str, Url] = {
         get=       ("ok     ok     ok     ok     ok     ok     ok",
                     "404    ok     ok     404    404    ok     ok"),
     ),
-    # The read API for every public record type (issue 13): each list shows only what the role may see (the
-    # hidden markers check every row); each detail is a 404 for a record the role may not see. Columns as on the
-    # portal's pages for the same records.
-    "GET /api/v1/governments":                         Url(get=API_ALL),
-    "GET /api/v1/governments/{slug}":                  Url(args=_government, get=(API_ALL, API_ADMIN_ONLY)),
-    "GET /api/v1/collaboratives":                      Url(get=API_ALL),
-    "GET /api/v1/collaboratives/{slug}":               Url(args=_collab, get=(API_ALL, API_OURS)),
-    "GET /api/v1/memberships":                         Url(get=API_ALL),
-    "GET /api/v1/memberships/{membership_id}":         Url(args=_memberships, get=(API_ALL, API_OURS)),
-    "GET /api/v1/initiatives/list":                    Url(get=API_ALL),
-    "GET /api/v1/terms":                               Url(get=API_ALL),
-    "GET /api/v1/terms/{term_id}":                     Url(args=lambda w: ((w.term.pk,),), get=API_ALL),
-    "GET /api/v1/plans":                               Url(get=API_ALL),
-    "GET /api/v1/plans/{plan_id}":                     Url(args=_pub("plan"), get=(API_ALL, API_OURS)),
-    "GET /api/v1/agreements":                          Url(get=API_ALL),
-    "GET /api/v1/versions":                            Url(get=API_ALL),
-    "GET /api/v1/versions/{version_id}":               Url(args=_pub("version"), get=(API_ALL, API_OURS)),
-    "GET /api/v1/parties":                             Url(get=API_ALL),
-    "GET /api/v1/parties/{party_id}":                  Url(args=_parties, get=(API_ALL, API_OURS)),
-    "GET /api/v1/adoptions":                           Url(get=API_ALL),
-    "GET /api/v1/adoptions/{adoption_id}":             Url(args=_pub("adoption"), get=(API_ALL, API_OURS)),
-    "GET /api/v1/matters":                             Url(get=API_ALL),
-    "GET /api/v1/matters/{matter_id}":                 Url(args=_pub("matter"), get=(API_ALL, API_LS)),
-    "GET /api/v1/matter-actions":                      Url(get=API_ALL),
-    "GET /api/v1/matter-actions/{action_id}":          Url(args=_actions, get=(API_ALL, API_LS)),
-    "GET /api/v1/attachments":                         Url(get=API_ALL),
-    "GET /api/v1/attachments/{attachment_id}":         Url(args=_pub("attachment"), get=(API_ALL, API_LS)),
-    "GET /api/v1/kpis":                                Url(get=API_ALL),
-    "GET /api/v1/kpis/{kpi_id}":                       Url(args=_pub("kpi"), get=(API_ALL, API_OURS)),
-    "GET /api/v1/measurements":                        Url(get=API_ALL),
-    "GET /api/v1/measurements/{measurement_id}":       Url(args=_measurements, get=(API_ALL, API_OURS)),
-    # Cost sharing is for the collaborative's members, published or not (as its portal pages).
-    "GET /api/v1/scenarios":                           Url(get=API_ALL),
-    "GET /api/v1/scenarios/{scenario_id}":             Url(args=_pub("scenario"), get=(API_MEMBERS, API_MEMBERS)),
-    "GET /api/v1/savings":                             Url(get=API_ALL),
-    "GET /api/v1/savings/{entry_id}":                  Url(args=_pub("savings"), get=(API_MEMBERS, API_MEMBERS)),
-    "GET /api/v1/bodies":                              Url(get=API_ALL),
-    "GET /api/v1/bodies/{body_id}":                    Url(args=lambda w: ((w.meeting.body_id,),), get=API_ALL),
-    "GET /api/v1/officials":                           Url(get=API_ALL),
-    "GET /api/v1/officials/{official_id}":             Url(args=_pub("official"), get=(API_ALL, API_LS)),
-    "GET /api/v1/office-records":                      Url(get=API_ALL),
-    "GET /api/v1/office-records/{record_id}":          Url(args=_offices, get=(API_ALL, API_LS)),
-    "GET /api/v1/events":                              Url(get=API_ALL),
-    "GET /api/v1/events/{event_id}":                   Url(args=_pub("meeting"), get=(API_ALL, API_LS)),
-    "GET /api/v1/event-items":                         Url(get=API_ALL),
-    "GET /api/v1/event-items/{item_id}":               Url(args=_items, get=(API_ALL, API_LS)),
-    "GET /api/v1/votes":                               Url(get=API_ALL),
-    "GET /api/v1/votes/{vote_id}":                     Url(args=_votes, get=(API_ALL, API_LS)),
     # Writes for programs (issue 13): the portal's actions, so the portal's outcomes, with 401 for "login" (no
     # token and no session) and JSON bodies; 201 counts as a write.
     "api_not_found": Url(
