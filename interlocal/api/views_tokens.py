@@ -33,7 +33,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             form = TokenForm()
-    tokens = ApiToken.objects.filter(owner=request.user)
+    tokens = ApiToken.objects.filter(owner=signed_in(request))
     response = render(request, "api/tokens.html", {"form": form, "tokens": tokens, "secret": secret})
     if secret:
         response["Cache-Control"] = "no-store"  # the secret must not linger in a cache or the back button
@@ -44,7 +44,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of the person's own tokens; another's is a 404."""
-    token = get_object_or_404(ApiToken.objects.filter(owner=request.user), pk=pk)
+    token = get_object_or_404(ApiToken.objects.filter(owner=signed_in(request)), pk=pk)
     try:
         api_token_revoke(acting_user=signed_in(request), token=token)
         messages.success(request, f"{token.name} was revoked; programs using it are refused from now on.")

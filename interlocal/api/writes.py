@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,6 +26,7 @@ from interlocal.audit.actions import _plain
 from interlocal.conflicts import EditConflict
 from interlocal.costshare.actions import savings_entry_create
 from interlocal.costshare.choices import Recurrence
+from interlocal.governments.models import Person
 from interlocal.governments.queries import get_government_for_user
 from interlocal.initiatives.actions import initiative_create, initiative_report_progress, initiative_update
 from interlocal.initiatives.models import Initiative
@@ -106,16 +107,16 @@ def _errors_of(error: DjangoValidationError) -> dict[str, list[str]]:
 def install_error_handlers(target: NinjaAPI) -> None:
     """Answer the actions' refusals as JSON with the documented status codes."""
 
-    def refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def refused(request: HttpRequest, exc: Any) -> HttpResponse:
         return target.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
 
-    def invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, DjangoValidationError)
         errors = _errors_of(exc)
         detail = "; ".join(m for messages in errors.values() for m in messages)
         return target.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
-    def conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def conflict(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, EditConflict)
         current = exc.current
         body = {
@@ -136,6 +137,11 @@ def install_error_handlers(target: NinjaAPI) -> None:
 
 
 install_error_handlers(api)
+
+
+def _actor(request: HttpRequest) -> Person:
+    """The person a write acts as: WRITE_AUTH let only a token's owner or a signed-in session through."""
+    return cast(Person, request.user)
 
 
 def _responses(ok: int, schema: Any, *errors: int) -> dict[int, Any]:
@@ -212,7 +218,7 @@ def measurement_create(
     over- or underperformance triggers the plan's response."""
     with transaction.atomic():
         kpi = get_kpi_for_user(request.user, kpi_id)
-        m = measurement_record(acting_user=request.user, kpi=kpi, **payload.dict())  # type: ignore[arg-type]
+        m = measurement_record(acting_user=_actor(request), kpi=kpi, **payload.dict())
         kpi.refresh_from_db(fields=["status", "lock_version"])
     out = {
         "id": m.pk,
@@ -262,7 +268,9 @@ def progress_note_create(
     as the portal's progress form): the collaborative's coordinators and the lead government's editors may."""
     with transaction.atomic():
         initiative = get_initiative_for_user(request.user, initiative_id)
-        note = initiative_report_progress(acting_user=request.user, initiative=initiative, text=payload.text)  # type: ignore[arg-type]
+        note = initiative_report_progress(
+            acting_user=_actor(request), initiative=initiative, text=payload.text
+        )
     return Status(201, {"id": note.pk, "initiative": initiative.pk, "at": note.at, "text": note.text})
 
 
@@ -473,7 +481,7 @@ def initiative_create_endpoint(request: HttpRequest, payload: InitiativeCreateIn
         data = payload.dict()
         data.pop("collaborative")
         args = _initiative_arguments(collaborative, data, None)
-        initiative = initiative_create(acting_user=request.user, collaborative=collaborative, **args)  # type: ignore[arg-type]
+        initiative = initiative_create(acting_user=_actor(request), collaborative=collaborative, **args)
     return Status(201, _initiative_out(initiative))
 
 
@@ -503,7 +511,9 @@ def initiative_update_endpoint(
         if "title" in data and not data["title"].strip():
             raise DjangoValidationError({"title": "An initiative needs a title."})
         args = _initiative_arguments(initiative.collaborative, data, initiative)
-        initiative_update(acting_user=request.user, initiative=initiative, expected_version=expected, **args)  # type: ignore[arg-type]
+        initiative_update(
+            acting_user=_actor(request), initiative=initiative, expected_version=expected, **args
+        )
         initiative.refresh_from_db()
     return _initiative_out(initiative)
 
@@ -580,8 +590,8 @@ def savings_create(
         data = payload.dict()
         data.pop("government")
         entry = savings_entry_create(
-            acting_user=request.user, initiative=initiative, government=government, **data
-        )  # type: ignore[arg-type]
+            acting_user=_actor(request), initiative=initiative, government=government, **data
+        )
     return Status(
         201,
         {
@@ -637,7 +647,7 @@ def adoption_proposal_confirm_endpoint(
     with transaction.atomic():
         proposal = get_adoption_proposal_for_user(request.user, proposal_id)
         adoption = adoption_proposal_confirm(
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=_actor(request),
             proposal=proposal,
             expected_version=payload.lock_version,
         )
