@@ -14,6 +14,9 @@ from interlocal.api.api import api
 # API's first version; the others come from branch apiread). Like KNOWN_HOLES in the permission matrix, but not
 # required to keep failing, so that documenting one on another branch breaks nothing: empty it as they are fixed.
 NOT_YET_DOCUMENTED = {
+    "GET /api/v1/action-plans/{plan_id}",
+    "GET /api/v1/plan-updates/{update_id}",
+    "GET /api/v1/plan-versions/{version_id}",
     "GET /api/v1/initiatives",
     "GET /api/v1/initiatives/{initiative_id}",
     "GET /api/v1/agreements/{agreement_id}",
