@@ -321,6 +321,19 @@ may_change_initiative = coordinates | (is_member_editor & belongs_to & leads)
 _editor_of_own = is_editor & own_government
 _member_reader = belongs_to | coordinates
 
+
+@rules.predicate
+def is_signed_in(user: Any) -> bool:
+    """Any active, signed-in person."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def owns_token(user: Any, token: Any) -> bool:
+    """The API token is the user's own."""
+    return token is not None and getattr(user, "pk", None) is not None and token.owner_id == user.pk
+
+
 PERMISSIONS: dict[str, Any] = {
     # governments
     "governments.view_government": is_published | own_government | is_fellow_government,
@@ -423,6 +436,9 @@ PERMISSIONS: dict[str, Any] = {
     "reports.publish_actionplan": coordinates,
     "reports.view_planversion": is_published | belongs_to | coordinates,
     "reports.add_planupdate": coordinates,
+    # API tokens (issue 13): every signed-in person makes their own; a token acts with its owner's permissions.
+    "api.add_apitoken": is_signed_in,
+    "api.change_apitoken": is_signed_in & owns_token,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Schema
 
 from interlocal.agreements.queries import get_agreement_for_user, party_statuses
+from interlocal.api.auth import READ_AUTH
 from interlocal.api.common import ERRORS, ReadAPI, install_errors
 from interlocal.api.docs import LocalSwagger
 from interlocal.api.records import router as records
@@ -19,7 +20,8 @@ from interlocal.initiatives.queries import (
 )
 from interlocal.vocab import PartnerRole
 
-api = ReadAPI(title="Interlocal API", version="1", urls_namespace="api", docs=LocalSwagger())
+# Reads allow anonymous callers; a bearer token (interlocal/api/auth.py) acts as its owner on every operation.
+api = ReadAPI(title="Interlocal API", version="1", urls_namespace="api", docs=LocalSwagger(), auth=READ_AUTH)
 install_errors(api)
 
 
@@ -184,3 +186,8 @@ def agreement(request: HttpRequest, agreement_id: int) -> dict:
 
 # Every other record type: list and detail endpoints (interlocal/api/records.py).
 api.add_router("", records)
+
+# Writes for programs (issue 13), on the same API: imported last, they register their operations on `api`.
+from interlocal.api import openapi, writes  # noqa: E402, F401
+
+openapi.install(api)

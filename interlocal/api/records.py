@@ -23,7 +23,7 @@ from ninja import Query, Router, Schema
 from interlocal.agreements.models import Adoption, MatterAttachment
 from interlocal.agreements.queries import get_matter_for_user, visible_agreements, visible_matters
 from interlocal.api import queries as q
-from interlocal.api.common import ERRORS, MAX_PAGE_SIZE, F, changed_since, page_of, paginate
+from interlocal.api.common import ERRORS, MAX_PAGE_SIZE, F, Since, changed_since, page_of, paginate
 from interlocal.collaboratives.queries import visible_collaboratives
 from interlocal.costshare.queries import get_scenario_for_user
 from interlocal.governments.queries import visible_governments
@@ -152,7 +152,7 @@ def governments(
     ),
     geoid: str = Query("", description="An exact Census GEOID.", examples=["2941348"]),
     collaborative: str = COLLABORATIVE,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -214,7 +214,7 @@ def _collaborative(c: Any) -> dict[str, Any]:
 def collaboratives(
     request: HttpRequest,
     government: str = Query("", description="Only those this government facilitates or belongs to (slug)."),
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -275,7 +275,7 @@ def memberships(
     status: str = Query("", description="proposed, accepted or declined.", examples=["accepted"]),
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -379,7 +379,7 @@ def initiative_list(
     type: str = Query("", description="project, partnership or policy.", examples=["project"]),
     cost: str = Query("", description="A cost band.", examples=["medium"]),
     timeline: str = Query("", description="A timeline band.", examples=["short"]),
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -453,7 +453,7 @@ def _plan(p: Any) -> dict[str, Any]:
 def plans(
     request: HttpRequest,
     collaborative: str = COLLABORATIVE,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -504,7 +504,7 @@ def agreements(
     collaborative: str = COLLABORATIVE,
     government: str = Query("", description="Only those this government is a party to (slug)."),
     kind: str = Query("", description="A kind of agreement.", examples=["iga"]),
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -587,7 +587,7 @@ def versions(
     in_force: bool | None = Query(None, description="Only versions in force (true) or not (false)."),
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -723,7 +723,7 @@ def adoptions(
     government: str = GOVERNMENT,
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -881,7 +881,7 @@ def matters(
     type_name: str = Query("", description="A type name, exactly.", examples=["Resolution"]),
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -924,7 +924,7 @@ def matter_actions(
     government: str = GOVERNMENT,
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -952,7 +952,7 @@ def attachments(
     request: HttpRequest,
     matter: int | None = Query(None, description="A matter's id.", examples=[812]),
     government: str = GOVERNMENT,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1045,7 +1045,7 @@ def kpis(
     initiative: int | None = Query(None, description="An initiative's id.", examples=[101]),
     collaborative: str = COLLABORATIVE,
     status: str = Query("", description="active or retired.", examples=["active"]),
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1079,7 +1079,7 @@ def measurements(
     collaborative: str = COLLABORATIVE,
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1189,7 +1189,7 @@ def scenarios(
     collaborative: str = COLLABORATIVE,
     status: str = Query("", description="draft, computed or adopted.", examples=["adopted"]),
     fiscal_year: int | None = Query(None, description="A fiscal year.", examples=[2026]),
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1255,7 +1255,7 @@ def savings(
     initiative: int | None = Query(None, description="An initiative's id.", examples=[101]),
     fiscal_year: int | None = Query(None, description="A fiscal year.", examples=[2025]),
     certified: bool | None = Query(None, description="Only certified (true) or uncertified (false) entries."),
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1318,7 +1318,7 @@ def _body(b: Any) -> dict[str, Any]:
 def bodies(
     request: HttpRequest,
     government: str = GOVERNMENT,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1405,7 +1405,7 @@ def officials(
     request: HttpRequest,
     government: str = GOVERNMENT,
     q_: str = Query("", alias="q", description="Words in the name.", examples=["lopez"]),
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1441,7 +1441,7 @@ def office_records(
     government: str = GOVERNMENT,
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1579,7 +1579,7 @@ def events(
     body: int | None = Query(None, description="A body's id.", examples=[8]),
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1611,7 +1611,7 @@ def event_items(
     event: int | None = Query(None, description="A meeting's id.", examples=[60]),
     matter: int | None = Query(None, description="A matter's id.", examples=[812]),
     government: str = GOVERNMENT,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1643,7 +1643,7 @@ def votes(
     event_item: int | None = Query(None, description="An agenda item's id.", examples=[700]),
     official: int | None = Query(None, description="An official's id.", examples=[21]),
     government: str = GOVERNMENT,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
@@ -1819,7 +1819,7 @@ def plan_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
 def action_plans(
     request: HttpRequest,
     collaborative: str = COLLABORATIVE,
-    updated_since: dt.datetime | None = SINCE,
+    updated_since: Since | None = SINCE,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> HttpResponse:

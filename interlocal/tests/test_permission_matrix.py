@@ -21,6 +21,7 @@ role must not see (interlocal.testkit.HIDDEN_*), so a list, feed, filter or pick
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -1075,6 +1076,71 @@ PAGES: dict[str, Url] = {
         post=      ("login  write  write  write  write  write  write",
                     "login  write  write  404    404    write  write"),
     ),
+    # Writes for programs (issue 13): the portal's actions, so the portal's outcomes, with 401 for "login" (no
+    # token and no session) and JSON bodies; 201 counts as a write.
+    "api_not_found": Url(
+        args=lambda w: (("v1/initiatives/-1",),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "404    404    404    404    404    404    404",
+        post=       "404    404    404    404    404    404    404",
+    ),
+    "api_tokens:list": Url(
+        payload=lambda w: {"name": "Matrix token"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  ok     ok     ok     ok     ok     ok",
+        post=       "login  write  write  write  write  write  write",
+    ),
+    # Nobody's token has this id: revoking another's token is the same 404 as a missing one.
+    "api_tokens:revoke": Url(
+        args=lambda w: ((999999,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  405    405    405    405    405    405",
+        post=       "login  404    404    404    404    404    404",
+    ),
+    "POST /api/v1/kpis/{kpi_id}/measurements": Url(
+        args=_pub("kpi"),
+        payload=lambda w: {"measured_on": "2024-01-01", "value": "15"},
+        #            public viewer member outsdr o-crd  coord  admin
+        post=      ("401    403    write  403    403    write  write",
+                    "401    403    403    404    404    write  write"),
+    ),
+    "POST /api/v1/initiatives/{initiative_id}/progress-notes": Url(
+        args=_pub("initiative"),
+        payload=lambda w: {"text": "Matrix progress"},
+        #            public viewer member outsdr o-crd  coord  admin
+        post=      ("401    403    write  403    403    write  write",
+                    "401    403    403    404    404    write  write"),
+    ),
+    "POST /api/v1/initiatives": Url(
+        payload=lambda w: {"collaborative": w.ours.slug, "title": "Matrix initiative"},
+        #            public viewer member outsdr o-crd  coord  admin
+        post=       "401    403    write  404    404    write  write",
+    ),
+    "PATCH /api/v1/initiatives/{initiative_id}": Url(
+        args=_pub("initiative"),
+        payload=lambda w: tuple(
+            {"lock_version": i.lock_version, "description": "Edited by the matrix"}
+            for i in (w.initiative, w.hidden_initiative)
+        ),
+        #            public viewer member outsdr o-crd  coord  admin
+        post=      ("401    403    write  403    403    write  write",
+                    "401    403    403    404    404    write  write"),
+    ),
+    "POST /api/v1/initiatives/{initiative_id}/savings": Url(
+        args=_pub("initiative"),
+        payload=lambda w: {"government": w.lees_summit.slug, "fiscal_year": 2026, "recurrence": "recurring",
+                           "baseline_cost": "100", "projected_saving": "10"},
+        #            public viewer member outsdr o-crd  coord  admin
+        post=      ("401    403    write  403    403    write  write",
+                    "401    403    write  404    404    write  write"),
+    ),
+    "POST /api/v1/adoption-proposals/{proposal_id}/confirm": Url(
+        args=lambda w: ((w.found.pk,), (w.hidden_found.pk,)),
+        payload=lambda w: tuple({"lock_version": p.lock_version} for p in (w.found, w.hidden_found)),
+        #            public viewer member outsdr o-crd  coord  admin
+        post=      ("401    404    write  404    404    write  write",
+                    "401    404    write  404    404    write  write"),
+    ),
 }
 
 
@@ -1431,7 +1497,7 @@ def outcome(response: HttpResponseBase) -> str:
         if where in LOGIN_PATHS:
             return "login"
         return "index" if where == "/admin/" else "moved"
-    return "ok" if response.status_code == 200 else str(response.status_code)
+    return "ok" if response.status_code in (200, 201) else str(response.status_code)
 
 
 def _body(response: HttpResponseBase) -> str:
@@ -1447,7 +1513,7 @@ def _columns(spec: Spec) -> list[list[str]]:
 
 
 def _path(key: str, args: tuple[Any, ...]) -> str:
-    if key.startswith(("GET ", "POST ")):
+    if key.startswith(("GET ", "POST ", "PATCH ")):
         route = key.split(" ", 1)[1]
         for value in args:
             route = re.sub(r"\{\w+\}", str(value), route, count=1)
@@ -1484,7 +1550,9 @@ def run_row(key: str, row: Url, world: W, clients: dict[str, Client]) -> list[Ch
     payload = row.payload(world) if row.payload else {}
     payloads = payload if isinstance(payload, tuple) else tuple(payload for _ in arg_sets)
     checks = []
-    for method, spec in (("GET", row.get), ("POST", row.post)):
+    # An API write ("POST /api/..." or "PATCH /api/...") is checked by its own method, with a JSON body.
+    write = key.split(" ", 1)[0] if key.startswith(("POST /", "PATCH /")) else "POST"
+    for method, spec in (("GET", row.get), (write, row.post)):
         if spec is None:
             continue
         columns = _columns(spec)
@@ -1522,7 +1590,10 @@ def _request(
     # Each POST is undone, so every check sees the same world.
     with transaction.atomic():
         before = guard() if guard else AuditEvent.objects.count()
-        response = client.post(url, payload)
+        if url.startswith("/api/"):
+            response = client.generic(method, url, json.dumps(payload), content_type="application/json")
+        else:
+            response = client.post(url, payload)
         wrote = (guard() if guard else AuditEvent.objects.count()) != before
         transaction.set_rollback(True)
     actual = outcome(response)

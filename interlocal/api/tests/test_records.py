@@ -170,7 +170,7 @@ def test_it_runs_a_fixed_number_of_queries_per_list_whatever_its_length(matrix: 
 
 def test_it_documents_every_field_and_error_with_an_example(db: None) -> None:
     schema = api.get_openapi_schema()
-    operations = [(path, op) for path, ops in schema["paths"].items() for op in ops.values()]
+    operations = [(path, op) for path, ops in schema["paths"].items() for m, op in ops.items() if m == "get"]
     assert len(operations) >= 53
     for path, op in operations:
         assert {"200", "304", "400", "404"} <= {str(code) for code in op["responses"]}, path
