@@ -4,6 +4,7 @@ from django.urls import path
 from interlocal.portal import (
     views,
     views_agreements,
+    views_downloads,
     views_gates,
     views_index,
     views_initiative,
@@ -81,4 +82,6 @@ urlpatterns = [
         name="adoption_proposal_decide",
     ),
     path("agreements/parties/<int:pk>/expect/", views_agreements.party_expect, name="party_expect"),
+    # Bulk downloads (issue 13): a collaborative's full data package.
+    path("collaboratives/<slug:slug>/data-package.zip", views_downloads.data_package, name="data_package"),
 ]

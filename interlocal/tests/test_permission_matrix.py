@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -696,6 +696,13 @@ PAGES: dict[str, Url] = {
         post=      ("login  403    403    403    403    write  write",
                     "login  403    403    404    404    write  write"),
     ),
+    # Bulk downloads (issue 13): a collaborative's data package, for whoever may read the collaborative.
+    "portal:data_package": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
 }
 
 
@@ -913,6 +920,24 @@ ADMIN_MODELS: dict[str, AdminModel] = {
 # Where the code breaks rules.md: (row, role, method) checks expected to fail until the code is fixed. A listed
 # check that passes fails the suite too, so the list never goes stale. Empty: the code follows the rules.
 KNOWN_HOLES: set[tuple[str, str, str]] = set()
+
+
+def _download_rows() -> dict[str, Url]:
+    """Each list page's ?format=csv and ?format=json: the page's own row, so exactly the page's outcomes; every
+    download body is searched for hidden markers like a page."""
+    from interlocal.portal.downloads import FORMATS, REGISTRY
+
+    rows = {}
+    for name in sorted(REGISTRY):
+        page = PAGES[name]
+        for fmt in FORMATS:
+            query = f"{page.query}{'&' if page.query else '?'}format={fmt}"
+            rows[f"{name} ?format={fmt}"] = replace(page, query=query)
+    return rows
+
+
+# Downloads of list pages (issue 13): "NAME ?format=FMT" rows, run by their own test below.
+DOWNLOADS: dict[str, Url] = _download_rows()
 
 
 def _admin_rows() -> dict[str, Url]:
@@ -1213,6 +1238,19 @@ def test_it_gives_each_role_what_the_rules_say(
     STATS["checks"] += len(checks)
     STATS["holes"] += sum(1 for c in checks if (key, c.role, c.method) in KNOWN_HOLES and not c.passed)
     problems = verdict(key, checks)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("key", sorted(DOWNLOADS))
+def test_it_gives_each_role_the_downloads_of_the_pages_it_may_read(
+    key: str, matrix: tuple[W, dict[str, Client]], db: None
+) -> None:
+    world, clients = matrix
+    name = key.split(" ", 1)[0]
+    checks = run_row(name, DOWNLOADS[key], world, clients)
+    STATS["rows"] += 1
+    STATS["checks"] += len(checks)
+    problems = verdict(name, checks)
     assert not problems, "\n".join(problems)
 
 
