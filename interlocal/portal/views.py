@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -100,7 +101,7 @@ INITIATIVE_FIELDS = [
 
 
 @list_download("portal:initiatives", "Initiatives")
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def initiative_list(request: HttpRequest) -> HttpResponseBase:
     """Initiatives with filters and search; htmx asks for just the results."""
     topics, partners = topic_choices(), partner_choices(request.user)
     # Only the collaborative asked for is looked up: the plain list runs no query for this menu.

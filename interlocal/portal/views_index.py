@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -14,7 +15,7 @@ from interlocal.collaboratives.models import Membership
 from interlocal.collaboratives.queries import visible_collaboratives
 from interlocal.governments.queries import visible_governments
 from interlocal.initiatives.queries import visible_initiatives
-from interlocal.portal.downloads import list_download
+from interlocal.portal.downloads import applied, list_download
 from interlocal.portal.queries import search_for_user
 from interlocal.portal.tables import Column, download_for, sorted_table
 
@@ -25,7 +26,7 @@ def _count(qs: object) -> Coalesce:
 
 
 @list_download("portal:collaboratives", "Collaboratives")
-def collaborative_list(request: HttpRequest) -> HttpResponse:
+def collaborative_list(request: HttpRequest) -> HttpResponseBase:
     """Every collaborative the user may see, sortable."""
     members = (
         Membership.objects.filter(access.current_memberships(), collaborative=OuterRef("pk"))
@@ -61,7 +62,7 @@ def collaborative_list(request: HttpRequest) -> HttpResponse:
 
 
 @list_download("portal:governments", "Governments")
-def government_list(request: HttpRequest) -> HttpResponse:
+def government_list(request: HttpRequest) -> HttpResponseBase:
     """Every government the user may see, sortable."""
     columns = [
         Column("name", "Name", ("name",), lambda g: g.name),
@@ -79,7 +80,7 @@ def government_list(request: HttpRequest) -> HttpResponse:
 
 
 @list_download("portal:agreements", "Agreements")
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: HttpRequest) -> HttpResponseBase:
     """Every agreement the user may see, sortable."""
     qs = visible_agreements(request.user).annotate(
         version_count=Count("versions", distinct=True),
@@ -94,16 +95,19 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         Column("versions", "Versions", ("version_count",), lambda a: a.version_count),
         Column("in_force", "Latest in force", ("latest_in_force",), lambda a: a.latest_in_force),
     ]
-    qs = qs.select_related("collaborative")
+    # ?collaborative=SLUG: one collaborative's agreements (the collaborative page links here).
+    filters = applied(request, ["collaborative"])
+    if "collaborative" in filters:
+        qs = qs.filter(collaborative__slug=filters["collaborative"])
     url = lambda a: reverse("portal:agreement", args=[a.pk])  # noqa: E731
-    if download := download_for(request, "agreements", qs, columns, "title", url=url):
+    if download := download_for(request, "agreements", qs, columns, "title", url=url, filters=filters):
         return download
     table = sorted_table(request, qs, columns, "title")
-    return render(request, "portal/agreement_list.html", {"table": table})
+    return render(request, "portal/agreement_list.html", {"table": table, "filters": filters})
 
 
 @list_download("portal:matters", "Legislative matters")
-def matter_list(request: HttpRequest) -> HttpResponse:
+def matter_list(request: HttpRequest) -> HttpResponseBase:
     """Every legislative matter the user may see, newest first, sortable."""
     columns = [
         Column("file", "File #", ("file_number",), lambda m: m.file_number),
@@ -114,12 +118,16 @@ def matter_list(request: HttpRequest) -> HttpResponse:
         Column("introduced", "Introduced", ("intro_date",), lambda m: m.intro_date),
         Column("passed", "Passed", ("passed_date",), lambda m: m.passed_date),
     ]
-    qs = visible_matters(request.user).select_related("government")
+    qs = visible_matters(request.user)
+    # ?government=SLUG: one government's legislation.
+    filters = applied(request, ["government"])
+    if "government" in filters:
+        qs = qs.filter(government__slug=filters["government"])
     url = lambda m: reverse("portal:matter", args=[m.pk])  # noqa: E731
-    if download := download_for(request, "legislation", qs, columns, "-introduced", url=url):
+    if download := download_for(request, "legislation", qs, columns, "-introduced", url=url, filters=filters):
         return download
     table = sorted_table(request, qs, columns, "-introduced")
-    return render(request, "portal/matter_list.html", {"table": table})
+    return render(request, "portal/matter_list.html", {"table": table, "filters": filters})
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -25,7 +26,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @list_download("portal:meetings", "A government's meetings")
-def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     """A government's meetings the user may see, newest first, sortable."""
     government = get_government_for_user(request.user, slug)
     columns = [
