@@ -347,10 +347,13 @@ def write_package(user: Any, collaborative: Collaborative, out: IO[bytes]) -> li
     """Write the zip to out; returns the file names written."""
     found = resources(user, collaborative)
     names = []
+    stamp = timezone.localtime().timetuple()[:6]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for r in found:
+            entry = zipfile.ZipInfo(f"{r.name}.csv", date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
             with (
-                zf.open(f"{r.name}.csv", "w") as raw,
+                zf.open(entry, "w") as raw,
                 io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
             ):
                 writer = SafeCsvWriter(text)
