@@ -169,6 +169,9 @@ HIDDEN_OURS = "HIDDEN-OURS"  # unpublished records of the collaboratives MARC fa
 HIDDEN_THEIRS = "HIDDEN-THEIRS"  # unpublished records of St. Louis County's collaborative
 HIDDEN_LS = "HIDDEN-LS"  # Lee's Summit's own unpublished legislation
 HIDDEN_GOV = "HIDDEN-GOV"  # an unpublished government that belongs to nothing yet
+# A member's self-assessment answers: its own staff's and its collaborative's coordinators' only (issue 11).
+HIDDEN_ANSWER_LS = "HIDDEN-ANSWER-LS"  # Lee's Summit's evidence notes and file
+HIDDEN_ANSWER_BS = "HIDDEN-ANSWER-BS"  # Blue Springs's evidence notes and file
 # Where the permission matrix leaves its counts for the session summary (conftest.py prints them).
 MATRIX_SUMMARY = pytest.StashKey[list[str]]()
 
@@ -223,6 +226,15 @@ class MatrixWorld:
     # dispatch agreement of ours by title, and its unpublished one linked by the coordinator to a pilot agreement.
     found: AdoptionProposal
     hidden_found: AdoptionProposal
+    # Self-assessments (issue 11), see _matrix_assessments: ours closed with MARC, Lee's Summit and Blue Springs
+    # submitted; the pilot's open, MARC submitted and Lee's Summit drafting.
+    assessment: Any = None  # ours's round, closed
+    hidden_assessment: Any = None  # the pilot's round, open, titled with HIDDEN_OURS
+    round_ls: Any = None  # Lee's Summit in ours's round; its evidence carries HIDDEN_ANSWER_LS
+    round_bs: Any = None  # Blue Springs in ours's round; its evidence carries HIDDEN_ANSWER_BS
+    hidden_round_ls: Any = None  # Lee's Summit in the pilot's round, a draft
+    hidden_round_marc: Any = None  # MARC in the pilot's round, submitted
+    assessment_items: Any = None  # the small framework's item codes -> pk
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -436,6 +448,7 @@ def build_matrix_world() -> MatrixWorld:
         meeting=council.meeting, hidden_meeting=council.session, official=council.official,
         hidden_official=council.other,
         found=found, hidden_found=hidden_found,
+        **_matrix_assessments(admin, coordinator, users, ours, pilot, marc, ls, bs),
     )  # fmt: skip
 
 
@@ -486,3 +499,69 @@ def _matrix_proposals(
         AdoptionProposal.objects.get(version=version, matter=matter),
         AdoptionProposal.objects.get(version=hidden_version, matter=hidden_matter),
     )
+
+
+def _matrix_assessments(
+    admin: Person,
+    coordinator: Person,
+    users: dict[str, Any],
+    ours: Collaborative,
+    pilot: Collaborative,
+    marc: Government,
+    ls: Government,
+    bs: Government,
+) -> dict[str, Any]:
+    """Self-assessment rounds for the matrix: a closed one in ours with private evidence, an open one in the pilot."""
+    from interlocal.assessments import actions as assessments
+    from interlocal.assessments.actions import LevelSpec, NodeSpec
+    from interlocal.vocab import FrameworkKind, NodeKind
+
+    scale = assessments.scale_ensure(
+        acting_user=admin, key="matrix-ncsr", name="Maturity",
+        levels=[LevelSpec(v, f"Level {v}") for v in range(1, 8)], target_value=5,
+    )  # fmt: skip
+    nodes = [
+        NodeSpec("GV", "Govern", NodeKind.FUNCTION),
+        NodeSpec("GV.OC", "Context", NodeKind.CATEGORY, "GV"),
+    ]
+    nodes += [NodeSpec(f"GV.OC-0{i}", f"Mission {i}", NodeKind.ITEM, "GV.OC") for i in (1, 2, 3)]
+    framework = assessments.framework_load(
+        acting_user=admin, key="matrix-csf", version="1", title="Matrix framework", kind=FrameworkKind.CYBER,
+        scale=scale, nodes=nodes,
+    ).framework  # fmt: skip
+    items = {n.code: n for n in framework.nodes.filter(kind=NodeKind.ITEM)}
+
+    def open_round(collaborative: Collaborative, title: str) -> Any:
+        return assessments.round_open(
+            acting_user=coordinator, collaborative=collaborative, framework=framework, title=title, year=2025,
+            deadline=dt.date(2099, 12, 31), members=[marc, ls, bs],
+        )  # fmt: skip
+
+    def answer(rnd: Any, gov: Government, by: Any, marker: str, submit: bool = True) -> Any:
+        member = rnd.members.get(government=gov)
+        for code, item in items.items():
+            assessments.answer_save(
+                acting_user=by, round_member=member, item=item, level=2 if code != "GV.OC-03" else 6,
+                evidence=f"Evidence {marker} {code}",
+                attachment=(f"{marker}.txt", marker.encode()) if code == "GV.OC-01" else None,
+            )  # fmt: skip
+        member.refresh_from_db()
+        if submit:
+            assessments.round_member_submit(acting_user=by, round_member=member)
+        member.refresh_from_db()
+        return member
+
+    clerk = users["member"]
+    rnd = open_round(ours, "NCSR 2025")
+    answer(rnd, marc, coordinator, "MARC-EVIDENCE")
+    round_ls = answer(rnd, ls, clerk, HIDDEN_ANSWER_LS)
+    round_bs = answer(rnd, bs, admin, HIDDEN_ANSWER_BS)
+    rnd = assessments.round_close(acting_user=coordinator, round=rnd)
+    hidden = open_round(pilot, f"Pilot review {HIDDEN_OURS}")
+    hidden_marc = answer(hidden, marc, coordinator, "MARC-EVIDENCE")
+    hidden_ls = answer(hidden, ls, clerk, HIDDEN_ANSWER_LS, submit=False)
+    return {
+        "assessment": rnd, "hidden_assessment": hidden, "round_ls": round_ls, "round_bs": round_bs,
+        "hidden_round_ls": hidden_ls, "hidden_round_marc": hidden_marc,
+        "assessment_items": {code: item.pk for code, item in items.items()},
+    }  # fmt: skip

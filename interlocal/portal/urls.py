@@ -4,6 +4,7 @@ from django.urls import path
 from interlocal.portal import (
     views,
     views_agreements,
+    views_assessments,
     views_downloads,
     views_gates,
     views_index,
@@ -73,6 +74,39 @@ urlpatterns = [
     path("meetings/<int:pk>/", views_legislation.meeting_detail, name="meeting"),
     path("governments/<slug:slug>/meetings/", views_legislation.meeting_list, name="meetings"),
     path("officials/<int:pk>/", views_legislation.official_detail, name="official"),
+    # Self-assessments (issue 11).
+    path("collaboratives/<slug:slug>/assessments/", views_assessments.round_list, name="assessment_rounds"),
+    path(
+        "collaboratives/<slug:slug>/assessments/new/",
+        views_assessments.round_new,
+        name="assessment_round_new",
+    ),
+    path("assessments/<int:pk>/", views_assessments.round_detail, name="assessment_round"),
+    path("assessments/<int:pk>/results/", views_assessments.results, name="assessment_results"),
+    path("assessments/<int:pk>/results.pdf", views_assessments.results_pdf, name="assessment_results_pdf"),
+    path(
+        "assessments/<int:pk>/gap-initiative/",
+        views_assessments.gap_initiative,
+        name="assessment_gap_initiative",
+    ),
+    path("assessments/members/<int:pk>/", views_assessments.answer, name="assessment_answer"),
+    path("assessments/members/<int:pk>/reopen/", views_assessments.reopen, name="assessment_reopen"),
+    path(
+        "assessments/members/<int:pk>/report/",
+        views_assessments.member_report,
+        name="assessment_member_report",
+    ),
+    path(
+        "assessments/members/<int:pk>/report.pdf",
+        views_assessments.member_report_pdf,
+        name="assessment_member_report_pdf",
+    ),
+    path(
+        "assessments/members/<int:pk>/files/<int:item_pk>/",
+        views_assessments.attachment,
+        name="assessment_attachment",
+    ),
+    path("assessments/<int:pk>/close/", views_assessments.close, name="assessment_close"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Adoptions found in council legislation (issue 10).

@@ -41,6 +41,8 @@ from interlocal.api.api import api
 from interlocal.audit.models import AuditEvent
 from interlocal.portal.tests.formdata import initiative_post
 from interlocal.testkit import (
+    HIDDEN_ANSWER_BS,
+    HIDDEN_ANSWER_LS,
     HIDDEN_GOV,
     HIDDEN_LS,
     HIDDEN_OURS,
@@ -61,14 +63,14 @@ ROLES = ("public", "viewer", "member", "outsider", "other_coordinator", "coordin
 # The hidden markers each role may see; every other marker on a page it reads is a leak.
 MAY_SEE: dict[str, set[str]] = {
     "public": set(),
-    "viewer": {HIDDEN_OURS},
-    "member": {HIDDEN_OURS, HIDDEN_LS},
+    "viewer": {HIDDEN_OURS, HIDDEN_ANSWER_BS},
+    "member": {HIDDEN_OURS, HIDDEN_LS, HIDDEN_ANSWER_LS},
     "outsider": {HIDDEN_THEIRS},
     "other_coordinator": {HIDDEN_THEIRS},
-    "coordinator": {HIDDEN_OURS},
-    "admin": {HIDDEN_OURS, HIDDEN_THEIRS, HIDDEN_LS, HIDDEN_GOV},
+    "coordinator": {HIDDEN_OURS, HIDDEN_ANSWER_LS, HIDDEN_ANSWER_BS},
+    "admin": {HIDDEN_OURS, HIDDEN_THEIRS, HIDDEN_LS, HIDDEN_GOV, HIDDEN_ANSWER_LS, HIDDEN_ANSWER_BS},
 }
-MARKERS = (HIDDEN_OURS, HIDDEN_THEIRS, HIDDEN_LS, HIDDEN_GOV)
+MARKERS = (HIDDEN_OURS, HIDDEN_THEIRS, HIDDEN_LS, HIDDEN_GOV, HIDDEN_ANSWER_LS, HIDDEN_ANSWER_BS)
 
 
 Spec = str | tuple[str, ...]  # the outcomes of one column, or a tuple of columns
@@ -702,6 +704,110 @@ PAGES: dict[str, Url] = {
         #            public viewer member outsdr o-crd  coord  admin
         get=       ("ok     ok     ok     ok     ok     ok     ok",
                     "404    ok     ok     404    404    ok     ok"),
+    ),
+    # Self-assessments (issue 11). A member's answers (evidence markers HIDDEN_ANSWER_*) are its own staff's and
+    # the coordinators'; rounds and their k-guarded results are the collaborative's members'. Columns of rounds:
+    # ours (closed, three members submitted) and the pilot's (open). Columns of members: Lee's Summit and Blue
+    # Springs in ours, then Lee's Summit in the pilot (a draft: the only one whose answers may still change).
+    "portal:assessment_rounds": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  ok     ok     403    403    ok     ok",
+                    "login  ok     ok     404    404    ok     ok"),
+    ),
+    "portal:assessment_round_new": Url(
+        args=_collab,
+        payload=lambda w: {"framework": w.assessment.framework_id, "title": "Matrix round", "year": "2026",
+                           "deadline": "2099-12-31", "k": "3",
+                           "members": [w.assessment.collaborative.facilitator_id, w.lees_summit.pk,
+                                       w.blue_springs.pk]},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:assessment_round": Url(
+        args=_pub("assessment"),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  ok     ok     404    404    ok     ok",
+                    "login  ok     ok     404    404    ok     ok"),
+    ),
+    # An open round's results are the coordinators' (provisional); the page tells members why it shows none.
+    "portal:assessment_results": Url(
+        args=_pub("assessment"),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  ok     ok     404    404    ok     ok",
+                    "login  ok     ok     404    404    ok     ok"),
+    ),
+    "portal:assessment_results_pdf": Url(
+        args=_pub("assessment"),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  ok     ok     404    404    ok     ok",
+                    "login  ok     ok     404    404    ok     ok"),
+    ),
+    # A gap becomes an initiative only from a closed round: the pilot's is refused with a message, nothing written.
+    "portal:assessment_gap_initiative": Url(
+        args=_pub("assessment"),
+        payload=lambda w: {"item": "GV.OC-01"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  403    403    404    404    write  write",
+                    "login  403    403    404    404    ok     ok"),
+    ),
+    "portal:assessment_close": Url(
+        args=_pub("assessment"),
+        payload=lambda w: {},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  403    403    404    404    ok     ok",
+                    "login  403    403    404    404    write  write"),
+    ),
+    # Answers: read by the member's staff (the viewer is Blue Springs's) and the coordinators; changed by the
+    # member's editors while the round is open and the answers unsubmitted (administrators may too).
+    "portal:assessment_answer": Url(
+        args=lambda w: ((w.round_ls.pk,), (w.round_bs.pk,), (w.hidden_round_ls.pk,)),
+        payload=lambda w: {f"level_{w.assessment_items['GV.OC-01']}": "4", "do": "save"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  404    ok     404    404    ok     ok",
+                    "login  ok     404    404    404    ok     ok",
+                    "login  404    ok     404    404    ok     ok"),
+        post=      ("login  404    403    404    404    403    403",
+                    "login  403    404    404    404    403    403",
+                    "login  404    write  404    404    403    write"),
+    ),
+    "portal:assessment_attachment": Url(
+        args=lambda w: ((w.round_ls.pk, w.assessment_items["GV.OC-01"]),
+                        (w.round_bs.pk, w.assessment_items["GV.OC-01"]),
+                        (w.round_ls.pk, w.assessment_items["GV.OC-02"])),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  404    ok     404    404    ok     ok",
+                    "login  ok     404    404    404    ok     ok",
+                    "login  404    404    404    404    404    404"),
+    ),
+    "portal:assessment_member_report": Url(
+        args=lambda w: ((w.round_ls.pk,), (w.round_bs.pk,)),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  404    ok     404    404    ok     ok",
+                    "login  ok     404    404    404    ok     ok"),
+    ),
+    "portal:assessment_member_report_pdf": Url(
+        args=lambda w: ((w.round_ls.pk,), (w.round_bs.pk,)),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  404    ok     404    404    ok     ok",
+                    "login  ok     404    404    404    ok     ok"),
+    ),
+    # Reopening needs a submitted member of an open round (MARC in the pilot's); ours is closed: refused, unwritten.
+    "portal:assessment_reopen": Url(
+        args=lambda w: ((w.hidden_round_marc.pk,), (w.round_ls.pk,)),
+        payload=lambda w: {"reason": "Matrix reopening"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  404    404    404    404    write  write",
+                    "login  404    403    404    404    ok     ok"),
     ),
 }
 

@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 PURE_MODULES = sorted(
     {
         "interlocal.assets",
+        "interlocal.charts",
         "interlocal.csvsafe",
         "interlocal.vocab_core",
         "interlocal.initiatives.gates",

@@ -40,6 +40,7 @@ def council(client: str, matter_id: int, file_number: str, day: str) -> FakeLegi
     fake.tables = {
         "bodies": [],
         "persons": [],
+        "officerecords": [],
         "events": [],
         "matters": [
             {
