@@ -24,17 +24,27 @@ FORMATS = ("csv", "json")
 # Rows fetched per round trip (and per prefetch) while streaming: memory stays bounded at any size.
 CHUNK = 1000
 
-# URL name -> what the download holds; filled by @list_download.
-REGISTRY: dict[str, str] = {}
+
+@dataclass(frozen=True)
+class Registered:
+    """A list page that offers downloads: what they hold, and (for a page without pagination) the dotted name
+    of the context value holding the rows it shows."""
+
+    what: str
+    rows_in: str | None = None
+
+
+# URL name -> its download; filled by @list_download.
+REGISTRY: dict[str, Registered] = {}
 
 V = TypeVar("V", bound=Callable[..., Any])
 
 
-def list_download(url_name: str, what: str) -> Callable[[V], V]:
+def list_download(url_name: str, what: str, *, rows_in: str | None = None) -> Callable[[V], V]:
     """Mark a list view as offering ?format=csv|json of its rows."""
 
     def mark(view: V) -> V:
-        REGISTRY[url_name] = what
+        REGISTRY[url_name] = Registered(what, rows_in)
         view.list_download = url_name  # type: ignore[attr-defined]
         return view
 

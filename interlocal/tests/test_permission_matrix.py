@@ -1038,7 +1038,7 @@ def _download_rows() -> dict[str, Url]:
         page = PAGES[name]
         for fmt in FORMATS:
             query = f"{page.query}{'&' if page.query else '?'}format={fmt}"
-            rows[f"{name} ?format={fmt}"] = replace(page, query=query)
+            rows[f"{name} ?format={fmt}"] = replace(page, query=query, post=None, payload=None)
     return rows
 
 
