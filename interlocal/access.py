@@ -404,6 +404,15 @@ PERMISSIONS: dict[str, Any] = {
     "assessments.change_roundmember": is_editor & answers_of_own_government,
     "assessments.reopen_roundmember": coordinates,
     "assessments.add_initiative_from_gap": coordinates,
+    # action plans and progress reports (issue 12): drafts are the collaborative's members' like other unpublished
+    # records; a published version is public when its collaborative is (PlanVersion has no is_published flag of its
+    # own: publishing is what made it).
+    "reports.view_actionplan": belongs_to | coordinates,
+    "reports.add_actionplan": is_coordinator & (no_object | coordinates),
+    "reports.change_actionplan": coordinates,
+    "reports.publish_actionplan": coordinates,
+    "reports.view_planversion": is_published | belongs_to | coordinates,
+    "reports.add_planupdate": coordinates,
 }
 
 for _name, _predicate in PERMISSIONS.items():

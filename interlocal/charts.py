@@ -359,3 +359,64 @@ def percentile_marker(*, title: str, percentile: float, label: str = "Your posit
         summary=summary,
         table=Table(title, ("", "Percentile"), ((label, _fmt(percentile, 0)),)),
     )
+
+
+def gantt(
+    *,
+    title: str,
+    years: Sequence[int],
+    rows: Sequence[tuple[str, Sequence[int]]],
+    row_label: str = "Initiative",
+) -> Chart:
+    """A year-by-year Gantt chart: one bar per row across the years it is active (years need not be contiguous).
+
+    rows are (label, active years); years outside `years` are ignored. The table has one column per year
+    with "Active" or "" so a reader without the picture loses nothing.
+    """
+    if not years:
+        raise ValueError("gantt: a chart needs at least one year")
+    ys = list(years)
+    index = {y: i for i, y in enumerate(ys)}
+    with matplotlib.rc_context(_RC):
+        labels = [textwrap.shorten(label, 48, placeholder="…") for label, _ in rows]
+        fig = _figure(min(9.0, 3.2 + 0.55 * len(ys)), max(1.4, 0.8 + 0.32 * len(rows)))
+        ax = fig.add_subplot()
+        for r, (_, active) in enumerate(rows):
+            cols = sorted(index[y] for y in set(active) if y in index)
+            # Contiguous runs of years become one bar each.
+            runs: list[tuple[int, int]] = []
+            for c in cols:
+                if runs and runs[-1][1] == c - 1:
+                    runs[-1] = (runs[-1][0], c)
+                else:
+                    runs.append((c, c))
+            for a, b in runs:
+                ax.barh([r], [b - a + 0.8], left=[a - 0.4], color=BLUE, height=0.55)
+        ax.set_xticks(range(len(ys)), [str(y) for y in ys])
+        ax.xaxis.tick_top()
+        ax.set_xlim(-0.5, len(ys) - 0.5)
+        ax.set_yticks(range(len(rows)), labels)
+        ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
+        ax.grid(axis="x", color="#dfe1e2", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        per_year = [sum(1 for _, active in rows if y in set(active)) for y in ys]
+        busiest = max(per_year, default=0)
+        summary = (
+            f"{title}: {len(rows)} {row_label.lower()}{'' if len(rows) == 1 else 's'} over {ys[0]}\u2013{ys[-1]}. "
+            + "; ".join(f"{y}: {n} active" for y, n in zip(ys, per_year, strict=True))
+            + (
+                f". The busiest year is {ys[per_year.index(busiest)]} with {busiest}."
+                if busiest
+                else ". None is scheduled in these years."
+            )
+        )
+        svg = _render(fig, title, summary)
+    table = Table(
+        caption=title,
+        header=(row_label, *(str(y) for y in ys)),
+        rows=tuple((label, *("Active" if y in set(active) else "" for y in ys)) for label, active in rows),
+    )
+    return Chart(svg=svg, title=title, summary=summary, table=table)

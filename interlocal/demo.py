@@ -19,6 +19,7 @@ from interlocal.governments import actions as governments
 from interlocal.governments.models import Government, Person
 from interlocal.initiatives import actions as initiatives
 from interlocal.initiatives.models import Initiative
+from interlocal.reports.demo import load_plans_demo
 from interlocal.tracking import actions as tracking
 from interlocal.vocab import (
     AgreementKind,
@@ -256,6 +257,12 @@ def load_demo() -> dict[str, int]:
     legistar_sync_configure(acting_user=admin, government=govs["lees-summit"], client="leessummit")
     _lees_summit_council(admin, govs)
     load_assessments_demo(coordinator=people["coordinator"], collaborative=collab)
+    load_plans_demo(
+        coordinator=people["coordinator"],
+        planner=people["stl-planner"],
+        collaborative=collab,
+        stl_collaborative=Collaborative.objects.get(slug="st-louis-county"),
+    )
     return {
         "governments": Government.objects.count(),
         "people": Person.objects.count(),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "interlocal.legislation",
     "interlocal.assessments",
+    "interlocal.reports",
 ]
 
 MIDDLEWARE = [

@@ -235,6 +235,13 @@ class MatrixWorld:
     hidden_round_ls: Any = None  # Lee's Summit in the pilot's round, a draft
     hidden_round_marc: Any = None  # MARC in the pilot's round, submitted
     assessment_items: Any = None  # the small framework's item codes -> pk
+    # Action plans (issue 12), see _matrix_plans: ours's plan published as v1 with an update, then its draft given
+    # the hidden initiative and a section carrying HIDDEN_OURS (never in v1); the pilot's plan, titled with
+    # HIDDEN_OURS, published as v1 (public only once the pilot is).
+    action_plan: Any = None
+    hidden_action_plan: Any = None
+    plan_section: Any = None  # ours's draft section, HIDDEN_OURS in its text
+    hidden_plan_section: Any = None  # the pilot's
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -449,6 +456,7 @@ def build_matrix_world() -> MatrixWorld:
         hidden_official=council.other,
         found=found, hidden_found=hidden_found,
         **_matrix_assessments(admin, coordinator, users, ours, pilot, marc, ls, bs),
+        **_matrix_plans(coordinator, ours, pilot, published, hidden),
     )  # fmt: skip
 
 
@@ -564,4 +572,46 @@ def _matrix_assessments(
         "assessment": rnd, "hidden_assessment": hidden, "round_ls": round_ls, "round_bs": round_bs,
         "hidden_round_ls": hidden_ls, "hidden_round_marc": hidden_marc,
         "assessment_items": {code: item.pk for code, item in items.items()},
+    }  # fmt: skip
+
+
+def _matrix_plans(
+    coordinator: Person, ours: Collaborative, pilot: Collaborative, published: Initiative, hidden: Initiative
+) -> dict[str, Any]:
+    """Action plans for the matrix: each collaborative's plan published as v1; ours's draft then changed."""
+    from interlocal.reports import actions as reports
+
+    plan = reports.action_plan_create(
+        acting_user=coordinator,
+        collaborative=ours,
+        title="Ours plan 2026-2030",
+        start_year=2026,
+        end_year=2030,
+    )
+    reports.action_plan_update(acting_user=coordinator, plan=plan, initiatives=[published, hidden])
+    version = reports.action_plan_publish(acting_user=coordinator, plan=plan)
+    reports.plan_update_add(
+        acting_user=coordinator,
+        version=version,
+        on=dt.date(2026, 6, 1),
+        title="Half-year update",
+        changed="On track.",
+    )
+    section = reports.plan_section_add(
+        acting_user=coordinator, plan=plan, title="Draft section", body=f"Not yet public {HIDDEN_OURS}"
+    )
+    pilot_plan = reports.action_plan_create(
+        acting_user=coordinator, collaborative=pilot, title=f"Pilot plan {HIDDEN_OURS}", start_year=2026,
+        end_year=2028,
+    )  # fmt: skip
+    reports.action_plan_update(
+        acting_user=coordinator,
+        plan=pilot_plan,
+        initiatives=list(pilot.initiatives.filter(is_published=True)),
+    )
+    pilot_section = reports.plan_section_add(acting_user=coordinator, plan=pilot_plan, title="Pilot section")
+    reports.action_plan_publish(acting_user=coordinator, plan=pilot_plan)
+    return {
+        "action_plan": plan, "hidden_action_plan": pilot_plan, "plan_section": section,
+        "hidden_plan_section": pilot_section,
     }  # fmt: skip

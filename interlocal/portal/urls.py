@@ -11,6 +11,7 @@ from interlocal.portal import (
     views_initiative,
     views_legislation,
     views_legistar,
+    views_plans,
     views_work,
 )
 
@@ -118,4 +119,27 @@ urlpatterns = [
     path("agreements/parties/<int:pk>/expect/", views_agreements.party_expect, name="party_expect"),
     # Bulk downloads (issue 13): a collaborative's full data package.
     path("collaboratives/<slug:slug>/data-package.zip", views_downloads.data_package, name="data_package"),
+    # action plans and progress reports (issue 12)
+    path("collaboratives/<slug:slug>/plans/", views_plans.plan_list, name="plans"),
+    path("collaboratives/<slug:slug>/plans/new/", views_plans.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/sections/new/", views_plans.plan_section_new, name="plan_section_new"),
+    path(
+        "plans/<int:pk>/sections/<int:section_pk>/", views_plans.plan_section_edit, name="plan_section_edit"
+    ),
+    path("plans/<int:pk>/publish/", views_plans.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/v<int:number>/", views_plans.plan_version, name="plan_version"),
+    path(
+        "plans/<int:pk>/v<int:number>.<str:fmt>",
+        views_plans.plan_version_download,
+        name="plan_version_download",
+    ),
+    path("plans/<int:pk>/v<int:number>/updates/new/", views_plans.plan_update_new, name="plan_update_new"),
+    path("collaboratives/<slug:slug>/reports/<int:year>/", views_plans.annual_report, name="annual_report"),
+    path(
+        "collaboratives/<slug:slug>/reports/<int:year>.<str:fmt>",
+        views_plans.annual_report_download,
+        name="annual_report_download",
+    ),
 ]

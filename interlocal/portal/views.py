@@ -47,6 +47,7 @@ from interlocal.portal.downloads import Field, download_response, list_download,
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
 from interlocal.portal.queries import collaborative_dashboard, event_urls
+from interlocal.reports import queries as plan_queries
 from interlocal.tracking.actions import can_measure
 from interlocal.tracking.queries import initiative_progress, kpi_rows
 from interlocal.vocab import PartnerRole, Stage, TermKind
@@ -77,6 +78,8 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_see_costs": user.has_perm("costshare.view_scenario", collaborative),
         "can_rank": dashboard.has_criteria and user.has_perm("initiatives.view_ranking", collaborative),
         "can_import": user.has_perm("importers.import_records"),
+        # Action plans (issue 12): the published versions, newest first per plan.
+        "plan_versions": plan_queries.versions_for_user(user, collaborative),
     }
     return render(request, "portal/collaborative_detail.html", context)
 

@@ -809,6 +809,101 @@ PAGES: dict[str, Url] = {
         post=      ("login  404    404    404    404    write  write",
                     "login  404    403    404    404    ok     ok"),
     ),
+    # Action plans (issue 12). Columns: ours's plan (published v1; its draft holds the hidden initiative and a
+    # HIDDEN_OURS section) and the pilot's (published v1 of an unpublished collaborative). Drafts are the members';
+    # a published version is public when its collaborative is; coordinators write.
+    "portal:plans": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:plan_new": Url(
+        args=_collab,
+        payload=lambda w: {"title": "Matrix plan", "start_year": "2026", "end_year": "2030"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:plan": Url(
+        args=_pub("action_plan"),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  ok     ok     404    404    ok     ok",
+                    "login  ok     ok     404    404    ok     ok"),
+    ),
+    "portal:plan_edit": Url(
+        args=_pub("action_plan"),
+        payload=lambda w: {"title": "Matrix plan edited", "start_year": "2026", "end_year": "2030"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  403    403    404    404    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:plan_section_new": Url(
+        args=_pub("action_plan"),
+        payload=lambda w: {"new-title": "Matrix section", "new-body": "Text"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  403    403    404    404    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:plan_section_edit": Url(
+        args=lambda w: ((w.action_plan.pk, w.plan_section.pk), (w.hidden_action_plan.pk, w.hidden_plan_section.pk)),
+        payload=lambda w: ({f"s{w.plan_section.pk}-title": "Edited", f"s{w.plan_section.pk}-body": "New"},
+                           {f"s{w.hidden_plan_section.pk}-title": "Edited", f"s{w.hidden_plan_section.pk}-body": "New"}),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  403    403    404    404    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    # Ours's draft changed since v1 (a new section): published as v2. The pilot's did not: refused, unwritten.
+    "portal:plan_publish": Url(
+        args=_pub("action_plan"),
+        payload=lambda w: {"note": "Matrix version"},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  403    403    404    404    write  write",
+                    "login  403    403    404    404    ok     ok"),
+    ),
+    "portal:plan_version": Url(
+        args=lambda w: ((w.action_plan.pk, 1), (w.hidden_action_plan.pk, 1)),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:plan_version_download": Url(
+        args=lambda w: ((w.action_plan.pk, 1, "csv"), (w.hidden_action_plan.pk, 1, "json")),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:plan_update_new": Url(
+        args=lambda w: ((w.action_plan.pk, 1), (w.hidden_action_plan.pk, 1)),
+        payload=lambda w: {"on": "2026-09-01", "title": "Matrix update", "changed": "Something changed."},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  403    403    403    403    ok     ok",
+                    "login  403    403    404    404    ok     ok"),
+        post=      ("login  403    403    403    403    write  write",
+                    "login  403    403    404    404    write  write"),
+    ),
+    "portal:annual_report": Url(
+        args=lambda w: ((w.ours.slug, 2026), (w.pilot.slug, 2026)),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    "portal:annual_report_download": Url(
+        args=lambda w: ((w.ours.slug, 2026, "csv"), (w.pilot.slug, 2026, "json")),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
 }
 
 

@@ -29,6 +29,7 @@ PURE_MODULES = sorted(
         "interlocal.assessments.analysis",
         "interlocal.assessments.confidentiality",
         "interlocal.assessments.frameworks_data",
+        "interlocal.reports.planning",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"

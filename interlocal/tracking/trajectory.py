@@ -57,9 +57,9 @@ def assess(
     gap = (value - expected) if t.higher_is_better else (expected - value)
     progress = None
     if distance:
-        moved = (
-            (value - t.baseline) if t.higher_is_better == (t.target >= t.baseline) else (t.baseline - value)
-        )
+        # Progress is the way travelled toward the target, whichever direction is better: 48 -> 45 against a
+        # target of 30 is a sixth of the way, not nothing.
+        moved = (value - t.baseline) if t.target >= t.baseline else (t.baseline - value)
         progress = min(max(moved / distance, Decimal(0)), Decimal(1))
     if gap > band:
         status = "overperforming"

@@ -35,6 +35,7 @@ FILTERED = {
     "portal:meetings": "?sort=body",
     "costshare:scenarios": "",
     "costshare:savings": "",
+    "portal:plans": "",
 }
 ROLES = ("public", "member", "coordinator")
 # The most queries a download may run for any role, whatever its size.

@@ -32,6 +32,12 @@ def test_it_respects_lower_is_better() -> None:
     assert assess(DOWN, MID, D(39)).status == "on_track"
 
 
+def test_it_counts_progress_toward_a_lower_target() -> None:
+    assert assess(DOWN, MID, D(45)).progress == D(3) / D(18)  # 48 -> 45 of the way to 30
+    assert assess(DOWN, MID, D(50)).progress == D(0)  # worse than the baseline
+    assert assess(DOWN, MID, D(20)).progress == D(1)  # past the target
+
+
 def test_it_reports_no_data_without_a_measurement() -> None:
     assert assess(UP, None, None).status == "no_data"
 
