@@ -29,8 +29,9 @@ migrate: assets  ## Create or update the database (SQLite in var/ unless DATABAS
 demo: migrate  ## Load the demonstration region (idempotent)
 	$(BIN)/interlocal demo
 
-run: demo  ## Set up, load the demo and serve on http://127.0.0.1:8000
-	$(BIN)/interlocal serve
+run: demo  ## Set up, load the demo, and serve on http://127.0.0.1:8000 with a background worker beside it
+	@# Both stop together: Ctrl-C reaches both, and the trap stops the worker whenever the server ends.
+	$(BIN)/interlocal worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(BIN)/interlocal serve
 
 test: assets  ## Set up and run the whole test suite (end-to-end tests need Debian's chromium)
 	$(BIN)/python -m pytest

@@ -306,6 +306,13 @@ def answers_of_own_government(user: Any, obj: Any) -> bool:
     return gov is not None and obj is not None and getattr(obj, "government_id", None) == gov
 
 
+# Background jobs (issue 12): a job, its progress and its result are its owner's alone.
+@rules.predicate
+def owns_job(user: Any, job: Any) -> bool:
+    """The user asked for the job."""
+    return bool(getattr(user, "is_authenticated", False) and job is not None and job.owner_id == user.pk)
+
+
 # Coordinators of its collaborative; member editors of a current member that leads it.
 may_change_initiative = coordinates | (is_member_editor & belongs_to & leads)
 
@@ -404,6 +411,9 @@ PERMISSIONS: dict[str, Any] = {
     "assessments.change_roundmember": is_editor & answers_of_own_government,
     "assessments.reopen_roundmember": coordinates,
     "assessments.add_initiative_from_gap": coordinates,
+    # background jobs (issue 12): any signed-in person may ask for one; only its owner follows it.
+    "jobs.add_job": rules.is_authenticated,
+    "jobs.view_job": owns_job,
     # action plans and progress reports (issue 12): drafts are the collaborative's members' like other unpublished
     # records; a published version is public when its collaborative is (PlanVersion has no is_published flag of its
     # own: publishing is what made it).

@@ -36,7 +36,9 @@ FORMAT_VERSION = 1
 # Migrate creates content types and permissions itself, with ids that differ between databases, so they are
 # not copied; references to them travel as natural keys. Sessions are transient and are never copied.
 NATURAL_KEY_MODELS = frozenset({"contenttypes.contenttype", "auth.permission"})
-TRANSIENT_MODELS = frozenset({"sessions.session"})
+# Not backed up: sessions; the task queue and background jobs (issue 12), whose results are made again on
+# request and whose queued or running rows would start or hang after a restore.
+TRANSIENT_MODELS = frozenset({"sessions.session", "django_tasks_database.dbtaskresult", "jobs.job"})
 BATCH = 2000
 # bulk.insert_rows writes through the default connection, so backups read and restores write that one too.
 ALIAS = DEFAULT_DB_ALIAS

@@ -18,7 +18,9 @@ same numbers give the same bytes (tests and page caches can compare them).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
+import math
 import textwrap
 import threading
 from collections import OrderedDict
@@ -29,10 +31,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import matplotlib
+import matplotlib.dates as mdates
+import matplotlib.patheffects as patheffects
+import matplotlib.ticker
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path
 
 ENGINE_VERSION = "charts-1"
 
@@ -59,6 +65,12 @@ _RC: Any = {
     "ytick.color": INK,
     "text.color": INK,
 }
+
+
+# Issue 12's charts are drawn 5 inches wide with 10-point text: on a phone (about 360 px) they show at their
+# natural size, and the page caps them at 36rem on wider screens (class il-chart--compact).
+_RC_COMPACT: Any = {**_RC, "font.size": 10}
+COMPACT_WIDTH = 5.0
 
 
 @dataclass(frozen=True)
@@ -359,6 +371,315 @@ def percentile_marker(*, title: str, percentile: float, label: str = "Your posit
         summary=summary,
         table=Table(title, ("", "Percentile"), ((label, _fmt(percentile, 0)),)),
     )
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"${value:,.0f}"
+
+
+def kpi_line(
+    *,
+    title: str,
+    unit: str,
+    points: Sequence[tuple[dt.date, float]],
+    baseline: tuple[dt.date, float] | None,
+    target: tuple[dt.date, float] | None,
+    higher_is_better: bool,
+) -> Chart:
+    """A KPI's measurements over time against the straight trajectory from its baseline to its target.
+
+    The trajectory is the same line `tracking.trajectory.expected_on` interpolates; the table gives, for
+    each measurement, the value the trajectory expected that day, so the chart and the status agree.
+    """
+    trajectory = baseline is not None and target is not None and target[0] > baseline[0]
+
+    def expected(day: dt.date) -> float | None:
+        if not trajectory:
+            return None
+        assert baseline is not None and target is not None
+        if day <= baseline[0]:
+            return baseline[1]
+        if day >= target[0]:
+            return target[1]
+        share = (day - baseline[0]).days / (target[0] - baseline[0]).days
+        return baseline[1] + (target[1] - baseline[1]) * share
+
+    with matplotlib.rc_context(_RC_COMPACT):
+        fig = _figure(COMPACT_WIDTH, 2.8)
+        ax = fig.add_subplot()
+        if trajectory:
+            assert baseline is not None and target is not None
+            ax.plot(
+                [mdates.date2num(baseline[0]), mdates.date2num(target[0])],
+                [baseline[1], target[1]],
+                color=GREY,
+                linestyle="--",
+                linewidth=1.2,
+                label="Trajectory to target",
+            )
+            ax.plot(
+                [mdates.date2num(target[0])],
+                [target[1]],
+                marker="*",
+                markersize=12,
+                color=GOLD,
+                linestyle="none",
+            )
+            ax.annotate(
+                f"Target {_fmt(target[1], 2)}",
+                (mdates.date2num(target[0]), target[1]),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="right",
+                color=INK,
+            )
+        if points:
+            ax.plot(
+                [mdates.date2num(d) for d, _ in points],
+                [v for _, v in points],
+                color=BLUE,
+                marker="o",
+                markersize=4,
+                linewidth=2,
+                label="Measured",
+            )
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.set_ylabel(unit)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
+        better = "higher" if higher_is_better else "lower"
+        if not points:
+            said = "no measurement yet."
+        else:
+            last_day, last = points[-1]
+            said = f"{len(points)} measurements; the latest, {_fmt(last, 2)} {unit} on {last_day:%m/%d/%Y}"
+            hoped = expected(last_day)
+            if hoped is not None:
+                ahead = (last >= hoped) if higher_is_better else (last <= hoped)
+                said += f", is {'at or ahead of' if ahead else 'behind'} the trajectory's {_fmt(hoped, 2)}."
+            else:
+                said += "."
+        goal = (
+            f" Target {_fmt(target[1], 2)} {unit} by {target[0]:%m/%d/%Y} ({better} is better)."
+            if target
+            else ""
+        )
+        summary = f"{title}: {said}{goal}"
+        svg = _render(fig, title, summary)
+    rows = [(f"{d:%m/%d/%Y}", _fmt(v, 2), _fmt(expected(d), 2)) for d, v in points]
+    if baseline is not None:
+        rows.insert(
+            0, (f"{baseline[0]:%m/%d/%Y}", f"{_fmt(baseline[1], 2)} (baseline)", _fmt(baseline[1], 2))
+        )
+    if target is not None:
+        rows.append((f"{target[0]:%m/%d/%Y}", "target", _fmt(target[1], 2)))
+    table = Table(title, ("Date", f"Measured ({unit})", "Trajectory"), tuple(rows))
+    return Chart(svg=svg, title=title, summary=summary, table=table)
+
+
+def money_bars(
+    *,
+    title: str,
+    groups: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    horizontal: bool = False,
+) -> Chart:
+    """Dollar amounts per group for each series (savings by year; each partner's bill per method).
+
+    Like `grouped_bars` but labelled and tabled in dollars; horizontal when group names are long.
+    """
+    if not series or any(len(vals) != len(groups) for _, vals in series):
+        raise ValueError("money_bars: every series needs one value per group")
+    colours = [GREY, BLUE, GOLD, INK, "#538200", "#8168b3"]
+    with matplotlib.rc_context(_RC_COMPACT):
+        n = len(series)
+        if horizontal:
+            fig = _figure(COMPACT_WIDTH, max(2.0, 1.0 + 0.16 * len(groups) * n + 0.1 * len(groups)))
+        else:
+            fig = _figure(COMPACT_WIDTH, 2.8)
+        ax = fig.add_subplot()
+        width = 0.8 / n
+        for s, (name, vals) in enumerate(series):
+            pos = [g + (s - (n - 1) / 2) * width for g in range(len(groups))]
+            heights = [v or 0 for v in vals]
+            colour = colours[s % len(colours)]
+            if horizontal:
+                ax.barh(pos, heights, height=width, color=colour, label=name)
+            else:
+                ax.bar(pos, heights, width=width, color=colour, label=name)
+        money = matplotlib.ticker.FuncFormatter(lambda v, _: f"${v:,.0f}")
+        if horizontal:
+            ax.set_yticks(range(len(groups)), list(groups))
+            ax.set_ylim(len(groups) - 0.5, -0.5)
+            ax.xaxis.set_major_formatter(money)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+            ax.tick_params(axis="x", labelrotation=30)
+        else:
+            ax.set_xticks(range(len(groups)), list(groups))
+            ax.yaxis.set_major_formatter(money)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=n if n <= 2 else 2, frameon=False)
+        totals = [(name, sum(v or 0 for v in vals)) for name, vals in series]
+        summary = f"{title}: " + "; ".join(f"{name} {_money(t)} in all" for name, t in totals) + "."
+        svg = _render(fig, title, summary)
+    rows = tuple((g, *(_money(vals[i]) for _, vals in series)) for i, g in enumerate(groups))
+    return Chart(
+        svg=svg, title=title, summary=summary, table=Table(title, ("", *(n for n, _ in series)), rows)
+    )
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One place on a map: its GEOID, name, status (member or candidate), membership year and shape.
+
+    `rings` are the polygons' rings as (lon, lat) sequences, exterior first; `label_at` is a point
+    inside the shape (the stored interior point) where its name is written.
+    """
+
+    geoid: str
+    name: str
+    status: str
+    since: int | None
+    polygons: tuple[tuple[tuple[tuple[float, float], ...], ...], ...]
+    label_at: tuple[float, float]
+
+
+MEMBER = "member"
+CANDIDATE = "candidate"
+
+
+def members_map(*, title: str, areas: Sequence[MapArea]) -> Chart:
+    """Members coloured by the year they joined; neighbours that are not members hatched grey.
+
+    Each place is one SVG group with id `geoid-<GEOID>` (tests and readers can find it); labels are
+    written at each place's interior point. Longitude is scaled by cos(latitude) so shapes are not
+    stretched.
+    """
+    if not areas:
+        raise ValueError("members_map: no places to draw")
+    years = sorted({a.since for a in areas if a.status == MEMBER and a.since is not None})
+    cmap = matplotlib.colormaps["Blues"]
+    shade = {y: cmap(0.45 + 0.5 * (i / max(len(years) - 1, 1))) for i, y in enumerate(years)}
+    lons = [lon for a in areas for poly in a.polygons for ring in poly[:1] for lon, _ in ring]
+    lats = [lat for a in areas for poly in a.polygons for ring in poly[:1] for _, lat in ring]
+    mid = (min(lats) + max(lats)) / 2
+    # The figure takes the region's shape (longitude shrunk by cos(latitude)), plus room for the legend.
+    wide = (max(lons) - min(lons)) * math.cos(math.radians(mid)) or 1.0
+    tall = max(lats) - min(lats)
+    with matplotlib.rc_context(_RC):
+        fig = _figure(6.5, min(8.0, max(3.0, 6.0 * tall / wide + 0.8)))
+        ax = fig.add_subplot()
+        for a in sorted(areas, key=lambda a: (a.status != CANDIDATE, a.geoid)):
+            member = a.status == MEMBER
+            face = shade[a.since] if member and a.since is not None else cmap(0.6) if member else "#f0f0f0"
+            # One compound path per place (all its polygons and holes), so one element carries its id.
+            patch = PathPatch(
+                _ring_path([ring for poly in a.polygons for ring in poly]),
+                facecolor=face,
+                edgecolor="white" if member else GREY,
+                linewidth=0.8,
+                hatch=None if member else "///",
+            )
+            patch.set_gid(f"geoid-{a.geoid}")
+            ax.add_patch(patch)
+            # Dark text on a white halo reads on any fill, and where a long name runs past its shape.
+            ax.text(
+                a.label_at[0],
+                a.label_at[1],
+                a.name,
+                ha="center",
+                va="center",
+                fontsize=9 if member else 8,
+                color=INK,
+                fontweight="bold" if member else "normal",
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
+            )
+        ax.set_aspect(1 / math.cos(math.radians(mid)))
+        ax.autoscale_view()
+        ax.set_axis_off()
+        handles = [Rectangle((0, 0), 1, 1, facecolor=shade[y], edgecolor="white") for y in years]
+        labels = [f"Member since {y}" for y in years]
+        if any(a.status == CANDIDATE for a in areas):
+            handles.append(Rectangle((0, 0), 1, 1, facecolor="#f0f0f0", edgecolor=GREY, hatch="///"))
+            labels.append("Neighbour, not a member")
+        ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
+        members = [a for a in areas if a.status == MEMBER]
+        others = [a for a in areas if a.status != MEMBER]
+        summary = (
+            f"{title}: {len(members)} members ("
+            + ", ".join(f"{a.name} since {a.since}" if a.since else a.name for a in members)
+            + ")"
+            + (
+                f" and {len(others)} neighbouring places that are not members ("
+                + ", ".join(a.name for a in others)
+                + ")."
+                if others
+                else "."
+            )
+        )
+        svg = _render(fig, title, summary)
+    rows = tuple(
+        (a.name, a.geoid, "Member" if a.status == MEMBER else "Neighbour, not a member", str(a.since or ""))
+        for a in sorted(areas, key=lambda a: (a.status != MEMBER, a.name))
+    )
+    return Chart(
+        svg=svg,
+        title=title,
+        summary=summary,
+        table=Table(title, ("Place", "GEOID", "Status", "Member since"), rows),
+    )
+
+
+def _ring_path(rings: Sequence[Sequence[tuple[float, float]]]) -> Path:
+    # Holes are wound against their exterior in TIGER files, so the nonzero fill leaves them empty.
+    verts: list[tuple[float, float]] = []
+    codes: list[Any] = []
+    for ring in rings:
+        pts = list(ring)
+        if len(pts) < 3:
+            continue
+        verts.extend(pts)
+        codes.extend([Path.MOVETO] + [Path.LINETO] * (len(pts) - 2) + [Path.CLOSEPOLY])
+    return Path(verts, codes)
+
+
+def count_bars(
+    *,
+    title: str,
+    labels: Sequence[str],
+    counts: Sequence[int],
+    value_label: str,
+    colours: Sequence[str] | None = None,
+) -> Chart:
+    """Horizontal bars of whole counts (initiatives per stage, measures per status), each bar labelled.
+
+    Whole-number ticks only (no "0.25 initiatives"), the count written at the end of each bar, and an
+    optional colour per bar (e.g. status colours that match the page's tags).
+    """
+    if len(counts) != len(labels) or (colours is not None and len(colours) != len(labels)):
+        raise ValueError("count_bars: labels, counts and colours must have the same length")
+    top = max([*counts, 1])
+    with matplotlib.rc_context(_RC_COMPACT):
+        fig = _figure(COMPACT_WIDTH, 0.7 + 0.28 * len(labels))
+        ax = fig.add_subplot()
+        ys = list(range(len(labels)))
+        ax.barh(ys, list(counts), color=list(colours) if colours else BLUE, height=0.65)
+        for y, c in zip(ys, counts, strict=True):
+            ax.text(c + top * 0.01, y, str(c), va="center", ha="left", color=INK)
+        ax.set_yticks(ys, list(labels))
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.set_xlim(0, top * 1.08)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.set_xlabel(value_label)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        summary = f"{title}: " + "; ".join(f"{lab} {c}" for lab, c in zip(labels, counts, strict=True)) + "."
+        svg = _render(fig, title, summary)
+    rows = tuple((lab, str(c)) for lab, c in zip(labels, counts, strict=True))
+    return Chart(svg=svg, title=title, summary=summary, table=Table(title, ("", value_label), rows))
 
 
 def gantt(

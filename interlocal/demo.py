@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -936,3 +937,28 @@ def _lees_summit_council(admin: Person, g: dict[str, Government]) -> None:
         client="leessummit",
         comment=ILLUSTRATIVE,
     )
+
+
+# The real TIGER/Line file of the Jackson County area, beside a checkout (../shared). It is not copied
+# into the package: a user's machine without it gets the member list and a sentence instead of a map.
+JACKSON_PLACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "missouri"
+JACKSON_PLACES_FILE = JACKSON_PLACES / "jackson_county_area_incorporated_places.geojson"
+
+
+def load_demo_boundaries(path: Path = JACKSON_PLACES_FILE) -> str:
+    """Import the Jackson County area's place boundaries when the file is there and none are stored yet."""
+    from interlocal.governments.models import Boundary
+    from interlocal.importers.base import run_import
+    from interlocal.importers.sources.census import CensusBoundariesSource
+
+    if not path.is_file():
+        return f"No boundaries loaded: {path} is absent (the map page lists the members instead)."
+    collab = Collaborative.objects.get(slug=DEMO_SLUG)
+    members = collab.memberships.values("government_id")
+    if Boundary.objects.filter(government__in=members).exists():
+        return "Boundaries are already loaded; nothing changed."
+    admin = Person.objects.get(username="admin")
+    report = run_import(CensusBoundariesSource(acting_user=admin), path)
+    if not report.applied:
+        return f"Boundaries were not loaded: {report.problems[0] if report.problems else 'unknown problem'}"
+    return f"Loaded the place boundaries of {path.name}."

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "ninja",
     "interlocal.legislation",
     "interlocal.assessments",
+    # Background work (issue 12): django-tasks with its database backend, so no extra server is needed.
+    "django_tasks",
+    "django_tasks_db",
+    "interlocal.jobs",
     "interlocal.reports",
 ]
 
@@ -250,3 +254,16 @@ LOGGING = {
 
 # Legistar sync (`interlocal legistar sync`): the Web API base URL when a sync record names none.
 INTERLOCAL_LEGISTAR_BASE_URL = env_str("INTERLOCAL_LEGISTAR_BASE_URL", "https://webapi.legistar.com/v1/")
+# Background work (issue 12): tasks wait in the database until `interlocal worker` runs them
+# (`make run` starts one beside the server). TASKS_BACKEND=immediate runs them inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_str("TASKS_BACKEND", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# An upload larger than this is checked and applied by the worker, with a progress bar.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)

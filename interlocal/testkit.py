@@ -235,6 +235,8 @@ class MatrixWorld:
     hidden_round_ls: Any = None  # Lee's Summit in the pilot's round, a draft
     hidden_round_marc: Any = None  # MARC in the pilot's round, submitted
     assessment_items: Any = None  # the small framework's item codes -> pk
+    # Background jobs (issue 12), see _matrix_jobs: the member's finished job with a result to download.
+    job: Any = None
     # Action plans (issue 12), see _matrix_plans: ours's plan published as v1 with an update, then its draft given
     # the hidden initiative and a section carrying HIDDEN_OURS (never in v1); the pilot's plan, titled with
     # HIDDEN_OURS, published as v1 (public only once the pilot is).
@@ -456,6 +458,7 @@ def build_matrix_world() -> MatrixWorld:
         hidden_official=council.other,
         found=found, hidden_found=hidden_found,
         **_matrix_assessments(admin, coordinator, users, ours, pilot, marc, ls, bs),
+        **_matrix_jobs(users),
         **_matrix_plans(coordinator, ours, pilot, published, hidden),
     )  # fmt: skip
 
@@ -507,6 +510,18 @@ def _matrix_proposals(
         AdoptionProposal.objects.get(version=version, matter=matter),
         AdoptionProposal.objects.get(version=hidden_version, matter=hidden_matter),
     )
+
+
+def _matrix_jobs(users: dict[str, Any]) -> dict[str, Any]:
+    """A member's finished background job with a result to download."""
+    # Finished without a worker: the test transaction never commits, so nothing is enqueued.
+    from interlocal.jobs.actions import job_create, job_finish
+    from interlocal.jobs.runners import Result
+
+    member = users["member"]
+    job = job_create(acting_user=member, kind="selftest", title="Matrix job")
+    job_finish(acting_user=member, job=job, result=Result(b"done", "done.txt", "text/plain"))
+    return {"job": job}
 
 
 def _matrix_assessments(

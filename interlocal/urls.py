@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("import/", include("interlocal.importers.urls")),
     path("costshare/", include("interlocal.costshare.urls")),
+    path("jobs/", include("interlocal.jobs.urls")),
     path("", include("interlocal.portal.urls")),
 ]

@@ -167,3 +167,11 @@ class DeliveryMode(models.TextChoices):
     ONLINE = "online", "Online, live"
     SELF_PACED = "self_paced", "Online, self-paced"
     ON_SITE = "on_site", "On site at our government"
+
+
+# Background jobs (issue 12): a task's life from the queue to its result.
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"

@@ -252,3 +252,15 @@ def get_member_government(collaborative: Collaborative, pk: int) -> Any:
         if gov.pk == pk:
             return gov
     raise Http404("No such member.")
+
+
+def savings_by_year(user: Any, collaborative: Collaborative) -> list[Rollup]:
+    """Projected and certified savings of the collaborative's initiatives per fiscal year, oldest first.
+
+    One query; empty for a user who may not see the collaborative's costs.
+    """
+    if not user.has_perm("costshare.view_scenario", collaborative):
+        return []
+    return _rollups(
+        SavingsEntry.objects.filter(initiative__collaborative=collaborative), "fiscal_year", "fiscal_year"
+    )

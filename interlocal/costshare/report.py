@@ -1,4 +1,4 @@
-"""Present a scenario's stored results: side-by-side table, inline SVG chart and CSV rows."""
+"""Present a scenario's stored results: the side-by-side table and CSV rows (the chart: portal/visuals.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-
 from interlocal.costshare.choices import Method
 from interlocal.costshare.models import Scenario
 
 CENT = Decimal("0.01")
 # USWDS palette colours with at least 3:1 contrast against white, one per method.
-COLOURS = ["#005ea2", "#d83933", "#00a398", "#936f38", "#8168b3", "#2e6276", "#c05600", "#4d8055"]
-STANDALONE_COLOUR = "#71767a"
 
 
 def _money(value: Any) -> Decimal:
@@ -113,49 +108,6 @@ def bill_for(scenario: Scenario, government_id: int) -> tuple[PartnerRow, Method
         if row.government_id == government_id:
             return row, table.methods[0]
     return None
-
-
-def chart_svg(table: Comparison, described_by: str = "") -> SafeString:
-    """A horizontal grouped bar chart of each partner's stand-alone cost and bill per method."""
-    series = [("Stand-alone", STANDALONE_COLOUR)] + [
-        (m.label, COLOURS[i % len(COLOURS)]) for i, m in enumerate(table.methods)
-    ]
-    bar, gap, label_w, width, legend_row = 12, 14, 170, 760, 18
-    plot_w = width - label_w - 110
-    peak = max(
-        [r.standalone for r in table.rows] + [c.bill for r in table.rows for c in r.cells] + [Decimal(1)]
-    )
-    legend_h = legend_row * len(series) + 8
-    group_h = bar * len(series) + gap
-    height = legend_h + group_h * len(table.rows) + 10
-    describe = f' aria-describedby="{escape(described_by)}"' if described_by else ""
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="chart-title"{describe} '
-        'class="il-costshare-chart" font-family="Source Sans Pro Web, Helvetica, Arial, sans-serif" font-size="12">',
-        '<title id="chart-title">Each partner\'s stand-alone cost and bill under each method, in dollars</title>',
-    ]
-    for i, (name, colour) in enumerate(series):
-        y = 4 + i * legend_row
-        out.append(f'<rect x="{label_w}" y="{y}" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{label_w + 18}" y="{y + 10}" fill="#1b1b1b">{escape(name)}</text>')
-    for r_i, row in enumerate(table.rows):
-        top = legend_h + r_i * group_h
-        out.append(
-            f'<text x="{label_w - 8}" y="{top + group_h / 2}" text-anchor="end" fill="#1b1b1b">{escape(row.name)}</text>'
-        )
-        values = [row.standalone] + [c.bill for c in row.cells]
-        for s_i, value in enumerate(values):
-            y = top + s_i * bar
-            w = float(value / peak) * plot_w if peak else 0
-            out.append(
-                f'<rect x="{label_w}" y="{y}" width="{max(w, 0):.1f}" height="{bar - 2}" fill="{series[s_i][1]}"/>'
-            )
-            out.append(
-                f'<text x="{label_w + max(w, 0) + 4:.1f}" y="{y + bar - 3}" fill="#1b1b1b">${value:,.0f}</text>'
-            )
-    out.append("</svg>")
-    return mark_safe("".join(out))  # every interpolated string is escaped above
 
 
 def csv_rows(scenario: Scenario) -> Iterator[list[str]]:

@@ -21,6 +21,7 @@ from interlocal.costshare.choices import CostModel, Method, ScenarioStatus
 from interlocal.costshare.forms import AdoptForm, SavingsEntryForm, ScenarioForm
 from interlocal.csvsafe import SafeCsvWriter
 from interlocal.governments.models import Government
+from interlocal.portal import visuals
 from interlocal.portal.conflict import conflict_message, posted_version
 from interlocal.portal.downloads import Field, download_response, list_download, wanted_format
 
@@ -159,7 +160,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "scenario": scenario,
         "table": table,
-        "chart": report.chart_svg(table, "comparison-caption") if table else "",
+        "chart": visuals.cost_share_chart(table) if table else None,
         "can_edit": can_edit and not scenario.is_frozen,
         "adopt_form": adopt_form,
         "drivers": list(scenario.drivers.all()),

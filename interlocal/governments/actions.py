@@ -8,12 +8,13 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from interlocal import access
 from interlocal.audit.actions import apply_changes, audit_record, snapshot
 from interlocal.conflicts import apply_versioned, bump, lock_current
-from interlocal.governments.models import Government, Person
+from interlocal.governments.models import Boundary, Government, Person
 
 _GOVERNMENT_FIELDS = [
     "kind",
@@ -319,3 +320,42 @@ def group_save(
         verb = "group_create" if created else "group_update"
         audit_record(acting_user=acting_user, verb=verb, obj=group, changes=changes)
     return group
+
+
+@transaction.atomic
+def boundary_set(
+    *,
+    acting_user: Person,
+    government: Government,
+    geojson: str,
+    interior: tuple[float, float],
+    tolerance: float,
+    vertices: int,
+    source: str,
+    engine_version: str,
+) -> Boundary:
+    """Store (or replace) a government's simplified boundary; unchanged geometry writes nothing."""
+    access.require(
+        acting_user, "governments.change_government", government, "You may not edit this government."
+    )
+    existing = Boundary.objects.filter(government=government).first()
+    if existing is not None and existing.geojson == geojson and existing.source == source:
+        return existing
+    values = {
+        "geojson": geojson,
+        "interior_lon": interior[0],
+        "interior_lat": interior[1],
+        "tolerance": tolerance,
+        "vertices": vertices,
+        "source": source,
+        "engine_version": engine_version,
+        "updated_at": timezone.now(),
+    }
+    boundary, created = Boundary.objects.update_or_create(government=government, defaults=values)
+    audit_record(
+        acting_user=acting_user,
+        verb="boundary_set",
+        obj=government,
+        changes={"boundary": (None if created else "previous", f"{vertices} vertices from {source}")},
+    )
+    return boundary

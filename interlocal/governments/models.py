@@ -93,3 +93,37 @@ class Person(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Boundary(models.Model):
+    """A government's boundary simplified for web maps (GeoJSON text; no PostGIS needed) and a label point."""
+
+    government = models.OneToOneField(
+        Government,
+        # A boundary is derived from the census file and means nothing without its government.
+        on_delete=models.CASCADE,
+        related_name="boundary",
+        help_text="The government this boundary outlines.",
+    )
+    geojson = models.TextField(
+        help_text="The simplified boundary as a GeoJSON MultiPolygon in lon/lat (WGS 84)."
+    )
+    interior_lon = models.FloatField(
+        help_text="Longitude of a point inside the boundary, where its label goes."
+    )
+    interior_lat = models.FloatField(
+        help_text="Latitude of a point inside the boundary, where its label goes."
+    )
+    tolerance = models.FloatField(help_text="The simplification tolerance in degrees.")
+    vertices = models.PositiveIntegerField(help_text="How many vertices the simplified boundary keeps.")
+    source = models.CharField(
+        max_length=300, help_text="The file the boundary came from, e.g. a TIGER/Line file."
+    )
+    engine_version = models.CharField(max_length=20, help_text="The simplifier's version (interlocal.geo).")
+    updated_at = models.DateTimeField(help_text="When the boundary was last stored.")
+
+    class Meta:
+        verbose_name_plural = "boundaries"
+
+    def __str__(self) -> str:
+        return f"Boundary of {self.government}"

@@ -27,7 +27,10 @@ class Writer(Protocol):
 EXCLUDED_FIELDS = {
     "governments.person": {"password", "last_login"},
     "agreements.matterattachment": {"content"},
+    # An answer's evidence file (issue 11), like an attachment: named by its file name, not carried in a cell.
     "assessments.answer": {"content"},
+    # A background job's file (issue 12): named by result_name, downloaded from its job page by its owner.
+    "jobs.job": {"result"},
 }
 
 

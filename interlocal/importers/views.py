@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interlocal.importers.base import Report, run_import, sniff_kind
@@ -16,6 +17,7 @@ from interlocal.importers.queries import get_pending_upload_for_user, source_fie
 from interlocal.importers.sources import SOURCES
 from interlocal.importers.sources.spreadsheet import RECORD_TYPES, template_csv, template_xlsx
 from interlocal.importers.uploads import PendingUpload, discard_upload, purge_expired, save_upload
+from interlocal.jobs.actions import job_create
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # The first bytes each kind of file must start with; text files must simply hold no NUL byte.
@@ -102,6 +104,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         options=options,
         label=upload_file.name or "upload",
     )
+    if (upload_file.size or 0) > settings.IMPORT_BACKGROUND_BYTES:
+        return _in_background(request, pending, dry_run=True)
     report = _preview(request, pending)
     if not (report.ok and report.changes):
         discard_upload(pending)
@@ -125,6 +129,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     cls = SOURCES.get(found.source)
     if cls is None:
         raise Http404("That source no longer exists; upload the file again.")
+    if found.path.stat().st_size > settings.IMPORT_BACKGROUND_BYTES:
+        return _in_background(request, found, dry_run=False)
     try:
         report = run_import(
             cls(acting_user=request.user, **found.options),  # type: ignore[arg-type]
@@ -134,6 +140,17 @@ def apply(request: HttpRequest) -> HttpResponse:
     finally:
         discard_upload(found)
     return _render_report(request, report, None)
+
+
+def _in_background(request: HttpRequest, found: PendingUpload, *, dry_run: bool) -> HttpResponse:
+    # A large file is checked, then applied, by the worker; its page shows the progress and the report.
+    job = job_create(
+        acting_user=request.user,  # type: ignore[arg-type]
+        kind="import",
+        title=f"{'Check' if dry_run else 'Apply'} the {found.source} import of {found.label}",
+        params={"token": found.token, "dry_run": dry_run},
+    )
+    return redirect("jobs:job", pk=job.pk)
 
 
 def _preview(request: HttpRequest, found: PendingUpload) -> Report:

@@ -27,6 +27,7 @@ from interlocal.agreements.queries import (
 from interlocal.audit.queries import activity_for_user
 from interlocal.collaboratives.queries import get_collaborative_for_user, visible_collaboratives
 from interlocal.conflicts import EditConflict
+from interlocal.costshare.queries import savings_by_year
 from interlocal.governments.actions import government_update
 from interlocal.governments.queries import get_government_for_user, visible_governments
 from interlocal.initiatives.queries import (
@@ -42,6 +43,7 @@ from interlocal.initiatives.queries import (
 )
 from interlocal.legislation.queries import votes_by_action
 from interlocal.pagecache import GenerationPaginator
+from interlocal.portal import visuals
 from interlocal.portal.conflict import conflict_response
 from interlocal.portal.downloads import Field, download_response, list_download, wanted_format
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
@@ -81,7 +83,22 @@ def collaborative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Action plans (issue 12): the published versions, newest first per plan.
         "plan_versions": plan_queries.versions_for_user(user, collaborative),
     }
+    savings = savings_by_year(user, collaborative) if context["can_see_costs"] else []
+    context["charts"] = visuals.dashboard_charts(dashboard, savings)
     return render(request, "portal/collaborative_detail.html", context)
+
+
+def collaborative_map(request: HttpRequest, slug: str) -> HttpResponse:
+    """A map of the collaborative's current members, coloured by the year they joined, and their neighbours."""
+    collaborative = get_collaborative_for_user(request.user, slug)
+    areas, places = visuals.members_map_areas(collaborative, timezone.localdate())
+    context = {
+        "collaborative": collaborative,
+        "map": visuals.members_map(collaborative, areas),
+        "places": places,
+        "missing": [g for g, _, _, has in places if not has],
+    }
+    return render(request, "portal/collaborative_map.html", context)
 
 
 def _lead(i: Any) -> str:
@@ -181,6 +198,7 @@ def _work_context(request: HttpRequest, initiative: Any) -> dict[str, Any]:
     )
     return {
         "kpi_rows": rows,
+        "kpi_charts": visuals.kpi_charts(rows),
         "can_measure": _can_measure_each(request.user, rows) if request.user.is_authenticated else {},
         "progress": progress,
         "progress_explanation": explanation,

@@ -25,6 +25,7 @@ from interlocal import pdf
 from interlocal.collaboratives.queries import get_collaborative_for_user
 from interlocal.conflicts import EditConflict
 from interlocal.initiatives.models import Initiative, Plan, Term
+from interlocal.jobs.actions import job_create
 from interlocal.portal.downloads import Field, download_response, list_download, wanted_format
 from interlocal.portal.forms_plans import PlanEditForm, PlanStartForm, PublishForm, SectionForm, UpdateForm
 from interlocal.portal.people import signed_in
@@ -387,3 +388,19 @@ def annual_report_download(request: HttpRequest, slug: str, year: int, fmt: str)
             "json": outputs.render_annual_report_json,
         }[fmt](collaborative, year, request.user),
     )
+
+
+@login_required
+@require_POST
+def plan_version_prepare(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
+    """Make the version's PDF or Word file in the background; its job page shows the progress and the download."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404("No such format.")
+    version = queries.get_version_for_user(request.user, pk, number)
+    job = job_create(
+        acting_user=request.user,  # type: ignore[arg-type]
+        kind="plan",
+        title=f"{version.title}, version {version.number}, as {'PDF' if fmt == 'pdf' else 'Word'}",
+        params={"plan": pk, "number": number, "fmt": fmt},
+    )
+    return redirect("jobs:job", pk=job.pk)

@@ -112,3 +112,68 @@ def test_it_draws_a_chart_once_for_the_same_numbers() -> None:
 
     assert again is first
     assert other is not first and other.table.rows[0][1] == "1.50"
+
+
+# Issue 12: KPI over time, counts, money, and the members map.
+
+
+def _kpi() -> charts.Chart:
+    import datetime as dt
+
+    return charts.kpi_line(
+        title="Dispatch time",
+        unit="seconds",
+        points=[(dt.date(2027, 1, 1), 80.0), (dt.date(2028, 1, 1), 70.0)],
+        baseline=(dt.date(2026, 1, 1), 90.0),
+        target=(dt.date(2031, 1, 1), 60.0),
+        higher_is_better=False,
+    )
+
+
+def test_it_tables_a_kpi_with_the_trajectory_expected_on_each_date() -> None:
+    chart = _kpi()
+    assert chart.svg == _kpi().svg and _parsed(chart).get("role") == "img"
+    assert chart.table.rows[0] == ("01/01/2026", "90 (baseline)", "90")
+    # Two years of a five-year line from 90 to 60: 78 expected on 1/1/2028 (730 of 1826 days), measured 70.
+    assert chart.table.rows[2][:2] == ("01/01/2028", "70") and chart.table.rows[2][2].startswith("78")
+    assert chart.table.rows[-1] == ("01/01/2031", "target", "60")
+    assert "is at or ahead of the trajectory" in chart.summary and "lower is better" in chart.summary
+
+
+def test_it_counts_in_whole_numbers_and_labels_each_bar() -> None:
+    chart = charts.count_bars(
+        title="Stages", labels=["Idea", "Approved"], counts=[2, 0], value_label="Initiatives"
+    )
+    texts = {t.text for t in _parsed(chart).iter(f"{SVG}text")}
+    assert "0.5" not in texts and {"0", "1", "2"} <= texts
+    assert chart.table.rows == (("Idea", "2"), ("Approved", "0"))
+    assert chart.summary == "Stages: Idea 2; Approved 0."
+
+
+def test_it_tables_money_in_dollars() -> None:
+    chart = charts.money_bars(
+        title="Savings",
+        groups=["FY2024", "FY2025"],
+        series=[("Projected", [1000.0, 2500.5]), ("Certified", [900.0, None])],
+    )
+    assert chart.table.header == ("", "Projected", "Certified")
+    assert chart.table.rows == (("FY2024", "$1,000", "$900"), ("FY2025", "$2,500", "—"))
+    assert "Projected $3,500 in all" in chart.summary
+
+
+def test_it_gives_each_place_on_the_map_its_geoid_and_a_legend_entry() -> None:
+    square = (((0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)),)
+    moved = tuple(tuple((x + 1.0, y) for x, y in ring) for ring in square)
+    areas = [
+        charts.MapArea("2900001", "Alpha", charts.MEMBER, 2019, (square,), (0.5, 0.5)),
+        charts.MapArea("2900002", "Beta", charts.CANDIDATE, None, (moved,), (1.5, 0.5)),
+    ]
+    chart = charts.members_map(title="Members", areas=areas)
+    ids = {g.get("id") for g in _parsed(chart).iter(f"{SVG}g")}
+    assert {"geoid-2900001", "geoid-2900002"} <= ids
+    assert chart.table.rows == (
+        ("Alpha", "2900001", "Member", "2019"),
+        ("Beta", "2900002", "Neighbour, not a member", ""),
+    )
+    assert "Member since 2019" in chart.svg and "Neighbour, not a member" in chart.svg
+    assert chart.svg == charts.members_map(title="Members", areas=areas).svg

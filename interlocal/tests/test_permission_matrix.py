@@ -904,6 +904,39 @@ PAGES: dict[str, Url] = {
         get=       ("ok     ok     ok     ok     ok     ok     ok",
                     "404    ok     ok     404    404    ok     ok"),
     ),
+    # Issue 12, charts and map: the members map reads like the collaborative page it comes from.
+    "portal:collaborative_map": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
+    # Background jobs: a job, its progress and its result are its owner's (the member's) alone.
+    "jobs:job": Url(
+        args=lambda w: ((w.job.pk,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  404    ok     404    404    404    404",
+    ),
+    "jobs:progress": Url(
+        args=lambda w: ((w.job.pk,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  404    ok     404    404    404    404",
+    ),
+    "jobs:download": Url(
+        args=lambda w: ((w.job.pk,),),
+        #            public viewer member outsdr o-crd  coord  admin
+        get=        "login  404    ok     404    404    404    404",
+    ),
+    # A published plan version made into a file in the background: anyone signed in who may read the version.
+    "portal:plan_version_prepare": Url(
+        args=lambda w: ((w.action_plan.pk, 1, "docx"), (w.hidden_action_plan.pk, 1, "docx")),
+        payload=lambda w: {},
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("login  405    405    405    405    405    405",
+                    "login  405    405    405    405    405    405"),
+        post=      ("login  write  write  write  write  write  write",
+                    "login  write  write  404    404    write  write"),
+    ),
 }
 
 

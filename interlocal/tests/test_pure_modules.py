@@ -30,6 +30,7 @@ PURE_MODULES = sorted(
         "interlocal.assessments.confidentiality",
         "interlocal.assessments.frameworks_data",
         "interlocal.reports.planning",
+        "interlocal.geo",
         *(f"interlocal.costshare.{p.stem}" for p in (PACKAGE / "costshare").glob("engine*.py")),
         *(
             f"interlocal.importers.parsers.{p.stem}"

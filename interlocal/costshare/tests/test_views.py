@@ -57,7 +57,10 @@ def test_it_lets_a_coordinator_build_compute_and_adopt_a_scenario(world: World) 
     assert scenario.drivers.get(name="calls").periods == 2
     assert client.post(f"/costshare/scenarios/{scenario.pk}/compute/").status_code == 302
     page = client.get(f"/costshare/scenarios/{scenario.pk}/").content.decode()
-    assert "Methods side by side" in page and "<svg" in page and "Shapley value" in page
+    assert "Methods side by side" in page and "Shapley value" in page
+    # The chart (interlocal/charts.py) with its summary and its table of the same figures.
+    assert 'id="cost-share-chart"' in page and "data:image/svg+xml;base64," in page
+    assert "Data table: Each partner" in page
     assert 'name="method"' in page
     client.post(f"/costshare/scenarios/{scenario.pk}/adopt/", {"method": "hybrid"})
     scenario.refresh_from_db()

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from interlocal import geo
 from interlocal.governments import actions
-from interlocal.governments.models import Government
+from interlocal.governments.models import Boundary, Government
 from interlocal.importers.base import (
     CHANGED,
     MAX_PROBLEMS,
@@ -133,6 +134,38 @@ class CensusBoundariesSource(Source):
                     acting_user=self.acting_user, government=government, neighbours=list(wanted.values())
                 )
                 report.add(CHANGED, "neighbours", government.name, f"{len(wanted)} neighbours")
+        self._store_boundaries(parsed, by_geoid, report)
+
+    def _store_boundaries(
+        self, parsed: tuple[PlaceRecord, ...], by_geoid: dict[str, Government], report: Report
+    ) -> None:
+        # Each place's outline, simplified for web maps, with a point inside it for the label.
+        stored = {b.government_id: b for b in Boundary.objects.filter(government__in=list(by_geoid.values()))}
+        source = f"TIGER/Line places: {report.file}"
+        for index, place in enumerate(parsed):
+            government = by_geoid[place.geoid]
+            with row_guard(report, index, "boundary"):
+                small = geo.simplify(place.geometry)
+                before = stored.get(government.pk)
+                if before is not None and before.geojson == small.geojson:
+                    report.add(UNCHANGED, "boundary", government.name)
+                    continue
+                actions.boundary_set(
+                    acting_user=self.acting_user,
+                    government=government,
+                    geojson=small.geojson,
+                    interior=small.interior,
+                    tolerance=geo.DEFAULT_TOLERANCE,
+                    vertices=small.vertices_after,
+                    source=source,
+                    engine_version=geo.ENGINE_VERSION,
+                )
+                report.add(
+                    NEW if before is None else CHANGED,
+                    "boundary",
+                    government.name,
+                    f"{small.vertices_before} -> {small.vertices_after} vertices",
+                )
 
 
 def _is_footnote(problem: ParseProblem) -> bool:

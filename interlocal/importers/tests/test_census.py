@@ -157,4 +157,5 @@ def test_it_imports_a_valid_polygon(world: World, tmp_path: Path) -> None:
     path = tmp_path / "places.geojson"
     path.write_text(json.dumps(_collection(GOOD)))
     code, out = run("census-boundaries", str(path), "--as", world.admin.username)
-    assert code == 0 and "1 new" in out, out
+    # The government and its boundary, simplified for web maps.
+    assert code == 0 and "2 new" in out and "new: boundary Testville" in out, out

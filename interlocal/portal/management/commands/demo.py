@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interlocal.demo import DEMO_PASSWORD, demo_loaded, load_demo
+from interlocal.demo import DEMO_PASSWORD, demo_loaded, load_demo, load_demo_boundaries
 
 
 class Command(BaseCommand):
@@ -27,8 +27,10 @@ class Command(BaseCommand):
             )
         if demo_loaded():
             self.stdout.write("Demo data is already loaded; nothing changed.")
+            self.stdout.write(load_demo_boundaries())
             return
         load_demo()
+        self.stdout.write(load_demo_boundaries())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
             f"Sign in as admin, coordinator, ls-clerk, ind-editor, bs-finance or stl-planner with password "
