@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from interlocal.conflicts import EditConflict
@@ -21,6 +23,7 @@ from interlocal.csvsafe import SafeCsvWriter
 from interlocal.governments.models import Government
 from interlocal.portal import visuals
 from interlocal.portal.conflict import conflict_message, posted_version
+from interlocal.portal.downloads import Field, download_response, list_download, wanted_format
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -28,13 +31,56 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _scenario_for(s: object) -> str:
+    v = getattr(s, "agreement_version", None)
+    if v is not None:
+        return f"{v.agreement.title}, version {v.number}"
+    i = getattr(s, "initiative", None)
+    return f"Initiative {i.code} {i.title}".strip() if i is not None else ""
+
+
+# The scenario list's rows as its CSV/JSON download writes them; the page draws the same records.
+SCENARIO_FIELDS = [
+    Field("name", lambda s: s.name),
+    Field("service", lambda s: s.service),
+    Field("fiscal_year", lambda s: s.fiscal_year),
+    Field("for", _scenario_for),
+    Field("partners", lambda s: s.partner_count),
+    Field("status", lambda s: s.status),
+    Field("adopted_method", lambda s: s.adopted_method),
+]
+
+SAVINGS_FIELDS = [
+    Field("government", lambda e: e.government.name),
+    Field("fiscal_year", lambda e: e.fiscal_year),
+    Field("initiative_code", lambda e: e.initiative.code),
+    Field("initiative", lambda e: e.initiative.title),
+    Field("recurrence", lambda e: e.recurrence),
+    Field("baseline_cost", lambda e: e.baseline_cost),
+    Field("projected_saving", lambda e: e.projected_saving),
+    Field("actual_saving", lambda e: e.actual_saving),
+    Field("evidence_url", lambda e: e.evidence_url),
+    Field("certified_at", lambda e: e.certified_at),
+    Field("certified_by", lambda e: str(e.certified_by) if e.certified_by_id else None),
+    Field("note", lambda e: e.note),
+]
+
+
 @login_required
-def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
+@list_download("costshare:scenarios", "A collaborative's cost-sharing scenarios", rows_in="scenarios")
+def scenario_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The collaborative's scenarios, newest fiscal year first."""
     collaborative = queries.get_collaborative_for_scenarios(request.user, slug)
+    scenarios = queries.scenarios_of(request.user, collaborative)
+    if wanted_format(request):
+        url = lambda s: request.build_absolute_uri(reverse("costshare:scenario", args=[s.pk]))  # noqa: E731
+        fields = [Field("id", lambda s: s.pk), Field("url", url), *SCENARIO_FIELDS]
+        name = f"scenarios-{collaborative.slug}"
+        filters = {"collaborative": collaborative.slug}
+        return download_response(request, name=name, fields=fields, rows=scenarios, filters=filters)
     context = {
         "collaborative": collaborative,
-        "scenarios": queries.scenarios_of(request.user, collaborative),
+        "scenarios": scenarios,
         "can_edit": request.user.has_perm("costshare.change_scenario", collaborative),
     }
     return render(request, "costshare/scenario_list.html", context)
@@ -200,9 +246,15 @@ def my_bill(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def savings_ledger(request: HttpRequest, slug: str) -> HttpResponse:
+@list_download("costshare:savings", "A collaborative's savings ledger entries", rows_in="ledger.entries")
+def savings_ledger(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The collaborative's savings ledger with roll-ups; editors add entries here."""
     collaborative = queries.get_collaborative_for_scenarios(request.user, slug)
+    if request.method == "GET" and wanted_format(request):
+        entries = queries.savings_ledger_for(request.user, collaborative).entries
+        fields = [Field("id", lambda e: e.pk), *SAVINGS_FIELDS]
+        name, filters = f"savings-{collaborative.slug}", {"collaborative": collaborative.slug}
+        return download_response(request, name=name, fields=fields, rows=entries, filters=filters)
     initiatives, governments = queries.savings_form_choices(request.user, collaborative)
     form = SavingsEntryForm(request.POST or None, initiatives=initiatives, governments=governments)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from interlocal.portal import (
     views,
     views_agreements,
     views_assessments,
+    views_downloads,
     views_gates,
     views_index,
     views_initiative,
@@ -117,6 +118,8 @@ urlpatterns = [
         name="adoption_proposal_decide",
     ),
     path("agreements/parties/<int:pk>/expect/", views_agreements.party_expect, name="party_expect"),
+    # Bulk downloads (issue 13): a collaborative's full data package.
+    path("collaboratives/<slug:slug>/data-package.zip", views_downloads.data_package, name="data_package"),
     # action plans and progress reports (issue 12)
     path("collaboratives/<slug:slug>/plans/", views_plans.plan_list, name="plans"),
     path("collaboratives/<slug:slug>/plans/new/", views_plans.plan_new, name="plan_new"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,7 @@ from interlocal.legislation.queries import votes_by_action
 from interlocal.pagecache import GenerationPaginator
 from interlocal.portal import visuals
 from interlocal.portal.conflict import conflict_response
+from interlocal.portal.downloads import Field, download_response, list_download, wanted_format
 from interlocal.portal.forms import AdvanceForm, GovernmentForm, InitiativeFilterForm, ProgressForm
 from interlocal.portal.people import signed_in
 from interlocal.portal.queries import collaborative_dashboard, event_urls
@@ -99,7 +101,27 @@ def collaborative_map(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/collaborative_map.html", context)
 
 
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def _lead(i: Any) -> str:
+    return "; ".join(p.government.name for p in i.partners.all() if p.role == PartnerRole.LEAD)
+
+
+# The initiative list's rows as its CSV/JSON download writes them; the page draws the same records.
+INITIATIVE_FIELDS = [
+    Field("id", lambda i: i.pk),
+    Field("collaborative", lambda i: i.collaborative.name),
+    Field("code", lambda i: i.code),
+    Field("title", lambda i: i.title),
+    Field("status", lambda i: i.status),
+    Field("stage", lambda i: i.stage),
+    Field("types", lambda i: ", ".join(i.types)),
+    Field("lead", _lead),
+    Field("cost_band", lambda i: i.cost_band),
+    Field("timeline_band", lambda i: i.timeline_band),
+]
+
+
+@list_download("portal:initiatives", "Initiatives")
+def initiative_list(request: HttpRequest) -> HttpResponseBase:
     """Initiatives with filters and search; htmx asks for just the results."""
     topics, partners = topic_choices(), partner_choices(request.user)
     # Only the collaborative asked for is looked up: the plain list runs no query for this menu.
@@ -112,6 +134,11 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     )
     filters = InitiativeFilters(**form.applied_filters()) if form.is_bound else InitiativeFilters()
     found = list_initiatives_for_user(request.user, filters)
+    if wanted_format(request):
+        url = lambda i: request.build_absolute_uri(reverse("portal:initiative", args=[i.pk]))  # noqa: E731
+        fields = [*INITIATIVE_FIELDS[:1], Field("url", url), *INITIATIVE_FIELDS[1:]]
+        applied = {k: v for k, v in vars(filters).items() if v}
+        return download_response(request, name="initiatives", fields=fields, rows=found, filters=applied)
     page = GenerationPaginator(found, 25).get_page(request.GET.get("page"))
     template = (
         "portal/_initiative_results.html"
@@ -130,6 +157,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 def _querystring(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("format", None)
     return params.urlencode()
 
 

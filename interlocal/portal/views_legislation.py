@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 
 from interlocal.governments.queries import get_government_for_user
 from interlocal.legislation.queries import (
@@ -13,7 +15,8 @@ from interlocal.legislation.queries import (
     sponsored_by,
     votes_of,
 )
-from interlocal.portal.tables import Column, sorted_table
+from interlocal.portal.downloads import list_download
+from interlocal.portal.tables import Column, download_for, sorted_table
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -22,18 +25,24 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/meeting_detail.html", {"event": event})
 
 
-def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+@list_download("portal:meetings", "A government's meetings")
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     """A government's meetings the user may see, newest first, sortable."""
     government = get_government_for_user(request.user, slug)
     columns = [
-        Column("date", "Date", ("date",)),
-        Column("body", "Body", ("body_name", "date")),
-        Column("time", "Time", None),
-        Column("location", "Location", ("location",)),
-        Column("agenda", "Agenda", None),
-        Column("minutes", "Minutes", None),
+        Column("date", "Date", ("date",), lambda e: e.date),
+        Column("body", "Body", ("body_name", "date"), lambda e: e.body_name),
+        Column("time", "Time", None, lambda e: e.time),
+        Column("location", "Location", ("location",), lambda e: e.location),
+        Column("agenda", "Agenda", None, lambda e: e.agenda_file),
+        Column("minutes", "Minutes", None, lambda e: e.minutes_file),
     ]
-    table = sorted_table(request, events_of(request.user, government), columns, "-date")
+    qs = events_of(request.user, government)
+    url = lambda e: reverse("portal:meeting", args=[e.pk])  # noqa: E731
+    filters = {"government": government.slug}
+    if download := download_for(request, f"meetings-{slug}", qs, columns, "-date", url=url, filters=filters):
+        return download
+    table = sorted_table(request, qs, columns, "-date")
     return render(request, "portal/meeting_list.html", {"government": government, "table": table})
 
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from interlocal.collaboratives.queries import get_collaborative_for_user
 from interlocal.conflicts import EditConflict
 from interlocal.initiatives.models import Initiative, Plan, Term
 from interlocal.jobs.actions import job_create
+from interlocal.portal.downloads import Field, download_response, list_download, wanted_format
 from interlocal.portal.forms_plans import PlanEditForm, PlanStartForm, PublishForm, SectionForm, UpdateForm
 from interlocal.portal.people import signed_in
 from interlocal.reports import actions, outputs, queries
@@ -45,14 +47,34 @@ def _message(error: Exception) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
-def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+# The published plans' rows as the plan list's CSV/JSON download writes them (drafts stay on the page).
+PLAN_VERSION_FIELDS = [
+    Field("plan_id", lambda v: v.plan_id),
+    Field("plan", lambda v: v.plan.title),
+    Field("version", lambda v: v.number),
+    Field("title", lambda v: v.title),
+    Field("published_at", lambda v: v.published_at),
+    Field("updates", lambda v: v.n_updates),
+]
+
+
+@list_download("portal:plans", "A collaborative's published action plans", rows_in="versions")
+def plan_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     """A collaborative's plans: published versions for everyone who reads it, drafts for its members."""
     collaborative = get_collaborative_for_user(request.user, slug)
+    versions = queries.versions_for_user(request.user, collaborative)
+    if wanted_format(request):
+        url = lambda v: request.build_absolute_uri(  # noqa: E731
+            reverse("portal:plan_version", args=[v.plan_id, v.number])
+        )
+        fields = [Field("id", lambda v: v.pk), Field("url", url), *PLAN_VERSION_FIELDS]
+        name, filters = f"plans-{collaborative.slug}", {"collaborative": collaborative.slug}
+        return download_response(request, name=name, fields=fields, rows=versions, filters=filters)
     this_year = timezone.localdate().year
     context = {
         "collaborative": collaborative,
         "drafts": queries.drafts_for_user(request.user, collaborative),
-        "versions": queries.versions_for_user(request.user, collaborative),
+        "versions": versions,
         "can_add": request.user.has_perm("reports.add_actionplan", collaborative),
         "report_years": list(range(this_year, this_year - 4, -1)),
     }

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -844,6 +844,13 @@ PAGES: dict[str, Url] = {
     "GET /api/v1/plan-updates/{update_id}":            Url(args=_plan_update, get=API_ALL),
     "GET /api/v1/action-plans":                        Url(get=API_ALL),
     "GET /api/v1/action-plans/{plan_id}":              Url(args=_pub("action_plan"), get=(API_MEMBERS, API_MEMBERS)),
+    # Bulk downloads (issue 13): a collaborative's data package, for whoever may read the collaborative.
+    "portal:data_package": Url(
+        args=_collab,
+        #            public viewer member outsdr o-crd  coord  admin
+        get=       ("ok     ok     ok     ok     ok     ok     ok",
+                    "404    ok     ok     404    404    ok     ok"),
+    ),
     # Self-assessments (issue 11). A member's answers (evidence markers HIDDEN_ANSWER_*) are its own staff's and
     # the coordinators'; rounds and their k-guarded results are the collaborative's members'. Columns of rounds:
     # ours (closed, three members submitted) and the pilot's (open). Columns of members: Lee's Summit and Blue
@@ -1360,6 +1367,24 @@ ADMIN_MODELS: dict[str, AdminModel] = {
 KNOWN_HOLES: set[tuple[str, str, str]] = set()
 
 
+def _download_rows() -> dict[str, Url]:
+    """Each list page's ?format=csv and ?format=json: the page's own row, so exactly the page's outcomes; every
+    download body is searched for hidden markers like a page."""
+    from interlocal.portal.downloads import FORMATS, REGISTRY
+
+    rows = {}
+    for name in sorted(REGISTRY):
+        page = PAGES[name]
+        for fmt in FORMATS:
+            query = f"{page.query}{'&' if page.query else '?'}format={fmt}"
+            rows[f"{name} ?format={fmt}"] = replace(page, query=query, post=None, payload=None)
+    return rows
+
+
+# Downloads of list pages (issue 13): "NAME ?format=FMT" rows, run by their own test below.
+DOWNLOADS: dict[str, Url] = _download_rows()
+
+
 def _admin_rows() -> dict[str, Url]:
     """Rows for every registered ModelAdmin's pages, from ADMIN_MODELS."""
     rows: dict[str, Url] = {}
@@ -1663,6 +1688,19 @@ def test_it_gives_each_role_what_the_rules_say(
     STATS["checks"] += len(checks)
     STATS["holes"] += sum(1 for c in checks if (key, c.role, c.method) in KNOWN_HOLES and not c.passed)
     problems = verdict(key, checks)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("key", sorted(DOWNLOADS))
+def test_it_gives_each_role_the_downloads_of_the_pages_it_may_read(
+    key: str, matrix: tuple[W, dict[str, Client]], db: None
+) -> None:
+    world, clients = matrix
+    name = key.split(" ", 1)[0]
+    checks = run_row(name, DOWNLOADS[key], world, clients)
+    STATS["rows"] += 1
+    STATS["checks"] += len(checks)
+    problems = verdict(name, checks)
     assert not problems, "\n".join(problems)
 
 
