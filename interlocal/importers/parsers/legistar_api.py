@@ -92,10 +92,10 @@ class _Row:
 
     def str_(self, key: str) -> str | None:
         value = self.get(key)
-        if value.__class__ is str:
-            return value.strip() or None
         if value is None:
             return None
+        if value.__class__ is str:
+            return value.strip() or None
         self._problem(key, f"expected a string, got {value!r}")
         return None
 
