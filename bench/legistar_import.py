@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "legistar"
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_NAME = "interlocal_legrec_bench"
+PG_NAME = os.environ.get("BENCH_PG_NAME", "interlocal_legrec_bench")  # a scratch database of your own
 
 
 def vm_kb(field: str) -> int:

@@ -473,9 +473,18 @@ class _Ingest:
                     "mover_name": h.mover_name or "",
                     "seconder_name": h.seconder_name or "",
                 }
-                label = f"#{mid} {h.action_date} {h.action_name}"
+                # Only the first MAX_LISTED rows are listed: a label for each of a large client's rows cost 5%.
+                label = (
+                    f"#{mid} {h.action_date} {h.action_name}" if len(self.counts.listed) < MAX_LISTED else ""
+                )
                 old = stored.get(key)
-                if old is not None and all(old[k] == v for k, v in values.items()):
+                if (
+                    old is not None
+                    and old["passed_flag_name"] == values["passed_flag_name"]
+                    and old["tally"] == values["tally"]
+                    and old["mover_name"] == values["mover_name"]
+                    and old["seconder_name"] == values["seconder_name"]
+                ):
                     self.counts.add(UNCHANGED, "actions", label)
                     continue
                 full = dict(zip(key_fields, key, strict=True)) | values
