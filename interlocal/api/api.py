@@ -10,7 +10,7 @@ from ninja import Query, Schema
 
 from interlocal.agreements.queries import get_agreement_for_user, party_statuses
 from interlocal.api.auth import READ_AUTH
-from interlocal.api.common import ERRORS, ReadAPI, install_errors
+from interlocal.api.common import ERRORS, F, ReadAPI, install_errors
 from interlocal.api.docs import LocalSwagger
 from interlocal.api.records import router as records
 from interlocal.initiatives.queries import (
@@ -26,32 +26,40 @@ install_errors(api)
 
 
 class PartnerOut(Schema):
-    government: str
-    role: str
+    """A government's part in an initiative."""
+
+    government: str = F("The partner government's name.", "Lee's Summit")
+    role: str = F("lead, participating or supporting.", "lead")
 
 
 class InitiativeOut(Schema):
-    id: int
-    collaborative: str
-    code: str
-    title: str
-    status: str
-    types: list[str]
-    cost_band: str
-    cost_estimate: Decimal | None
-    timeline_band: str
-    lead_partners: list[str]
-    supporting_partners: list[str]
+    """An initiative, as the first version of the API lists it."""
+
+    id: int = F("The initiative's id.", 101)
+    collaborative: str = F("Its collaborative's slug.", "eastern-jackson-county")
+    code: str = F("Its code in the plan.", "EJC-1")
+    title: str = F("Its title.", "Shared 911 dispatch")
+    status: str = F("Its status: new, in_progress, ongoing, complete or deferred.", "in_progress")
+    types: list[str] = F("project, partnership and/or policy.", ["partnership"])
+    cost_band: str = F("Its cost band: low, medium or high.", "medium")
+    cost_estimate: Decimal | None = F("Its estimated cost in dollars, or null.", "250000.00")
+    timeline_band: str = F("Its timeline band: ongoing, near, medium or long.", "near")
+    lead_partners: list[str] = F("The names of its lead partners.", ["Lee's Summit"])
+    supporting_partners: list[str] = F("The names of its supporting partners.", ["Blue Springs"])
 
 
 class InitiativeDetailOut(InitiativeOut):
-    description: str
-    equity_considerations: str
-    tracking_implementation: str
-    tracking_success: list[str]
-    if_overperforming: str
-    if_underperforming: str
-    partners: list[PartnerOut]
+    """One initiative with its plan text and every partner."""
+
+    description: str = F("What it is.", "One dispatch center answers 911 calls for every partner.")
+    equity_considerations: str = F("Who it serves and who it may leave out.", "Serves rural callers first.")
+    tracking_implementation: str = F("How progress is tracked.", "Quarterly report to the board.")
+    tracking_success: list[str] = F("The measures of success.", ["Median answer time under 10 seconds"])
+    if_overperforming: str = F("What to do if it does better than planned.", "Extend to a new partner.")
+    if_underperforming: str = F("What to do if it does worse than planned.", "Review staffing.")
+    partners: list[PartnerOut] = F(
+        "Every partner and its role.", [{"government": "Lee's Summit", "role": "lead"}]
+    )
 
 
 def _initiative(i) -> dict:  # type: ignore[no-untyped-def]
@@ -117,30 +125,47 @@ def initiative(request: HttpRequest, initiative_id: int) -> dict:
 
 
 class PartyStatusOut(Schema):
-    government: str
-    adopted_on: dt.date | None
-    matter: str | None
+    """Whether one party has adopted a version."""
+
+    government: str = F("The party government's name.", "Lee's Summit")
+    adopted_on: dt.date | None = F("The day it adopted the version, or null if it has not.", "2024-05-07")
+    matter: str | None = F("The file number of the adopting matter, or null.", "RES-2024-031")
 
 
 class VersionOut(Schema):
-    number: int
-    kind: str
-    title: str
-    effective_on: dt.date | None
-    in_force: bool
-    in_force_at: dt.datetime | None
-    in_force_from: dt.date | None
-    superseded_by: int | None
-    superseded_on: dt.date | None
-    parties: list[PartyStatusOut]
+    """One version of an agreement and its adoptions."""
+
+    number: int = F("Its number within the agreement, from 1.", 2)
+    kind: str = F("original, renewal, amendment, expansion or renewal_expansion.", "renewal")
+    title: str = F("Its title.", "Shared dispatch agreement, 2024 renewal")
+    effective_on: dt.date | None = F("The day it takes effect, or null if not set.", "2024-07-01")
+    in_force: bool = F(
+        "Whether it is in force today: adopted by every party, effective, not superseded.", True
+    )
+    in_force_at: dt.datetime | None = F(
+        "When the last adoption was recorded, or null.", "2024-06-12T15:00:00Z"
+    )
+    in_force_from: dt.date | None = F(
+        "The later of the effective day and the last vote, or null.", "2024-07-01"
+    )
+    superseded_by: int | None = F("The number of the version that replaced it, or null.", 3)
+    superseded_on: dt.date | None = F("The day it was replaced, or null.", "2026-07-01")
+    parties: list[PartyStatusOut] = F(
+        "Each party and its adoption.",
+        [{"government": "Lee's Summit", "adopted_on": "2024-05-07", "matter": "RES-2024-031"}],
+    )
 
 
 class AgreementOut(Schema):
-    id: int
-    title: str
-    kind: str
-    collaborative: str
-    versions: list[VersionOut]
+    """An agreement with all its versions."""
+
+    id: int = F("The agreement's id.", 9)
+    title: str = F("Its title.", "Shared dispatch agreement")
+    kind: str = F(
+        "statement_of_purpose, statement_of_common_purpose, mou, interlocal or contract.", "interlocal"
+    )
+    collaborative: str = F("Its collaborative's slug.", "eastern-jackson-county")
+    versions: list[VersionOut] = F("Its versions.", [])
 
 
 @api.get(

@@ -18,12 +18,78 @@ from interlocal.api.writes import ERROR_DESCRIPTIONS
 WRITE_TAG = "writes"
 READ_401 = "A token was sent but is unknown, revoked or malformed (reads need no token at all)."
 
+# The description and example of every parameter, by name, for those whose endpoint gives none (an endpoint's own
+# `Query(description=..., examples=[...])` wins); "collection.name" (e.g. "governments.slug", for /api/v1/governments/…)
+# comes before the bare name. A path's ids are the `id` field of the records its list returns.
+PARAMETERS: dict[str, tuple[str, Any]] = {
+    # Path parameters.
+    "action_id": ("A matter action's id.", 3101),
+    "adoption_id": ("An adoption's id.", 17),
+    "agreement_id": ("An agreement's id.", 9),
+    "attachment_id": ("An attachment's id.", 905),
+    "body_id": ("A legislative body's id.", 8),
+    "entry_id": ("A savings entry's id.", 33),
+    "event_id": ("A meeting's id.", 60),
+    "initiative_id": ("An initiative's id.", 101),
+    "item_id": ("An agenda item's id.", 700),
+    "kpi_id": ("A KPI's id.", 44),
+    "matter_id": ("A matter's id.", 812),
+    "measurement_id": ("A measurement's id.", 310),
+    "membership_id": ("A membership's id.", 12),
+    "official_id": ("An official's id.", 21),
+    "party_id": ("An agreement party's id.", 27),
+    "plan_id": ("A plan's id.", 2),
+    "action-plans.plan_id": ("An action plan's id.", 4),
+    "record_id": ("An office record's id.", 55),
+    "scenario_id": ("A cost-sharing scenario's id.", 6),
+    "collaboratives.slug": ("A collaborative's slug, its name in web addresses.", "eastern-jackson-county"),
+    "governments.slug": ("A government's slug, its name in web addresses.", "lees-summit"),
+    "term_id": ("A vocabulary term's id.", 15),
+    "update_id": ("A plan update's id.", 19),
+    "versions.version_id": ("An agreement version's id.", 14),
+    "plan-versions.version_id": ("A published action plan version's id.", 11),
+    "vote_id": ("A vote's id.", 4200),
+    # Query filters.
+    "q": ("Words to search for.", "dispatch"),
+    "collaborative": ("A collaborative's slug.", "eastern-jackson-county"),
+    "government": ("A government's slug.", "lees-summit"),
+    "status": ("A status, exactly as the records give it.", "in_progress"),
+    "stage": ("A pipeline stage.", "implementing"),
+    "topic": ("A topic area's slug.", "public-safety"),
+    "type": ("project, partnership or policy.", "project"),
+    "cost": ("A cost band: low, medium or high.", "medium"),
+    "timeline": ("A timeline band: ongoing, near, medium or long.", "near"),
+    "date_from": ("Only records dated on or after this day.", "2024-01-01"),
+    "date_to": ("Only records dated on or before this day.", "2024-12-31"),
+    "updated_since": ("Only records written since this moment (give a time zone).", "2025-01-31T00:00:00Z"),
+    "in_force": ("Only versions in force (true) or not (false).", True),
+    "certified": ("Only certified (true) or uncertified (false) entries.", True),
+    "page": ("Page number, from 1.", 1),
+    "page_size": ("Records per page, at most 100.", 100),
+    "limit": ("How many records to return, at most 1,000 (first version's paging).", 100),
+    "offset": ("How many records to skip first (first version's paging).", 0),
+}
+
 
 def _error(code: int, schema: type, description: str) -> dict[str, Any]:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema.__name__}"}}},
     }
+
+
+def _document_parameter(path: str, parameter: dict[str, Any]) -> None:
+    """Give a parameter the shared description and example of its name where its endpoint gives none."""
+    collection = path.removeprefix("/api/v1/").split("/", 1)[0]
+    shared = PARAMETERS.get(f"{collection}.{parameter['name']}") or PARAMETERS.get(parameter["name"])
+    if shared is None:
+        return
+    description, example = shared
+    schema = parameter.get("schema", {})
+    if not (parameter.get("description") or schema.get("description")):
+        parameter["description"] = description
+    if not ({"example", "examples"} & (parameter.keys() | schema.keys())):
+        parameter["example"] = example
 
 
 def complete(document: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +108,7 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 examples = parameter.pop("examples", None)
                 if isinstance(examples, list) and examples:
                     parameter.setdefault("example", examples[0])
+                _document_parameter(path, parameter)
             if not writes:
                 operation["security"] = [{"ApiAuth": []}, {}]
             responses.setdefault(401, _error(401, ErrorOut, ERROR_DESCRIPTIONS[401] if writes else READ_401))

@@ -10,43 +10,9 @@ from django.test import Client
 
 from interlocal.api.api import api
 
-# Read operations whose path or query parameters still lack a description or an example (the first three are the
-# API's first version; the others come from branch apiread). Like KNOWN_HOLES in the permission matrix, but not
-# required to keep failing, so that documenting one on another branch breaks nothing: empty it as they are fixed.
-NOT_YET_DOCUMENTED = {
-    "GET /api/v1/action-plans/{plan_id}",
-    "GET /api/v1/plan-updates/{update_id}",
-    "GET /api/v1/plan-versions/{version_id}",
-    "GET /api/v1/initiatives",
-    "GET /api/v1/initiatives/{initiative_id}",
-    "GET /api/v1/agreements/{agreement_id}",
-    "GET /api/v1/adoptions/{adoption_id}",
-    "GET /api/v1/agreements",
-    "GET /api/v1/attachments/{attachment_id}",
-    "GET /api/v1/bodies/{body_id}",
-    "GET /api/v1/collaboratives",
-    "GET /api/v1/collaboratives/{slug}",
-    "GET /api/v1/event-items/{item_id}",
-    "GET /api/v1/events/{event_id}",
-    "GET /api/v1/governments/{slug}",
-    "GET /api/v1/initiatives/list",
-    "GET /api/v1/kpis/{kpi_id}",
-    "GET /api/v1/matter-actions/{action_id}",
-    "GET /api/v1/matters/{matter_id}",
-    "GET /api/v1/measurements/{measurement_id}",
-    "GET /api/v1/memberships/{membership_id}",
-    "GET /api/v1/office-records/{record_id}",
-    "GET /api/v1/officials/{official_id}",
-    "GET /api/v1/parties/{party_id}",
-    "GET /api/v1/plans/{plan_id}",
-    "GET /api/v1/savings",
-    "GET /api/v1/savings/{entry_id}",
-    "GET /api/v1/scenarios/{scenario_id}",
-    "GET /api/v1/terms/{term_id}",
-    "GET /api/v1/versions",
-    "GET /api/v1/versions/{version_id}",
-    "GET /api/v1/votes/{vote_id}",
-}
+# Operations still leaving something undocumented, skipped below. Empty, and kept so (issue 13: every endpoint,
+# field and error documented with an example): test_it_leaves_nothing_undocumented fails while it names anything.
+NOT_YET_DOCUMENTED: set[str] = set()
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -122,6 +88,31 @@ def test_it_documents_every_operation_field_and_error(key: str) -> None:
     if key in NOT_YET_DOCUMENTED:
         pytest.skip(f"{key}: parameters not documented yet (NOT_YET_DOCUMENTED)")
     assert undocumented(_document(), key) == []
+
+
+def test_it_leaves_nothing_undocumented() -> None:
+    document = _document()
+    stale = sorted(
+        key for key in NOT_YET_DOCUMENTED if key not in _operations() or not undocumented(document, key)
+    )
+    assert stale == [], "now documented (or gone): remove from NOT_YET_DOCUMENTED"
+    assert not NOT_YET_DOCUMENTED, "document these operations instead of skipping them"
+
+
+def test_it_documents_a_path_parameter_from_the_shared_dictionary() -> None:
+    parameters = _document()["paths"]["/api/v1/governments/{slug}"]["get"]["parameters"]
+    assert [(p["name"], p["description"], p["example"]) for p in parameters] == [
+        ("slug", "A government's slug, its name in web addresses.", "lees-summit")
+    ]
+
+
+def test_it_finds_a_parameter_without_a_description() -> None:
+    document = _document()
+    parameter = document["paths"]["/api/v1/votes/{vote_id}"]["get"]["parameters"][0]
+    parameter.pop("description")
+    assert undocumented(document, "GET /api/v1/votes/{vote_id}") == [
+        "GET /api/v1/votes/{vote_id}: parameter vote_id: no description"
+    ]
 
 
 def test_it_finds_a_field_without_an_example() -> None:
