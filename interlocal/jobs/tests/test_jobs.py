@@ -19,7 +19,9 @@ from interlocal.jobs.models import Job
 from interlocal.testkit import World
 from interlocal.vocab import JobStatus
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connections between tasks, as a real one must; on PostgreSQL that would end a
+# test's wrapping transaction, so these tests commit for real and the database is flushed after each.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def client_for(user: object) -> Client:
