@@ -13,5 +13,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A laptop database behind the code would answer every page with a 500; bring it up to date first.
+        call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Interlocal is at http://{options['addrport']}/ (Ctrl-C stops it).")
         call_command("runserver", options["addrport"], use_reloader=False)
