@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps as django_apps
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,6 +22,7 @@ from interlocal.agreements.models import (
     MatterAttachment,
 )
 from interlocal.governments.models import Government
+from interlocal.legislation.models import Vote
 from interlocal.vocab import ProposalStatus
 
 
@@ -216,14 +216,12 @@ def proposals_by_version(user: Any, agreement: Agreement) -> dict[int, list[Adop
 
 
 def _with_votes(proposals: list[AdoptionProposal]) -> list[AdoptionProposal]:
-    """Give each proposal the roll call on its action row (p.vote_summary, e.g. "Aye 7, Nay 1") in one query,
-    where the legislation app keeps Legistar's votes; empty where it does not or none were recorded."""
+    """Give each proposal the roll call on its action row (p.vote_summary, e.g. "Aye 7, Nay 1") in one query."""
     summaries: dict[int, list[str]] = {}
     action_ids = [p.action_id for p in proposals if p.action_id is not None]
-    if action_ids and django_apps.is_installed("interlocal.legislation"):
-        vote = django_apps.get_model("legislation", "Vote")
+    if action_ids:
         rows = (
-            vote.objects.filter(event_item__matter_action_id__in=action_ids)
+            Vote.objects.filter(event_item__matter_action_id__in=action_ids)
             .values_list("event_item__matter_action_id", "value_name")
             .annotate(n=Count("pk"))
             .order_by("event_item__matter_action_id", "-n", "value_name")

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from interlocal.agreements.actions import agreement_create, agreement_version_create
@@ -19,8 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_the_roll_call_of_the_adopting_vote(world: World, tmp_path: Path) -> None:
-    if not apps.is_installed("interlocal.legislation"):
-        pytest.skip("the legislation app (Legistar events, items and votes) is not in this build")
     from interlocal.legislation.tests import test_ingest as nyc  # Legistar rows shaped like New York City's
 
     agreement = agreement_create(
